@@ -1,0 +1,12 @@
+export * from './auth-user';
+export * from './auth.config';
+export * from './auth.errors';
+export * from './auth.decorators';
+export { AuthGuard, bearerToken } from './auth.guard';
+export { AuthModule, AUTH_GUARD_PROVIDER } from './auth.module';
+export * from './claims';
+export * from './scope';
+export { TokenVerifier, JoseTokenVerifier, MAX_TOKEN_LENGTH, readPublicKeys, toVerificationKey } from './token-verifier';
+export type { VerificationKey, JoseTokenVerifierOptions } from './token-verifier';
+export { devKeys, repoRoot } from './dev-keys';
+export type { DevKeys } from './dev-keys';

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { ValidationPipe } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { INTERNAL_TOPICS } from '@kinlink/contracts';
+import { bootstrapService } from '@kinlink/kafka';
+import { AdminApiModule } from './admin-api.module';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+
+void bootstrapService({
+  service: 'admin-api',
+  module: AdminApiModule,
+  subscribe: [INTERNAL_TOPICS.records, INTERNAL_TOPICS.matches, INTERNAL_TOPICS.cases, INTERNAL_TOPICS.audit],
+  configureHttp: (base) => {
+    const app = base as NestExpressApplication;
+    app.use(helmet());
+    app.enableCors({ origin: false });
+    app.useBodyParser('json', { limit: '32kb' });
+    app.useGlobalFilters(new ProblemDetailsFilter());
+    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    const doc = new DocumentBuilder()
+      .setTitle('Kinlink admin API')
+      .setDescription('Match review, reunification cases and the audit trail, for coordinators, supervisors and auditors. Errors are RFC 9457 problem details.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc));
+  },
+});

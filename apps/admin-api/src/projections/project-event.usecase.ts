@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { KinlinkEvent } from '@kinlink/contracts';
+import { UnitOfWork } from '@kinlink/kafka';
+
+export const PROJECTION_CONSUMER = 'admin-api.projection';
+
+type Handler = (m: EntityManager, e: KinlinkEvent) => Promise<void>;
+const P = (e: KinlinkEvent) => e.payload as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Keeps the admin API's read models up to date from the services' events, once per event.
+ * Record revisions and case versions only move forward, so a late or repeated event cannot
+ * overwrite newer state.
+ */
+@Injectable()
+export class ProjectEvent {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async execute(event: KinlinkEvent): Promise<void> {
+    const handler = this.handlers[event.type];
+    if (!handler) return;
+    await this.uow.once(PROJECTION_CONSUMER, event.eventId, async (m) => {
+      await handler(m, event);
+      return { result: undefined, events: [] };
+    });
+  }
+
+  private readonly handlers: Partial<Record<KinlinkEvent['type'], Handler>> = {
+    'child.registered': (m, e) => upsertRecord(m, e, 'child'),
+    'child.updated': (m, e) => upsertRecord(m, e, 'child'),
+    'child.closed': (m, e) => closeRecord(m, e),
+    'tracing-request.filed': (m, e) => upsertRecord(m, e, 'tracing-request'),
+    'tracing-request.updated': (m, e) => upsertRecord(m, e, 'tracing-request'),
+    'tracing-request.closed': (m, e) => closeRecord(m, e),
+    'match.proposed': async (m, e) => {
+      const p = P(e);
+      // a re-proposal (a record changed) puts a decided pair back to pending review
+      await m.query(
+        `INSERT INTO admin_api.proposal_view (id, kind, left_side, right_side, left_agency, right_agency, probability, score,
+           explanation, model_version, fingerprint, status, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'pending',$12,$12)
+         ON CONFLICT (id) DO UPDATE SET probability = EXCLUDED.probability, score = EXCLUDED.score, explanation = EXCLUDED.explanation,
+           model_version = EXCLUDED.model_version, fingerprint = EXCLUDED.fingerprint, updated_at = EXCLUDED.updated_at,
+           status = CASE WHEN admin_api.proposal_view.status IN ('confirmed', 'superseded') THEN admin_api.proposal_view.status ELSE 'pending' END`,
+        [p.proposalId, p.kind, p.left, p.right, p.left.agencyId, p.right.agencyId, p.probability, p.score,
+          JSON.stringify(p.explanation), p.modelVersion, p.fingerprint, e.occurredAt],
+      );
+    },
+    'match.withdrawn': async (m, e) => {
+      await m.query(`UPDATE admin_api.proposal_view SET status = 'withdrawn', updated_at = $2 WHERE id = $1 AND status = 'pending'`, [P(e).proposalId, e.occurredAt]);
+    },
+    'proposal.decided': async (m, e) => {
+      const p = P(e);
+      await m.query(
+        `UPDATE admin_api.proposal_view SET status = $2, decision = $3, case_id = COALESCE($4, case_id), updated_at = $5 WHERE id = $1`,
+        [p.proposalId, p.status, { decision: p.decision, reasonCode: p.reasonCode, note: p.note, by: e.actor, at: e.occurredAt }, p.caseId ?? null, e.occurredAt],
+      );
+      await recordOutcome(m, p.commandId, 'accepted', 200, { proposalId: p.proposalId, status: p.status, caseId: p.caseId });
+    },
+    'proposal.superseded': async (m, e) => {
+      await m.query(`UPDATE admin_api.proposal_view SET status = 'superseded', updated_at = $2 WHERE id = $1`, [P(e).proposalId, e.occurredAt]);
+    },
+    'case.opened': async (m, e) => {
+      const p = P(e);
+      const entry = { at: e.occurredAt, by: e.actor, from: null, to: p.status, commandId: p.commandId };
+      await m.query(
+        `INSERT INTO admin_api.case_view (id, proposal_id, child_id, tracing_request_id, child_agency, request_agency, status, version, timeline, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,1,$8,$9,$9) ON CONFLICT (id) DO NOTHING`,
+        [p.caseId, p.proposalId, p.childId, p.tracingRequestId, p.childAgencyId, p.requestAgencyId, p.status, JSON.stringify([entry]), e.occurredAt],
+      );
+    },
+    'case.status-changed': async (m, e) => {
+      const p = P(e);
+      const entry = { at: e.occurredAt, by: e.actor, from: p.from, to: p.to, reasonCode: p.reasonCode, note: p.note, details: p.details, commandId: p.commandId };
+      await m.query(
+        `UPDATE admin_api.case_view SET status = $2, version = $3, timeline = timeline || $4::jsonb, updated_at = $5
+         WHERE id = $1 AND version < $3`,
+        [p.caseId, p.to, p.caseVersion, JSON.stringify([entry]), e.occurredAt],
+      );
+      if (p.commandId) await recordOutcome(m, p.commandId, 'accepted', 200, { caseId: p.caseId, from: p.from, to: p.to, version: p.caseVersion });
+    },
+    'command.rejected': async (m, e) => {
+      const p = P(e);
+      await recordOutcome(m, p.commandId, 'rejected', p.httpStatus, { code: p.code, rule: p.rule });
+    },
+    'audit.appended': async (m, e) => {
+      const p = P(e);
+      const { chainHash, ...leaf } = p.leaf;
+      await m.query(
+        `INSERT INTO admin_api.audit_entry (seq, event_id, subject_ids, leaf, leaf_hash, chain_hash) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`,
+        [p.seq, leaf.eventId, (leaf.subjects as Array<{ id: string }>).map((s) => s.id), leaf, p.leafHash, chainHash],
+      );
+    },
+  };
+}
+
+async function upsertRecord(m: EntityManager, e: KinlinkEvent, kind: 'child' | 'tracing-request') {
+  const p = P(e);
+  await m.query(
+    `INSERT INTO admin_api.record_view (id, kind, agency_id, agency_record_id, revision, status, data, registered_at, updated_at)
+     VALUES ($1,$2,$3,$4,$5,'open',$6,$7,$7)
+     ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at
+     WHERE admin_api.record_view.revision < EXCLUDED.revision`,
+    [p.id, kind, p.agencyId, p.agencyRecordId, p.revision, p.record ?? p.request, e.occurredAt],
+  );
+}
+
+async function closeRecord(m: EntityManager, e: KinlinkEvent) {
+  const p = P(e);
+  await m.query(
+    `UPDATE admin_api.record_view SET status = 'closed', closure = $3, revision = $2, updated_at = $4 WHERE id = $1 AND revision < $2`,
+    [p.id, p.revision, p.closure, e.occurredAt],
+  );
+}
+
+async function recordOutcome(m: EntityManager, commandId: string | undefined, outcome: 'accepted' | 'rejected', httpStatus: number, body: unknown) {
+  if (!commandId) return;
+  await m.query(
+    `INSERT INTO admin_api.command_outcome (command_id, outcome, http_status, body) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`,
+    [commandId, outcome, httpStatus, body],
+  );
+}

@@ -1,0 +1,8 @@
+import { baseEnvSchema, z } from '@kinlink/config';
+
+export const matchingEnvSchema = baseEnvSchema.extend({
+  HTTP_PORT: baseEnvSchema.shape.HTTP_PORT.default(3103),
+  /** calibrated probability at or above which a pair is proposed to coordinators */
+  MATCH_PROPOSAL_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  MATCH_MAX_PROPOSALS_PER_RECORD: z.coerce.number().int().min(1).max(100).default(10),
+});

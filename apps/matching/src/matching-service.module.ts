@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { kinlinkConfigModule } from '@kinlink/config';
+import { DatabaseModule } from '@kinlink/database';
+import { KafkaModule } from '@kinlink/kafka';
+import { matchingEnvSchema } from './config';
+import { CandidateEntity, ProposalEntity } from './matching/matching.entities';
+import { MatchingModule } from './matching/matching.module';
+import { Matching1732700000002 } from './migrations/1732700000002-matching';
+
+@Module({
+  imports: [
+    kinlinkConfigModule(matchingEnvSchema),
+    DatabaseModule.forService({ schema: 'matching', entities: [CandidateEntity, ProposalEntity], migrations: [Matching1732700000002] }),
+    KafkaModule.forService('matching'),
+    MatchingModule,
+  ],
+})
+export class MatchingServiceModule {}

@@ -1,0 +1,30 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MatchingEngine } from '@kinlink/matching-engine';
+import { CandidateEntity } from './matching.entities';
+
+/**
+ * The in-memory candidate index (the engine), rebuilt from the service's own table at boot.
+ * Every instance keeps the full index; the table is the durable copy.
+ */
+@Injectable()
+export class CandidateIndex implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CandidateIndex.name);
+  readonly engine: MatchingEngine;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: ConfigService) {
+    this.engine = new MatchingEngine({
+      proposalThreshold: config.getOrThrow<number>('MATCH_PROPOSAL_THRESHOLD'),
+      maxCandidates: config.getOrThrow<number>('MATCH_MAX_PROPOSALS_PER_RECORD'),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const started = Date.now();
+    const rows = await this.dataSource.getRepository(CandidateEntity).find({ where: { active: true }, select: { profile: true } });
+    for (const row of rows) this.engine.upsert(row.profile);
+    this.logger.log(`candidate index loaded: ${rows.length} records in ${Date.now() - started} ms (model ${this.engine.modelVersion})`);
+  }
+}

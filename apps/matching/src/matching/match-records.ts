@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { ChildRecordChanged, MatchSide, PersonName, TracingRequestChanged } from '@kinlink/contracts';
+import type { MatchRecord, PersonName as EngineName } from '@kinlink/matching-engine';
+
+/**
+ * Contract records → what the engine compares. Only the fields matching needs are kept
+ * (no current location, care arrangement or inquirer contact: they never reach the index).
+ */
+export function childToMatchRecord(c: ChildRecordChanged): MatchRecord {
+  const r = c.record;
+  return compact({
+    id: c.id, side: 'child', agencyId: c.agencyId, consentForTracing: r.consent.tracing,
+    name: nameOf(r.name), sex: r.sex, dateOfBirth: r.dateOfBirth,
+    estimatedAgeYears: r.estimatedAge?.years, ageRecordedOn: r.estimatedAge?.asOf,
+    placeOfOrigin: r.placeOfOrigin, placeOfSeparation: r.separation?.place, dateOfSeparation: r.separation?.date,
+    languages: r.languages, nationality: r.nationality,
+    mother: r.family?.mother && nameOf(r.family.mother.name), father: r.family?.father && nameOf(r.family.father.name),
+    siblings: r.family?.siblings?.map((s) => nameOf(s.name)),
+  });
+}
+
+export function soughtId(tracingRequestId: string, ref: string): string {
+  return `${tracingRequestId}#${ref}`;
+}
+
+export function tracingRequestToMatchRecords(t: TracingRequestChanged): MatchRecord[] {
+  const q = t.request;
+  return q.soughtChildren.map((s) => compact({
+    id: soughtId(t.id, s.ref), side: 'sought', agencyId: t.agencyId, groupId: t.id, consentForTracing: q.consent.tracing,
+    name: nameOf(s.name), sex: s.sex, dateOfBirth: s.dateOfBirth,
+    estimatedAgeYears: s.estimatedAge?.years, ageRecordedOn: s.estimatedAge?.asOf,
+    placeOfOrigin: s.placeOfOrigin, placeOfSeparation: s.separation?.place, dateOfSeparation: s.separation?.date,
+    languages: s.languages, nationality: s.nationality,
+    mother: s.family?.mother && nameOf(s.family.mother.name), father: s.family?.father && nameOf(s.family.father.name),
+    siblings: s.family?.siblings?.map((x) => nameOf(x.name)),
+    inquirer: { name: nameOf(q.inquirer.name), relation: q.inquirer.relation },
+  }));
+}
+
+/** Side of a proposal as the contract names it. */
+export function matchSideOf(record: Pick<MatchRecord, 'id' | 'side' | 'agencyId'>): MatchSide {
+  if (record.side === 'child') return { type: 'child', id: record.id, agencyId: record.agencyId };
+  const [id, ref] = record.id.split('#');
+  return { type: 'sought-child', id, ref, agencyId: record.agencyId };
+}
+
+/** Content hash of a profile: changes exactly when what the engine compares changes. */
+export function profileFingerprint(record: MatchRecord): string {
+  return createHash('sha256').update(canonical(record)).digest('hex');
+}
+
+export function pairFingerprint(a: string, b: string): string {
+  return createHash('sha256').update(a < b ? a + b : b + a).digest('hex').slice(0, 32);
+}
+
+function nameOf(n: PersonName): EngineName {
+  return compact({ given: n.given, middle: n.middle, family: n.family, full: n.full, nicknames: n.nicknames, original: n.original });
+}
+
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

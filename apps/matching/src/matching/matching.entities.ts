@@ -1,0 +1,34 @@
+import { Column, Entity, PrimaryColumn, UpdateDateColumn, CreateDateColumn } from 'typeorm';
+import type { MatchRecord } from '@kinlink/matching-engine';
+
+/** A record as the engine sees it: a registered child, or one child sought by a tracing request. */
+@Entity({ name: 'candidate' })
+export class CandidateEntity {
+  /** child id, or `<tracingRequestId>#<ref>` for a sought child */
+  @PrimaryColumn('text') id!: string;
+  @Column({ name: 'record_id', type: 'uuid' }) recordId!: string;
+  @Column('text') side!: 'child' | 'sought';
+  @Column({ name: 'agency_id', type: 'text' }) agencyId!: string;
+  @Column('integer') revision!: number;
+  @Column('boolean') active!: boolean;
+  @Column('jsonb') profile!: MatchRecord;
+  @Column('text') fingerprint!: string;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
+
+/** A pair proposed to coordinators; re-proposed only when its fingerprint (the two records' content) changes. */
+@Entity({ name: 'proposal' })
+export class ProposalEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column({ name: 'pair_key', type: 'text', unique: true }) pairKey!: string;
+  @Column('text') kind!: string;
+  @Column({ name: 'left_id', type: 'text' }) leftId!: string;
+  @Column({ name: 'right_id', type: 'text' }) rightId!: string;
+  @Column('double precision') probability!: number;
+  @Column('double precision') score!: number;
+  @Column({ name: 'model_version', type: 'text' }) modelVersion!: string;
+  @Column('text') fingerprint!: string;
+  @Column('text') status!: 'open' | 'withdrawn';
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,45 @@
+import { DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { z } from 'zod';
+
+/**
+ * Settings every service shares. Each service extends this with its own and validates the
+ * environment once at boot: a wrong value stops the process with a message naming the variable.
+ */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/kinlink'),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:39092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+  TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]+$/).default('kinlink'),
+  /** partitions for topics Kinlink creates; consumers scale out up to this many instances */
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HTTP port for health endpoints (and the admin API itself) */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535),
+  /** agencies whose inbound topics exist and are consumed */
+  AGENCIES: z.string().default('unhcr,icrc,savethechildren')
+    .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean)),
+});
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+export class InvalidEnvironmentError extends Error {}
+
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, unknown> = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new InvalidEnvironmentError(`Invalid environment variables:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** `ConfigModule` validated with the service's schema (fail fast at boot). */
+export function kinlinkConfigModule<S extends z.ZodType>(schema: S): Promise<DynamicModule> {
+  return ConfigModule.forRoot({
+    isGlobal: true,
+    ignoreEnvFile: true,
+    validate: (env) => parseEnv(schema, env) as Record<string, unknown>,
+  });
+}
+
+export { z };

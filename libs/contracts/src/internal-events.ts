@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import type { AgencyEvent } from './agency/agency-event';
+import type { ChildRegistration, RecordClosure, TracingRequestFiling } from './agency/fields';
+import { INTERNAL_TOPICS, LogicalTopic } from './topics';
+
+export type Role = 'coordinator' | 'supervisor' | 'auditor' | 'agency-admin' | 'system-admin';
+/** Who did something: a person through the admin API, an agency through its topic, or a Kinlink service. */
+export interface Actor {
+  id: string;
+  role: Role | 'agency' | 'system';
+  agencyId: string;
+}
+
+export type SubjectType = 'child' | 'tracing-request' | 'proposal' | 'case' | 'agency-event';
+export interface Subject {
+  type: SubjectType;
+  id: string;
+}
+
+/** Where a Kafka message came from; carried into dead letters and audit leaves. */
+export interface MessageSource {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** Envelope of every event between Kinlink services. Versioned per type; additive changes only within a version. */
+export interface KinlinkEvent<T extends InternalEventType = InternalEventType> {
+  eventId: string;
+  type: T;
+  version: 1;
+  occurredAt: string;
+  /** follows one agency event or coordinator command through every service */
+  correlationId: string;
+  /** the event that caused this one */
+  causationId?: string;
+  actor: Actor;
+  subject: Subject;
+  /** other subjects this event concerns (e.g. a case's child and tracing request) */
+  related?: Subject[];
+  payload: InternalEventPayloads[T];
+}
+
+// ---- payloads -------------------------------------------------------------------------------
+
+export interface RecordRef {
+  id: string;
+  agencyId: string;
+  agencyRecordId: string;
+}
+
+export interface ChildRecordChanged extends RecordRef {
+  /** increases by one with every accepted change; consumers apply a revision once and in order */
+  revision: number;
+  record: ChildRegistration;
+}
+export interface TracingRequestChanged extends RecordRef {
+  revision: number;
+  request: TracingRequestFiling;
+}
+export interface RecordClosed extends RecordRef {
+  revision: number;
+  closure: RecordClosure;
+}
+
+export type MatchKind = 'child-sought' | 'duplicate-child' | 'same-sought-child' | 'possible-sibling';
+export interface MatchSide {
+  type: 'child' | 'sought-child';
+  /** child id, or tracing request id for a sought child */
+  id: string;
+  /** the sought child's ref within its tracing request */
+  ref?: string;
+  agencyId: string;
+}
+export interface FieldComparison {
+  field: string;
+  left?: unknown;
+  right?: unknown;
+  leftNormalised?: string;
+  rightNormalised?: string;
+  level: string;
+  weight: number;
+  note?: string;
+}
+export interface MatchProposed {
+  proposalId: string;
+  kind: MatchKind;
+  left: MatchSide;
+  right: MatchSide;
+  probability: number;
+  score: number;
+  explanation: FieldComparison[];
+  modelVersion: string;
+  /** changes when either record changes materially: a rejected pair is re-proposed only with a new fingerprint */
+  fingerprint: string;
+}
+export interface MatchWithdrawn {
+  proposalId: string;
+  reason: 'record_closed' | 'record_changed';
+}
+
+export type ProposalDecision = 'confirm' | 'reject' | 'possible_sibling' | 'possible_duplicate' | 'request_information';
+export interface ProposalDecisionRequested {
+  commandId: string;
+  proposalId: string;
+  decision: ProposalDecision;
+  reasonCode?: string;
+  note?: string;
+}
+export interface CaseTransitionRequested {
+  commandId: string;
+  caseId: string;
+  /** the workflow command, e.g. { type: 'start_verification' } — validated by the cases service */
+  command: { type: string } & Record<string, unknown>;
+}
+export interface ProposalDecided {
+  commandId: string;
+  proposalId: string;
+  decision: ProposalDecision;
+  status: string;
+  reasonCode?: string;
+  note?: string;
+  caseId?: string;
+  fingerprint?: string;
+}
+export interface CaseOpened {
+  commandId: string;
+  caseId: string;
+  proposalId: string;
+  childId: string;
+  tracingRequestId: string;
+  soughtChildRef?: string;
+  childAgencyId: string;
+  requestAgencyId: string;
+  status: string;
+}
+export interface CaseStatusChanged {
+  commandId: string;
+  caseId: string;
+  from: string;
+  to: string;
+  reasonCode?: string;
+  note?: string;
+  /** the recorded checklist, reunification or follow-up details of this step */
+  details?: Record<string, unknown>;
+  caseVersion: number;
+}
+export interface ProposalSuperseded {
+  proposalId: string;
+  caseId?: string;
+  byCaseId: string;
+}
+export interface CommandRejected {
+  commandId: string;
+  code: string;
+  rule: string;
+  httpStatus: number;
+}
+export interface AgencyEventAccepted {
+  event: AgencyEvent;
+  source: MessageSource;
+}
+export interface AuditAppended {
+  seq: number;
+  leafHash: string;
+  leaf: Record<string, unknown>;
+}
+
+export interface InternalEventPayloads {
+  'agency-event.accepted': AgencyEventAccepted;
+  'child.registered': ChildRecordChanged;
+  'child.updated': ChildRecordChanged;
+  'child.closed': RecordClosed;
+  'tracing-request.filed': TracingRequestChanged;
+  'tracing-request.updated': TracingRequestChanged;
+  'tracing-request.closed': RecordClosed;
+  'match.proposed': MatchProposed;
+  'match.withdrawn': MatchWithdrawn;
+  'proposal.decision-requested': ProposalDecisionRequested;
+  'case.transition-requested': CaseTransitionRequested;
+  'proposal.decided': ProposalDecided;
+  'proposal.superseded': ProposalSuperseded;
+  'case.opened': CaseOpened;
+  'case.status-changed': CaseStatusChanged;
+  'command.rejected': CommandRejected;
+  'audit.appended': AuditAppended;
+}
+export type InternalEventType = keyof InternalEventPayloads;
+
+/** The one topic each internal event type travels on. */
+export const TOPIC_OF: { [T in InternalEventType]: LogicalTopic } = {
+  'agency-event.accepted': INTERNAL_TOPICS.intake,
+  'child.registered': INTERNAL_TOPICS.records,
+  'child.updated': INTERNAL_TOPICS.records,
+  'child.closed': INTERNAL_TOPICS.records,
+  'tracing-request.filed': INTERNAL_TOPICS.records,
+  'tracing-request.updated': INTERNAL_TOPICS.records,
+  'tracing-request.closed': INTERNAL_TOPICS.records,
+  'match.proposed': INTERNAL_TOPICS.matches,
+  'match.withdrawn': INTERNAL_TOPICS.matches,
+  'proposal.decision-requested': INTERNAL_TOPICS.caseCommands,
+  'case.transition-requested': INTERNAL_TOPICS.caseCommands,
+  'proposal.decided': INTERNAL_TOPICS.cases,
+  'proposal.superseded': INTERNAL_TOPICS.cases,
+  'case.opened': INTERNAL_TOPICS.cases,
+  'case.status-changed': INTERNAL_TOPICS.cases,
+  'command.rejected': INTERNAL_TOPICS.cases,
+  'audit.appended': INTERNAL_TOPICS.audit,
+};
+
+export function newEvent<T extends InternalEventType>(
+  type: T,
+  init: Omit<KinlinkEvent<T>, 'eventId' | 'type' | 'version' | 'occurredAt'> & { eventId?: string; occurredAt?: string },
+): KinlinkEvent<T> {
+  return {
+    ...init,
+    eventId: init.eventId ?? randomUUID(),
+    type,
+    version: 1,
+    occurredAt: init.occurredAt ?? new Date().toISOString(),
+  };
+}
+
+/** Narrows an event read from a topic to one type. */
+export function isEventOf<T extends InternalEventType>(event: KinlinkEvent, type: T): event is KinlinkEvent<T> {
+  return event.type === type;
+}
+
+export const SYSTEM_AGENCY = 'kinlink';
+export const systemActor = (service: string): Actor => ({ id: `service:${service}`, role: 'system', agencyId: SYSTEM_AGENCY });

@@ -1,0 +1,4 @@
+export { DatabaseModule, ServiceDatabaseOptions } from './database.module';
+export { ProcessedEvent, OutboxMessage } from './entities';
+export { runOnce, addToOutbox, OutboxEntry, schemaOf } from './transactions';
+export { ensureDatabase, ensureSchema } from './provisioning';

@@ -1,0 +1,47 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Kafka, logLevel } from 'kafkajs';
+import { TopicNames } from '@kinlink/contracts';
+import { EventPublisher } from './event-publisher';
+import { ConsumerState, HealthController } from './health.controller';
+import { KAFKA_CLIENT, SERVICE_NAME } from './kafka.tokens';
+import { OutboxRelay } from './outbox-relay';
+import { TopicAdmin } from './topic-admin';
+import { UnitOfWork } from './unit-of-work';
+
+export function createKafkaClient(clientId: string, brokers: string[]): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5_000 },
+    connectionTimeout: 3_000,
+  });
+}
+
+/** Kafka plumbing for one service: client, producer, topic admin, outbox relay, health. */
+@Global()
+@Module({})
+export class KafkaModule {
+  static forService(service: string): DynamicModule {
+    return {
+      module: KafkaModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_NAME, useValue: service },
+        {
+          provide: KAFKA_CLIENT,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => createKafkaClient(`kinlink-${service}`, config.getOrThrow<string[]>('KAFKA_BROKERS')),
+        },
+        { provide: TopicNames, inject: [ConfigService], useFactory: (config: ConfigService) => new TopicNames(config.getOrThrow('TOPIC_PREFIX')) },
+        EventPublisher,
+        TopicAdmin,
+        OutboxRelay,
+        ConsumerState,
+        UnitOfWork,
+      ],
+      exports: [SERVICE_NAME, KAFKA_CLIENT, TopicNames, EventPublisher, TopicAdmin, OutboxRelay, ConsumerState, UnitOfWork],
+    };
+  }
+}

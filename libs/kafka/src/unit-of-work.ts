@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { KinlinkEvent } from '@kinlink/contracts';
+import { addToOutbox, runOnce } from '@kinlink/database';
+import { EventPublisher } from './event-publisher';
+import { OutboxRelay } from './outbox-relay';
+
+/** What a use case does inside one transaction, and the events it wants published with it. */
+export type TransactionalEffect<T> = (manager: EntityManager) => Promise<{ result: T; events: KinlinkEvent[] }>;
+
+/**
+ * The port use cases use for "change state and publish events atomically": the effect and its
+ * events commit together (transactional outbox); with `once`, also with the inbox row, so a
+ * redelivered event changes nothing.
+ */
+@Injectable()
+export class UnitOfWork {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly publisher: EventPublisher,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Once per (consumer, event id). Returns undefined for a redelivery. */
+  async once<T>(consumer: string, eventId: string, effect: TransactionalEffect<T>): Promise<{ duplicate: boolean; result?: T }> {
+    const outcome = await runOnce(this.dataSource, consumer, eventId, (m) => this.withOutbox(m, effect));
+    if (!outcome.duplicate) this.relay.kick();
+    return outcome.duplicate ? { duplicate: true } : { duplicate: false, result: outcome.result };
+  }
+
+  async run<T>(effect: TransactionalEffect<T>): Promise<T> {
+    const result = await this.dataSource.transaction((m) => this.withOutbox(m, effect));
+    this.relay.kick();
+    return result;
+  }
+
+  private async withOutbox<T>(manager: EntityManager, effect: TransactionalEffect<T>): Promise<T> {
+    const { result, events } = await effect(manager);
+    await addToOutbox(manager, events.map((e) => this.publisher.toOutboxEntry(e)));
+    return result;
+  }
+}
