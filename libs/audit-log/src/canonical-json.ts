@@ -22,52 +22,75 @@ export class CanonicalJsonError extends TypeError {
   }
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 64;
 
-function str(s: string, path: string): string {
-  if (LONE_SURROGATE.test(s)) throw new CanonicalJsonError(`${path}: string contains a lone surrogate`);
-  return JSON.stringify(s);
+/** Error raised deep in a value; the path is filled in on the way out. */
+class PathError extends CanonicalJsonError {
+  constructor(readonly reason: string, readonly path: string[] = []) {
+    super(reason);
+  }
 }
 
-function write(value: unknown, path: string, depth: number): string {
-  if (depth > MAX_DEPTH) throw new CanonicalJsonError(`${path}: nested deeper than ${MAX_DEPTH} levels`);
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+function str(s: string): string {
+  if (SURROGATE.test(s) && LONE_SURROGATE.test(s)) throw new PathError('string contains a lone surrogate');
+  // Same output as JSON.stringify, which is only needed when something must be escaped.
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+function write(value: unknown, depth: number): string {
+  if (depth > MAX_DEPTH) throw new PathError(`nested deeper than ${MAX_DEPTH} levels`);
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'string':
-      return str(value, path);
+      return str(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError(`${path}: non-finite number`);
+      if (!Number.isFinite(value)) throw new PathError('non-finite number');
       return JSON.stringify(value); // ES Number::toString, which is what RFC 8785 §3.2.2.3 uses
     case 'object':
       break;
     default:
-      throw new CanonicalJsonError(`${path}: ${typeof value} is not JSON`);
+      throw new PathError(`${typeof value} is not JSON`);
   }
   if (Array.isArray(value)) {
-    const parts: string[] = [];
+    let out = '[';
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (item === undefined) throw new CanonicalJsonError(`${path}[${i}]: undefined in an array`);
-      parts.push(write(item, `${path}[${i}]`, depth + 1));
+      try {
+        if (item === undefined) throw new PathError('undefined in an array');
+        out += (i > 0 ? ',' : '') + write(item, depth + 1);
+      } catch (e) {
+        if (e instanceof PathError) e.path.unshift(`[${i}]`);
+        throw e;
+      }
     }
-    return `[${parts.join(',')}]`;
+    return `${out}]`;
   }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
-    throw new CanonicalJsonError(`${path}: only plain objects are JSON (got ${describe(value)})`);
+    throw new PathError(`only plain objects are JSON (got ${describe(value)})`);
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).sort();
-  const parts: string[] = [];
+  let out = '{';
+  let first = true;
   for (const k of keys) {
     const v = obj[k];
     if (v === undefined) continue;
-    parts.push(`${str(k, path)}:${write(v, `${path}.${k}`, depth + 1)}`);
+    try {
+      out += `${first ? '' : ','}${str(k)}:${write(v, depth + 1)}`;
+    } catch (e) {
+      if (e instanceof PathError) e.path.unshift(`.${k}`);
+      throw e;
+    }
+    first = false;
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }
 
 function describe(v: object): string {
@@ -77,7 +100,12 @@ function describe(v: object): string {
 
 /** The canonical JSON text of `value` (see module comment). */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', 0);
+  try {
+    return write(value, 0);
+  } catch (e) {
+    if (e instanceof PathError) throw new CanonicalJsonError(`$${e.path.join('')}: ${e.reason}`);
+    throw e;
+  }
 }
 
 /** The canonical JSON of `value` as UTF-8 bytes. */

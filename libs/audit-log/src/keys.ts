@@ -125,6 +125,20 @@ export function verifierKeyToPem(key: VerifierKey): string {
   return key.publicKey.export({ format: 'pem', type: 'spki' }).toString();
 }
 
+/** Splits on the first `n - 1` '+' characters; the last part keeps any further '+'. */
+function splitPlus(s: string, n: number): string[] | null {
+  const out: string[] = [];
+  let rest = s;
+  for (let i = 0; i < n - 1; i++) {
+    const at = rest.indexOf('+');
+    if (at < 0) return null;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at + 1);
+  }
+  out.push(rest);
+  return out;
+}
+
 function checkName(found: string, expected: string | undefined): void {
   if (expected !== undefined && expected !== found) throw new KeyError(`key is named "${found}", expected "${expected}"`);
 }
@@ -146,10 +160,12 @@ export function parseSigningKey(text: string, name?: string): SigningKey {
     if (k.asymmetricKeyType !== 'ed25519') throw new KeyError('not an Ed25519 private key');
     return signingKeyFrom(name, k);
   }
-  const parts = t.split('+');
-  if (parts.length !== 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') throw new KeyError('expected PRIVATE+KEY+<name>+<id>+<key>');
+  // base64 may itself contain '+': split on the first separators only
+  const parts = splitPlus(t, 5);
+  if (!parts || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') throw new KeyError('expected PRIVATE+KEY+<name>+<id>+<key>');
   const [, , keyName, idHex, b64] = parts;
   checkName(keyName, name);
+  if (!/^[0-9a-f]{8}$/.test(idHex)) throw new KeyError('signer key id must be 8 hex digits');
   const body = b64Strict(b64, 'signer key');
   if (body.length !== 33 || body[0] !== ED25519_SIGNATURE_TYPE) throw new KeyError('signer key is not an Ed25519 key');
   const key = signingKeyFrom(keyName, privateFromSeed(body.subarray(1)));
@@ -174,10 +190,11 @@ export function parseVerifierKey(text: string, name?: string): VerifierKey {
     }
     return verifierKeyFrom(name, k);
   }
-  const parts = t.split('+');
-  if (parts.length !== 3) throw new KeyError('expected <name>+<id>+<key> or a PEM public key');
+  const parts = splitPlus(t, 3);
+  if (!parts) throw new KeyError('expected <name>+<id>+<key> or a PEM public key');
   const [keyName, idHex, b64] = parts;
   checkName(keyName, name);
+  if (!/^[0-9a-f]{8}$/.test(idHex)) throw new KeyError('verifier key id must be 8 hex digits');
   const body = b64Strict(b64, 'verifier key');
   if (body.length !== 33 || body[0] !== ED25519_SIGNATURE_TYPE) throw new KeyError('verifier key is not an Ed25519 key');
   const key = verifierKeyFrom(keyName, publicFromRaw(body.subarray(1)));

@@ -85,15 +85,18 @@ function optString(v: unknown, where: string): void {
   if (v !== undefined) reqString(v, where);
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isoUtc(v: unknown, where: string): void {
   const s = reqString(v, where);
   const m = ISO_UTC.exec(s);
   if (!m) fail(`${where} must be ISO-8601 UTC like 2025-01-31T09:30:00.000Z`);
-  const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number);
-  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
-  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) {
-    fail(`${where} is not a valid date-time`);
-  }
+  const y = +m[1];
+  const mo = +m[2];
+  const d = +m[3];
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const dim = mo === 2 && leap ? 29 : DAYS[mo - 1];
+  if (mo < 1 || mo > 12 || d < 1 || d > dim || +m[4] > 23 || +m[5] > 59 || +m[6] > 59) fail(`${where} is not a valid date-time`);
 }
 
 /** Checks `value` is a well-formed {@link AuditLeaf}; throws {@link AuditLeafError} naming the field otherwise. */

@@ -49,11 +49,16 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
       publisher: app.get(EventPublisher),
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     });
-    const ms = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
+    // Deferred so the filter is registered before the handlers are bound; the app runs the
+    // lifecycle hooks once, so the microservice must not run them again.
+    const ms = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false, deferInitialization: true });
     ms.useGlobalFilters(new RethrowRpcErrors());
+    (ms as unknown as { setIsInitHookCalled(v: boolean): void }).setIsInitHookCalled(true);
     app.get(ConsumerState).setProbe(() => server.isReady);
   }
   await options.configureHttp?.(app);
+  // lifecycle hooks first (e.g. the matching index loads), then consume, then serve HTTP
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(config.getOrThrow<number>('HTTP_PORT'), '127.0.0.1');
   logger.log(`${options.service} ready on http://127.0.0.1:${config.getOrThrow('HTTP_PORT')}`);

@@ -28,6 +28,8 @@ export class EventPublisher implements OnApplicationShutdown {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      // an idempotent producer must keep retrying (fewer retries would allow gaps or duplicates)
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });

@@ -31,3 +31,4 @@ export async function importEsm<T = Record<string, unknown>>(specifier: string):
   }).runInThisContext() as (s: string) => Promise<T>;
   return loader(specifier);
 }
+export { registeredBoy, motherSearching } from './scenario';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export const CASE_COMMANDS = [
   'start_verification', 'submit_verification', 'approve_verification', 'fail_verification', 'plan_reunification',
@@ -8,15 +8,24 @@ export const CASE_COMMANDS = [
 
 /**
  * A workflow step. Only these fields are accepted (whitelist): no client can set the case's
- * agency, status, owner or actor — those come from the case and the token.
+ * agency, status, owner or actor — those come from the case and the token. The cases service
+ * checks which fields each step needs and refuses a step the rules forbid.
  */
 export class CaseTransitionDto {
   @ApiProperty({ enum: CASE_COMMANDS }) @IsIn(CASE_COMMANDS) type!: (typeof CASE_COMMANDS)[number];
-  @ApiPropertyOptional({ description: 'reason code for fail / close / reopen / suspend / alternative care' })
-  @IsOptional() @IsString() @MaxLength(60) reason?: string;
+  @ApiPropertyOptional({ description: 'fail_verification / close / reopen / suspend / move_to_alternative_care: the reason code' })
+  @IsOptional() @IsString() @MaxLength(60) reasonCode?: string;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
-  @ApiPropertyOptional({ description: 'submit_verification: the verification checklist' }) @IsOptional() @IsObject() checklist?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'plan_reunification: { plannedDate, place }' }) @IsOptional() @IsObject() plan?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'record_reunification: { date, place, reunitedWithVerifiedAdult, notReunitedReason? }' }) @IsOptional() @IsObject() reunification?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'record_follow_up: { visitDate, childSeen, outcome, needsFurtherFollowUp }' }) @IsOptional() @IsObject() visit?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'submit_verification (all items) / fail_verification (findings): adultWantsToCare, adultAbleToCare, childKnowsAdult, childWishes (wants|assents|refuses), informationMatches, bestInterestsAssessmentRecorded, recommendation?, notes?' })
+  @IsOptional() @IsObject() checklist?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'plan_reunification: YYYY-MM-DD' }) @IsOptional() @IsString() @MaxLength(40) plannedDate?: string;
+  @ApiPropertyOptional({ description: 'plan_reunification / record_reunification: where' }) @IsOptional() @IsString() @MaxLength(300) place?: string;
+  @ApiPropertyOptional({ description: 'record_reunification: YYYY-MM-DD' }) @IsOptional() @IsString() @MaxLength(40) date?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() reunitedWithVerifiedAdult?: boolean;
+  @ApiPropertyOptional({ description: 'record_reunification when not with the verified adult' }) @IsOptional() @IsString() @MaxLength(60) notReunitedReasonCode?: string;
+  @ApiPropertyOptional({ description: 'record_follow_up: YYYY-MM-DD' }) @IsOptional() @IsString() @MaxLength(40) visitDate?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() childSeen?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(60) outcomeCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() needsFurtherFollowUp?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) nextVisitDueBy?: string;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditLeaf, chainHash, encodeLeaf, leafHash } from '@kinlink/audit-log';
 import { KinlinkEvent, newEvent, systemActor } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
+import { AuditClock } from './audit-clock';
 import { AuditHeadEntity, AuditLeafEntity } from './audit.entities';
 import { LeafDraft } from './leaf-drafts';
 
@@ -37,13 +38,5 @@ export class AppendToAuditLog {
       return { result: leaf.seq, events: [appended as KinlinkEvent] };
     });
     return { duplicate: outcome.duplicate, seq: outcome.result };
-  }
-}
-
-/** The clock port (tests pin time). */
-@Injectable()
-export class AuditClock {
-  now(): Date {
-    return new Date();
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AppendToAuditLog, AuditClock } from './append-to-audit-log.usecase';
+import { AppendToAuditLog } from './append-to-audit-log.usecase';
+import { AuditClock } from './audit-clock';
 import { AuditConsumer } from './audit.consumer';
 
 @Module({ controllers: [AuditConsumer], providers: [AppendToAuditLog, AuditClock] })

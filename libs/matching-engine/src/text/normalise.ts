@@ -53,6 +53,8 @@ export function fold(token: string): string {
   s = s.replace(/([iy])j(?![aeiou])/g, 'i');
   s = s.replace(/([aeo])j$/, '$1i');
   s = s.replace(/y/g, 'i');
+  // -uddin / -eddine / al-din compounds → Xdin (before doubled letters collapse: keeps Gebremedhin intact)
+  if (s.length >= 7) s = s.replace(/^([a-z]{3,}?)[aeiou][dl]dine?$/, '$1din');
   s = s.replace(/(.)\1+/g, '$1');
   if (s.length > 3) s = s.replace(/([aeiou])h$/, '$1');
   if (s.length > 4) s = s.replace(/([aeiou])ie$/, '$1i');
@@ -65,8 +67,6 @@ export function fold(token: string): string {
     else if (rest.length >= 4) rest = rest.replace(/^[aeiou](?=[a-z]{3})/, '');
     s = 'abd' + rest;
   }
-  // -uddin / -eddine / al-din compounds → Xdin
-  if (s.length >= 6) s = s.replace(/^([a-z]{3,}?)(?:[aeiou]l?|[aeiou]d)din$/, '$1din');
   return s;
 }
 

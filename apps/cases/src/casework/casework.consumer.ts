@@ -1,0 +1,23 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { INTERNAL_TOPICS, KinlinkEvent } from '@kinlink/contracts';
+import { DecideProposal } from './decide-proposal.usecase';
+import { RecordProposal } from './record-proposal.usecase';
+import { TransitionCase } from './transition-case.usecase';
+
+/** Thin edges: each event type → one use case. */
+@Controller()
+export class CaseworkConsumer {
+  constructor(private readonly recordProposal: RecordProposal, private readonly decideProposal: DecideProposal, private readonly transitionCase: TransitionCase) {}
+
+  @EventPattern(INTERNAL_TOPICS.matches)
+  async onMatch(@Payload() e: KinlinkEvent) {
+    if (e.type === 'match.proposed' || e.type === 'match.withdrawn') await this.recordProposal.execute(e as KinlinkEvent<'match.proposed'>);
+  }
+
+  @EventPattern(INTERNAL_TOPICS.caseCommands)
+  async onCommand(@Payload() e: KinlinkEvent) {
+    if (e.type === 'proposal.decision-requested') await this.decideProposal.execute(e as KinlinkEvent<'proposal.decision-requested'>);
+    else if (e.type === 'case.transition-requested') await this.transitionCase.execute(e as KinlinkEvent<'case.transition-requested'>);
+  }
+}

@@ -1,0 +1,43 @@
+import { EntityManager } from 'typeorm';
+import type { CaseState, ProposalState } from '../domain';
+import { ProposalEntity, ReunificationCaseEntity } from './casework.entities';
+
+/** Persistence of proposals and cases inside the caller's transaction (row locks for the writer). */
+export class CaseworkRepository {
+  constructor(private readonly m: EntityManager) {}
+
+  proposalForUpdate(id: string): Promise<ProposalEntity | null> {
+    return this.m.getRepository(ProposalEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async saveProposal(state: ProposalState): Promise<void> {
+    const sides = [state.left, state.right];
+    await this.m.getRepository(ProposalEntity).upsert({
+      id: state.proposalId, status: state.status, state,
+      childId: sides.find((s) => s.type === 'child')?.id ?? null,
+      tracingRequestId: sides.find((s) => s.type === 'sought-child')?.id ?? null,
+    }, ['id']);
+  }
+
+  caseForUpdate(id: string): Promise<ReunificationCaseEntity | null> {
+    return this.m.getRepository(ReunificationCaseEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async saveCase(state: CaseState): Promise<void> {
+    await this.m.getRepository(ReunificationCaseEntity).upsert({
+      id: state.caseId, proposalId: state.proposalId, childId: state.childId, tracingRequestId: state.tracingRequestId,
+      status: state.status, version: state.version, state,
+    }, ['id']);
+  }
+
+  /** Everything that could be superseded when this child or tracing request is reunified. */
+  async linkedTo(childId: string, tracingRequestId: string): Promise<{ cases: CaseState[]; proposals: ProposalState[] }> {
+    const cases = await this.m.getRepository(ReunificationCaseEntity).find({
+      where: [{ childId }, { tracingRequestId }], lock: { mode: 'pessimistic_write' },
+    });
+    const proposals = await this.m.getRepository(ProposalEntity).find({
+      where: [{ childId }, { tracingRequestId }], lock: { mode: 'pessimistic_write' },
+    });
+    return { cases: cases.map((c) => c.state), proposals: proposals.map((p) => p.state) };
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { KinlinkEvent } from '@kinlink/contracts';
+import { UnitOfWork } from '@kinlink/kafka';
+import { CASES_SYSTEM_ACTOR, decideOnProposal, newProposal } from '../domain';
+import { proposalDecidedEvent } from './case-events';
+import { CaseworkRepository } from './casework.repository';
+import { Clock } from './clock';
+
+export const CASES_MATCHES_CONSUMER = 'cases.matches';
+
+/**
+ * Puts a new proposal up for review. A pair proposed again (a record changed) re-opens a
+ * rejected or withdrawn review only when its fingerprint changed — the rejection is remembered.
+ */
+@Injectable()
+export class RecordProposal {
+  constructor(private readonly uow: UnitOfWork, private readonly clock: Clock) {}
+
+  async execute(event: KinlinkEvent<'match.proposed' | 'match.withdrawn'>): Promise<void> {
+    await this.uow.once(CASES_MATCHES_CONSUMER, event.eventId, async (m) => {
+      const repo = new CaseworkRepository(m);
+      const now = this.clock.now();
+      const existing = await repo.proposalForUpdate(event.payload.proposalId);
+      if (event.type === 'match.proposed') {
+        const p = (event as KinlinkEvent<'match.proposed'>).payload;
+        if (!existing) {
+          await repo.saveProposal(newProposal({ proposalId: p.proposalId, kind: p.kind, left: p.left, right: p.right, fingerprint: p.fingerprint }, now));
+          return { result: 'new', events: [] };
+        }
+        const d = decideOnProposal(existing.state, { type: 'reopen', fingerprint: p.fingerprint, commandId: `reopen:${p.fingerprint}` }, CASES_SYSTEM_ACTOR, now);
+        if (!d.ok || d.duplicate) return { result: 'unchanged', events: [] };
+        await repo.saveProposal(d.next);
+        return { result: 'reopened', events: [proposalDecidedEvent(d.event, event, [d.next.left, d.next.right])] };
+      }
+      if (!existing) return { result: 'unknown', events: [] };
+      const w = (event as KinlinkEvent<'match.withdrawn'>).payload;
+      const d = decideOnProposal(existing.state, { type: 'withdraw', reasonCode: w.reason, commandId: `withdraw:${event.eventId}` }, CASES_SYSTEM_ACTOR, now);
+      if (!d.ok || d.duplicate) return { result: 'unchanged', events: [] };
+      await repo.saveProposal(d.next);
+      return { result: 'withdrawn', events: [proposalDecidedEvent(d.event, event, [d.next.left, d.next.right])] };
+    });
+  }
+}

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { INTERNAL_TOPICS } from '@kinlink/contracts';
+import { bootstrapService } from '@kinlink/kafka';
+import { CasesServiceModule } from './cases-service.module';
+
+void bootstrapService({ service: 'cases', module: CasesServiceModule, subscribe: [INTERNAL_TOPICS.matches, INTERNAL_TOPICS.caseCommands] });

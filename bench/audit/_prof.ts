@@ -1,0 +1,17 @@
+import { buildExport, generateSigningKey, encodeVerifierKey, leafHash, MemoryMerkleStore, signCheckpoint, verifyExport } from '../../libs/audit-log/src';
+import { sampleLeaf } from '../../libs/audit-log/src/testing/fixtures';
+const key = generateSigningKey('x.example/log');
+const N = 100000;
+const leaves = Array.from({ length: N }, (_, i) => sampleLeaf(i));
+const store = new MemoryMerkleStore();
+let t = Date.now();
+for (const l of leaves) store.append(leafHash(l));
+console.log('append+hash', Date.now() - t);
+const cps: string[] = [];
+for (let s = 1000; s < N; s += 1000) cps.push(signCheckpoint({ origin: 'x.example/log', treeSize: s, rootHash: store.root(s) }, key));
+t = Date.now();
+const text = buildExport({ checkpoint: signCheckpoint({ origin: 'x.example/log', treeSize: N, rootHash: store.root() }, key), leaves, checkpoints: cps });
+console.log('build', Date.now() - t, 'bytes', text.length);
+t = Date.now();
+const r = verifyExport(Buffer.from(text), { publicKey: encodeVerifierKey(key) });
+console.log('verify', Date.now() - t, r.ok);

@@ -1,0 +1,122 @@
+/**
+ * Token dictionary shared by all records of an engine: every distinct
+ * normalised name/place token gets an integer id with precomputed features
+ * (folded form, alternative reading, phonetic key, variant groups), and every
+ * folded form carries term-frequency counts over the stored population.
+ */
+import { IntVec } from './util';
+import { fold, phoneticKey } from './text/normalise';
+import { NameToken } from './text/names';
+import { VariantTable } from './text/variants';
+
+/** Frequency table over record values (one count per record per distinct value). */
+export class CountTable {
+  readonly counts = new IntVec(1024);
+  /** number of records counted */
+  n = 0;
+  /** Σ count² (for the expected frequency on a random agreement) */
+  sumSq = 0;
+  add(id: number, delta: 1 | -1): void {
+    if (id < 0) return;
+    if (id >= this.counts.length) this.counts.ensure(id + 1);
+    const c = this.counts.data[id];
+    const next = c + delta;
+    if (next < 0) return;
+    this.counts.data[id] = next;
+    this.sumSq += next * next - c * c;
+  }
+  count(id: number): number {
+    return id >= 0 && id < this.counts.length ? this.counts.data[id] : 0;
+  }
+  /**
+   * Term-frequency adjustment in bits for agreeing on value `id`:
+   * log2(E[f] / f_id), clamped. Positive for rare values, negative for common.
+   */
+  adjustment(id: number, maxAdj: number, minPopulation: number): number {
+    if (this.n < minPopulation || this.sumSq <= 0) return 0;
+    const c = Math.max(1, this.count(id));
+    const f = c / this.n;
+    const ref = this.sumSq / (this.n * this.n);
+    const adj = Math.log2(ref / f);
+    return adj > maxAdj ? maxAdj : adj < -maxAdj ? -maxAdj : adj;
+  }
+  frequency(id: number): number {
+    return this.n > 0 ? this.count(id) / this.n : 0;
+  }
+}
+
+export class Lexicon {
+  private readonly tokIndex = new Map<string, number>();
+  readonly tokNorm: string[] = [];
+  readonly tokFold = new IntVec(1024);
+  readonly tokAltFold = new IntVec(1024);
+  private readonly foldIndex = new Map<string, number>();
+  readonly foldStr: string[] = [];
+  readonly foldPhon = new IntVec(1024);
+  readonly foldGroups: (readonly number[])[] = [];
+  private readonly phonIndex = new Map<string, number>();
+  readonly phonStr: string[] = [];
+  /** first-name frequencies (first given token of a child's name) */
+  readonly first = new CountTable();
+  /** any-name-token frequencies (token present anywhere in a child's name) */
+  readonly any = new CountTable();
+  /** parent first-name frequencies */
+  readonly parent = new CountTable();
+  readonly isKnown: (norm: string) => boolean;
+
+  constructor(readonly variants: VariantTable) {
+    this.isKnown = (norm: string) => this.variants.knows(fold(norm));
+  }
+
+  foldId(folded: string): number {
+    let id = this.foldIndex.get(folded);
+    if (id === undefined) {
+      id = this.foldStr.length;
+      this.foldStr.push(folded);
+      this.foldIndex.set(folded, id);
+      const key = phoneticKey(folded);
+      let pid = this.phonIndex.get(key);
+      if (pid === undefined) {
+        pid = this.phonStr.length;
+        this.phonStr.push(key);
+        this.phonIndex.set(key, pid);
+      }
+      this.foldPhon.push(pid);
+      this.foldGroups.push(this.variants.groupsOf(folded));
+    }
+    return id;
+  }
+
+  token(t: NameToken): number {
+    const key = t.alt ? t.norm + '\u0001' + t.alt : t.norm;
+    let id = this.tokIndex.get(key);
+    if (id === undefined) {
+      id = this.tokNorm.length;
+      this.tokNorm.push(t.norm);
+      this.tokIndex.set(key, id);
+      const f = this.foldId(fold(t.norm));
+      this.tokFold.push(f);
+      const alt = t.alt ? this.foldId(fold(t.alt)) : -1;
+      this.tokAltFold.push(alt === f ? -1 : alt);
+    }
+    return id;
+  }
+
+  /** a plain token (place names, etc.) */
+  plainToken(norm: string): number {
+    return this.token({ norm });
+  }
+
+  fold(tok: number): number {
+    return this.tokFold.data[tok];
+  }
+  altFold(tok: number): number {
+    return this.tokAltFold.data[tok];
+  }
+  foldString(tok: number): string {
+    return this.foldStr[this.tokFold.data[tok]];
+  }
+  get tokenCount(): number {
+    return this.tokNorm.length;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Fellegi–Sunter model: comparison fields, their graded levels, m/u
+ * probabilities per level (m = P(level | same child), u = P(level | random
+ * pair of different children), mSibling = P(level | siblings)), base rates
+ * and thresholds. The JSON form is what ships (src/model/default-model.ts)
+ * and what `estimate*` functions produce; `loadModel` validates it.
+ */
+import { MatchKind } from './types';
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly levels: readonly string[];
+  /** levels whose weight gets a term-frequency adjustment */
+  readonly tf: readonly string[];
+  readonly description: string;
+}
+
+export const FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'name.first',
+    levels: ['exact', 'variant', 'jw92', 'nickname', 'swapped', 'phonetic', 'elsewhere', 'jw85', 'jw70', 'none'],
+    tf: ['exact'],
+    description: 'personal (first given) name; swapped = given/family reversed; elsewhere = found in another name position',
+  },
+  {
+    name: 'name.rest',
+    levels: ['all2', 'all1', 'some', 'fuzzy', 'none'],
+    tf: ['all2', 'all1', 'some'],
+    description: 'remaining name tokens (middle, father/grandfather, family, clan) as a token set',
+  },
+  {
+    name: 'birth',
+    levels: ['exact', 'dm-swap', 'ym', 'y', 'y1', 'y2', 'y4', 'far', 'e0', 'e1', 'e2', 'e4', 'efar'],
+    tf: [],
+    description: 'date of birth / estimated age (e* levels: at least one side is an estimated age)',
+  },
+  { name: 'sex', levels: ['agree', 'disagree'], tf: [], description: 'sex' },
+  {
+    name: 'origin',
+    levels: ['exact', 'admin2', 'admin1', 'country', 'text', 'text-disagree', 'disagree'],
+    tf: ['exact'],
+    description: 'place of origin: P-code hierarchy, else free text',
+  },
+  {
+    name: 'separation.place',
+    levels: ['exact', 'admin2', 'admin1', 'country', 'text', 'text-disagree', 'disagree'],
+    tf: ['exact'],
+    description: 'place of separation',
+  },
+  { name: 'separation.date', levels: ['d7', 'd31', 'd92', 'd365', 'far'], tf: [], description: 'date of separation' },
+  {
+    name: 'mother',
+    levels: ['full', 'first', 'fuzzy', 'disagree'],
+    tf: ['full', 'first'],
+    description: "mother's name (a tracing request's inquirer counts when the relation is mother)",
+  },
+  {
+    name: 'father',
+    levels: ['full', 'first', 'fuzzy', 'disagree'],
+    tf: ['full', 'first'],
+    description: "father's name (or the inquirer when the relation is father)",
+  },
+  { name: 'siblings', levels: ['agree', 'disagree'], tf: [], description: 'named siblings' },
+  {
+    name: 'cross-sibling',
+    levels: ['listed', 'not-listed'],
+    tf: [],
+    description: "one child's name appears among the other record's siblings (evidence of siblings, against same child)",
+  },
+  { name: 'languages', levels: ['agree', 'disagree'], tf: [], description: 'spoken languages overlap' },
+  { name: 'nationality', levels: ['agree', 'disagree'], tf: [], description: 'nationality' },
+];
+
+export const FIELD_INDEX: Record<string, number> = Object.fromEntries(FIELDS.map((f, i) => [f.name, i]));
+export const F = {
+  FIRST: 0, REST: 1, BIRTH: 2, SEX: 3, ORIGIN: 4, SEP_PLACE: 5, SEP_DATE: 6,
+  MOTHER: 7, FATHER: 8, SIBLINGS: 9, CROSS_SIB: 10, LANGUAGES: 11, NATIONALITY: 12,
+} as const;
+
+export function levelIndex(field: number, level: string): number {
+  const i = FIELDS[field].levels.indexOf(level);
+  if (i < 0) throw new Error(`unknown level ${level} for ${FIELDS[field].name}`);
+  return i;
+}
+
+export interface LevelParams {
+  m: number;
+  u: number;
+  mSibling?: number;
+}
+
+export interface MatchModelJson {
+  modelVersion: string;
+  description?: string;
+  /** expected number of true partners per record on the searched side (base rates) */
+  prior: Record<MatchKind, number> & { minPopulation: number };
+  fields: Record<string, Record<string, LevelParams>>;
+  tf: { minPopulation: number; maxAdjustment: number };
+  proposalThreshold: number;
+  siblingThreshold: number;
+  estimatedFrom?: unknown;
+}
+
+export interface MatchModel {
+  readonly json: MatchModelJson;
+  readonly modelVersion: string;
+  /** weights[field][level] = log2(m/u) */
+  readonly weights: Float64Array[];
+  /** siblingWeights[field][level] = log2(mSibling/u) */
+  readonly siblingWeights: Float64Array[];
+  readonly tfLevel: Uint8Array[];
+  readonly prior: MatchModelJson['prior'];
+  readonly tf: MatchModelJson['tf'];
+  readonly proposalThreshold: number;
+  readonly siblingThreshold: number;
+}
+
+const KINDS: MatchKind[] = ['child-sought', 'duplicate-child', 'same-sought-child', 'possible-sibling'];
+
+function prob(x: unknown, what: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0 || x > 1) throw new Error(`model: ${what} must be a probability in (0,1], got ${String(x)}`);
+  return x;
+}
+
+/** Validate a model JSON (e.g. the shipped file, or one re-estimated by a deployment). */
+export function loadModel(json: unknown): MatchModel {
+  if (!json || typeof json !== 'object') throw new Error('model: not an object');
+  const j = json as MatchModelJson;
+  if (typeof j.modelVersion !== 'string' || !j.modelVersion) throw new Error('model: modelVersion missing');
+  if (!j.prior || typeof j.prior !== 'object') throw new Error('model: prior missing');
+  for (const k of KINDS) if (typeof j.prior[k] !== 'number' || !(j.prior[k] > 0)) throw new Error(`model: prior.${k} missing`);
+  if (!j.fields || typeof j.fields !== 'object') throw new Error('model: fields missing');
+  const weights: Float64Array[] = [];
+  const siblingWeights: Float64Array[] = [];
+  const tfLevel: Uint8Array[] = [];
+  for (const spec of FIELDS) {
+    const fj = j.fields[spec.name];
+    if (!fj) throw new Error(`model: field ${spec.name} missing`);
+    const w = new Float64Array(spec.levels.length);
+    const ws = new Float64Array(spec.levels.length);
+    const t = new Uint8Array(spec.levels.length);
+    spec.levels.forEach((lv, i) => {
+      const p = fj[lv];
+      if (!p) throw new Error(`model: ${spec.name}.${lv} missing`);
+      const m = prob(p.m, `${spec.name}.${lv}.m`);
+      const u = prob(p.u, `${spec.name}.${lv}.u`);
+      const ms = p.mSibling === undefined ? m : prob(p.mSibling, `${spec.name}.${lv}.mSibling`);
+      w[i] = Math.log2(m / u);
+      ws[i] = Math.log2(ms / u);
+      t[i] = spec.tf.includes(lv) ? 1 : 0;
+    });
+    weights.push(w);
+    siblingWeights.push(ws);
+    tfLevel.push(t);
+  }
+  const tf = { minPopulation: j.tf?.minPopulation ?? 1000, maxAdjustment: j.tf?.maxAdjustment ?? 8 };
+  return {
+    json: j,
+    modelVersion: j.modelVersion,
+    weights,
+    siblingWeights,
+    tfLevel,
+    prior: { ...j.prior, minPopulation: j.prior.minPopulation ?? 1000 },
+    tf,
+    proposalThreshold: j.proposalThreshold ?? 0.5,
+    siblingThreshold: j.siblingThreshold ?? 0.5,
+  };
+}

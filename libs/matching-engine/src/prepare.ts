@@ -1,0 +1,383 @@
+/**
+ * Record preparation: a MatchRecord becomes a compact `Prepared` form (token
+ * ids, month/day numbers, interned codes) that comparators work on and that
+ * the index stores as a slice of one Int32 heap.
+ */
+import { MatchRecord, PersonName, Place } from './types';
+import { Lexicon } from './lexicon';
+import { IntVec, StringPool } from './util';
+import { tokeniseName, NameToken } from './text/names';
+import { normaliseText } from './text/normalise';
+
+export const NO_DATE = -0x7fffffff;
+
+export interface PName {
+  given: number[];
+  middle: number[];
+  family: number[];
+  nick: number[];
+  orig: number[];
+  /** pool id of the display form (given middle family, or full) */
+  raw: number;
+  /** pool id of the original-script form */
+  origRaw: number;
+}
+
+export interface PPlace {
+  pcode: number;
+  country: number;
+  text: number[];
+  raw: number;
+}
+
+export const enum BirthKind { None = 0, Year = 1, YearMonth = 2, Full = 3, Estimated = 4 }
+
+export interface Prepared {
+  side: 0 | 1;
+  consent: boolean;
+  agency: number;
+  group: number;
+  sex: number;
+  birthKind: BirthKind;
+  /** birth interval in months since year 0 (y*12 + m-1) */
+  birthLo: number;
+  birthHi: number;
+  /** y*10000 + m*100 + d for dates given as dates (0 otherwise) */
+  dob: number;
+  dobRaw: number;
+  /** estimated age × 100, or -1 */
+  age100: number;
+  ageOn: number;
+  sepDate: number;
+  sepDateRaw: number;
+  nationality: number;
+  languages: number[];
+  origin: PPlace | null;
+  separation: PPlace | null;
+  name: PName;
+  mother: PName | null;
+  father: PName | null;
+  motherFromInquirer: boolean;
+  fatherFromInquirer: boolean;
+  siblings: PName[];
+}
+
+export interface PrepareOptions {
+  /** treat YYYY-01-01 as "year only" (a common placeholder for unknown birthdays) */
+  janFirstIsYearOnly: boolean;
+}
+
+const MOTHER_WORDS = /^(mother|mom|mum|mama|mamma|maman|mere|birth mother|biological mother|umm|um|hooyo|mati|мати|мама|мать|ማማ|ኣደ|እናት|ام|أم|والدة|مور|مادر)$/i;
+const FATHER_WORDS = /^(father|dad|daddy|papa|baba|pere|birth father|biological father|abu|aabo|aabe|batko|батько|тато|отец|папа|ኣቦ|አባት|اب|أب|والد|پلار|پدر)$/i;
+
+const LANG: Record<string, string> = {
+  arabic: 'ar', somali: 'so', pashto: 'ps', pushto: 'ps', dari: 'prs', persian: 'fa', farsi: 'fa', tigrinya: 'ti', tigrigna: 'ti',
+  amharic: 'am', tigre: 'tig', ukrainian: 'uk', russian: 'ru', french: 'fr', lingala: 'ln', swahili: 'sw', kiswahili: 'sw',
+  rohingya: 'rhg', english: 'en', kinyarwanda: 'rw', kirundi: 'rn', tshiluba: 'lua', luba: 'lua', kikongo: 'kg', urdu: 'ur',
+  bengali: 'bn', bangla: 'bn', burmese: 'my', kurdish: 'ku', kurmanji: 'kmr', sorani: 'ckb', turkish: 'tr', hausa: 'ha',
+};
+
+const PLACE_STOP = new Set([
+  'camp', 'district', 'city', 'village', 'town', 'region', 'province', 'oblast', 'rayon', 'raion', 'governorate', 'state',
+  'zone', 'sub', 'county', 'near', 'the', 'of', 'de', 'du', 'la', 'le', 'idp', 'site', 'block', 'refugee', 'settlement',
+  'ward', 'woreda', 'kebele', 'subcity', 'territory', 'territoire', 'quartier', 'commune', 'hromada', 'muhafazat', 'wilayat',
+  'mudiriyat', 'nahiya', 'qada', 'area', 'centre', 'center', 'al', 'el',
+]);
+
+export function parseDate(s: string | undefined | null): { y: number; m: number; d: number } | null {
+  if (!s) return null;
+  const m = /^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?/.exec(s);
+  if (!m) return null;
+  const y = +m[1];
+  const mo = m[2] ? +m[2] : 0;
+  const d = m[3] ? +m[3] : 0;
+  if (y < 1900 || y > 2200 || mo > 12 || d > 31) return null;
+  if (mo === 0 && d > 0) return null;
+  return { y, m: mo, d };
+}
+
+export function dayNumber(y: number, m: number, d: number): number {
+  return Math.floor(Date.UTC(y, Math.max(0, m - 1), Math.max(1, d)) / 86_400_000);
+}
+
+export class Preparer {
+  constructor(
+    readonly lex: Lexicon,
+    readonly pool: StringPool,
+    readonly options: PrepareOptions = { janFirstIsYearOnly: true },
+  ) {}
+
+  private tokens(raw: string | undefined): NameToken[] {
+    return tokeniseName(raw, this.lex.isKnown).tokens;
+  }
+
+  private ids(toks: NameToken[]): number[] {
+    return toks.map((t) => this.lex.token(t));
+  }
+
+  prepareName(n: PersonName | undefined | null): PName | null {
+    if (!n) return null;
+    let given = this.tokens(n.given);
+    let middle = this.tokens(n.middle);
+    let family = this.tokens(n.family);
+    let display = [n.given, n.middle, n.family].filter((x) => x && x.trim()).join(' ');
+    if (given.length + middle.length + family.length === 0 && n.full) {
+      const all = this.tokens(n.full);
+      given = all.slice(0, 1);
+      family = all.slice(1);
+      display = n.full;
+    } else {
+      // compounds split across fields: given "Abdul" + family "Rahman", given "Hamid" + family "Ullah"
+      const parts = [given, middle, family];
+      for (let p = 0; p < 2; p++) {
+        const a = parts[p];
+        const b = parts[p + 1].length > 0 ? parts[p + 1] : p === 0 ? parts[2] : [];
+        if (a.length === 0 || b.length === 0) continue;
+        const joined = this.tokens(a[a.length - 1].norm + ' ' + b[0].norm);
+        if (joined.length === 1) {
+          a[a.length - 1] = joined[0];
+          b.shift();
+        }
+      }
+    }
+    const orig = this.tokens(n.original);
+    const nick: NameToken[] = [];
+    for (const k of n.nicknames ?? []) nick.push(...this.tokens(k));
+    let origIds = this.ids(orig);
+    let g = this.ids(given);
+    let m = this.ids(middle);
+    let f = this.ids(family);
+    if (g.length + m.length + f.length === 0) {
+      if (origIds.length === 0 && nick.length === 0) return null;
+      // only the original script is known: it is the name
+      g = origIds.slice(0, 1);
+      f = origIds.slice(1);
+      origIds = [];
+    }
+    if (g.length === 0 && (m.length > 0 || f.length > 0)) {
+      const rest = [...m, ...f];
+      g = rest.slice(0, 1);
+      m = [];
+      f = rest.slice(1);
+    }
+    return {
+      given: g,
+      middle: m,
+      family: f,
+      nick: this.ids(nick),
+      orig: origIds,
+      raw: display ? this.pool.intern(display) : n.original ? this.pool.intern(n.original) : -1,
+      origRaw: n.original ? this.pool.intern(n.original) : -1,
+    };
+  }
+
+  preparePlace(p: Place | undefined | null): PPlace | null {
+    if (!p) return null;
+    const pcode = p.pcode ? p.pcode.trim().toUpperCase().replace(/[^A-Z0-9]/g, '') : '';
+    const country = (p.country ?? (pcode.length >= 2 ? pcode.slice(0, 2) : '')).trim().toUpperCase();
+    const text = p.text ? normaliseText(p.text).split(' ').filter((w) => w.length > 1 && !PLACE_STOP.has(w)) : [];
+    if (!pcode && !country && text.length === 0) return null;
+    const rawParts = [p.text, p.pcode, p.country].filter(Boolean).join(' · ');
+    return {
+      pcode: pcode ? this.pool.intern(pcode) : -1,
+      country: country ? this.pool.intern(country) : -1,
+      text: text.map((w) => this.lex.plainToken(w)),
+      raw: rawParts ? this.pool.intern(rawParts) : -1,
+    };
+  }
+
+  prepare(r: MatchRecord): Prepared {
+    const pool = this.pool;
+    const side: 0 | 1 = r.side === 'sought' ? 1 : 0;
+    const sex = r.sex === 'male' ? 1 : r.sex === 'female' ? 2 : r.sex === 'other' ? 3 : 0;
+
+    let birthKind = BirthKind.None;
+    let birthLo = 0;
+    let birthHi = 0;
+    let dob = 0;
+    const d = parseDate(r.dateOfBirth);
+    if (d) {
+      dob = d.y * 10000 + d.m * 100 + d.d;
+      if (d.m > 0 && d.d > 0 && !(this.options.janFirstIsYearOnly && d.m === 1 && d.d === 1)) {
+        birthKind = BirthKind.Full;
+        birthLo = birthHi = d.y * 12 + d.m - 1;
+      } else if (d.m > 0 && !(this.options.janFirstIsYearOnly && d.m === 1 && d.d === 1)) {
+        birthKind = BirthKind.YearMonth;
+        birthLo = birthHi = d.y * 12 + d.m - 1;
+      } else {
+        birthKind = BirthKind.Year;
+        birthLo = d.y * 12;
+        birthHi = d.y * 12 + 11;
+      }
+    } else if (typeof r.estimatedAgeYears === 'number' && Number.isFinite(r.estimatedAgeYears) && r.estimatedAgeYears >= 0) {
+      const ref = parseDate(r.ageRecordedOn) ?? parseDate(r.dateOfSeparation);
+      if (ref) {
+        const refM = ref.y * 12 + Math.max(1, ref.m) - 1;
+        const a = Math.floor(r.estimatedAgeYears);
+        birthKind = BirthKind.Estimated;
+        birthLo = refM - 12 * (a + 1) + 1;
+        birthHi = refM - 12 * a;
+      }
+    }
+
+    const sd = parseDate(r.dateOfSeparation);
+    const sepDate = sd ? dayNumber(sd.y, sd.m || 7, sd.d || (sd.m ? 15 : 1)) : NO_DATE;
+
+    let mother = this.prepareName(r.mother);
+    let father = this.prepareName(r.father);
+    let motherFromInquirer = false;
+    let fatherFromInquirer = false;
+    if (r.inquirer?.name && r.inquirer.relation) {
+      const rel = r.inquirer.relation.trim();
+      if (!mother && MOTHER_WORDS.test(rel)) {
+        mother = this.prepareName(r.inquirer.name);
+        motherFromInquirer = mother !== null;
+      } else if (!father && FATHER_WORDS.test(rel)) {
+        father = this.prepareName(r.inquirer.name);
+        fatherFromInquirer = father !== null;
+      }
+    }
+    const siblings: PName[] = [];
+    for (const s of r.siblings ?? []) {
+      const p = this.prepareName(s);
+      if (p) siblings.push(p);
+    }
+    const languages = [...new Set((r.languages ?? []).map((l) => {
+      const k = l.trim().toLowerCase();
+      return LANG[k] ?? k.slice(0, 3);
+    }).filter(Boolean))].map((l) => pool.intern('lang:' + l));
+
+    const name = this.prepareName(r.name) ?? { given: [], middle: [], family: [], nick: [], orig: [], raw: -1, origRaw: -1 };
+    return {
+      side,
+      consent: r.consentForTracing === true,
+      agency: pool.intern('agency:' + r.agencyId),
+      group: r.groupId ? pool.intern('group:' + r.groupId) : -1,
+      sex,
+      birthKind,
+      birthLo,
+      birthHi,
+      dob,
+      dobRaw: r.dateOfBirth ? pool.intern(r.dateOfBirth) : -1,
+      age100: typeof r.estimatedAgeYears === 'number' && Number.isFinite(r.estimatedAgeYears) ? Math.round(r.estimatedAgeYears * 100) : -1,
+      ageOn: r.ageRecordedOn ? pool.intern(r.ageRecordedOn) : -1,
+      sepDate,
+      sepDateRaw: r.dateOfSeparation ? pool.intern(r.dateOfSeparation) : -1,
+      nationality: r.nationality ? pool.intern('nat:' + r.nationality.trim().toUpperCase()) : -1,
+      languages,
+      origin: this.preparePlace(r.placeOfOrigin),
+      separation: this.preparePlace(r.placeOfSeparation),
+      name,
+      mother,
+      father,
+      motherFromInquirer,
+      fatherFromInquirer,
+      siblings,
+    };
+  }
+}
+
+// ------------------------------------------------------------ heap codec ---
+
+function encName(n: PName, out: IntVec): void {
+  out.push(n.raw);
+  out.push(n.origRaw);
+  out.push(n.given.length);
+  out.push(n.middle.length);
+  out.push(n.family.length);
+  out.push(n.nick.length);
+  out.push(n.orig.length);
+  for (const a of [n.given, n.middle, n.family, n.nick, n.orig]) for (const v of a) out.push(v);
+}
+
+function encPlace(p: PPlace, out: IntVec): void {
+  out.push(p.pcode);
+  out.push(p.country);
+  out.push(p.raw);
+  out.push(p.text.length);
+  for (const v of p.text) out.push(v);
+}
+
+/** Append the record to the heap; returns its offset. */
+export function encode(p: Prepared, out: IntVec): number {
+  const off = out.length;
+  const flags =
+    p.side | ((p.consent ? 1 : 0) << 1) | (p.sex << 2) | (p.birthKind << 5) |
+    ((p.motherFromInquirer ? 1 : 0) << 8) | ((p.fatherFromInquirer ? 1 : 0) << 9) |
+    ((p.origin ? 1 : 0) << 10) | ((p.separation ? 1 : 0) << 11) | ((p.mother ? 1 : 0) << 12) | ((p.father ? 1 : 0) << 13);
+  out.push(flags);
+  out.push(p.agency);
+  out.push(p.group);
+  out.push(p.birthLo);
+  out.push(p.birthHi);
+  out.push(p.dob);
+  out.push(p.dobRaw);
+  out.push(p.age100);
+  out.push(p.ageOn);
+  out.push(p.sepDate);
+  out.push(p.sepDateRaw);
+  out.push(p.nationality);
+  out.push(p.languages.length);
+  for (const l of p.languages) out.push(l);
+  if (p.origin) encPlace(p.origin, out);
+  if (p.separation) encPlace(p.separation, out);
+  encName(p.name, out);
+  if (p.mother) encName(p.mother, out);
+  if (p.father) encName(p.father, out);
+  out.push(p.siblings.length);
+  for (const s of p.siblings) encName(s, out);
+  return off;
+}
+
+class Reader {
+  constructor(public h: Int32Array, public i: number) {}
+  next(): number {
+    return this.h[this.i++];
+  }
+  arr(n: number): number[] {
+    const a = new Array<number>(n);
+    for (let k = 0; k < n; k++) a[k] = this.h[this.i++];
+    return a;
+  }
+  name(): PName {
+    const raw = this.next();
+    const origRaw = this.next();
+    const ng = this.next(), nm = this.next(), nf = this.next(), nn = this.next(), no = this.next();
+    return { raw, origRaw, given: this.arr(ng), middle: this.arr(nm), family: this.arr(nf), nick: this.arr(nn), orig: this.arr(no) };
+  }
+  place(): PPlace {
+    const pcode = this.next(), country = this.next(), raw = this.next();
+    return { pcode, country, raw, text: this.arr(this.next()) };
+  }
+}
+
+export function decode(heap: Int32Array, off: number): Prepared {
+  const r = new Reader(heap, off);
+  const flags = r.next();
+  const agency = r.next(), group = r.next(), birthLo = r.next(), birthHi = r.next(), dob = r.next(), dobRaw = r.next();
+  const age100 = r.next(), ageOn = r.next(), sepDate = r.next(), sepDateRaw = r.next(), nationality = r.next();
+  const languages = r.arr(r.next());
+  const origin = flags & (1 << 10) ? r.place() : null;
+  const separation = flags & (1 << 11) ? r.place() : null;
+  const name = r.name();
+  const mother = flags & (1 << 12) ? r.name() : null;
+  const father = flags & (1 << 13) ? r.name() : null;
+  const ns = r.next();
+  const siblings: PName[] = [];
+  for (let k = 0; k < ns; k++) siblings.push(r.name());
+  return {
+    side: (flags & 1) as 0 | 1,
+    consent: (flags & 2) !== 0,
+    sex: (flags >> 2) & 7,
+    birthKind: ((flags >> 5) & 7) as BirthKind,
+    motherFromInquirer: (flags & (1 << 8)) !== 0,
+    fatherFromInquirer: (flags & (1 << 9)) !== 0,
+    agency, group, birthLo, birthHi, dob, dobRaw, age100, ageOn, sepDate, sepDateRaw, nationality, languages,
+    origin, separation, name, mother, father, siblings,
+  };
+}
+
+/** All tokens of a name in the order first-given, middle, family (the Latin rendering). */
+export function nameTokens(n: PName): number[] {
+  return n.middle.length === 0 && n.family.length === 0 ? n.given : [...n.given, ...n.middle, ...n.family];
+}

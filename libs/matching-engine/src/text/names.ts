@@ -1,0 +1,108 @@
+/**
+ * Personal-name tokenisation: turns one name string (any script) into
+ * normalised tokens, handling the particles and compounds of the naming
+ * cultures Kinlink serves:
+ *
+ * - kinship particles dropped (bin/ibn/bint/ould/wad…, not in first position),
+ *   titles dropped (haji, sheikh, mullah, mr/mrs…);
+ * - Arabic articles (al-, el-, ul-, ad-, ash-…) dropped, glued `al`/`el`
+ *   prefixes stripped when the rest is a known name (Alhassan → hassan);
+ * - compounds joined: abd/abdul/abdel + (article) + name, abu/abou + name,
+ *   name + (al-)din / uddin / eddine, name + ullah, Ethiopian gebre-/wolde-/
+ *   habte-/tekle-/kidane- + name and haile + saint name;
+ * - abbreviations expanded (Md, Mohd, Mhd → muhammad);
+ * - Cyrillic read with Ukrainian rules, with the Russian reading kept as an
+ *   alternative per token; Somali orthography (c/x) kept as an alternative.
+ */
+import { cyrillicRulesFor, detectScript, Script } from './transliterate';
+import { normaliseText, somaliAlt } from './normalise';
+
+export interface NameToken {
+  /** normalised token (lower-case ASCII) */
+  norm: string;
+  /** alternative reading (Russian rules for Cyrillic, Somali orthography), if any */
+  alt?: string;
+}
+
+export interface TokenisedName {
+  tokens: NameToken[];
+  script: Script;
+}
+
+const PARTICLES = new Set(['bin', 'ibn', 'bint', 'binti', 'bte', 'ould', 'wuld', 'wad', 'walad', 'ibnu', 'ibni', 'bent', 'ben', 'binu']);
+const TITLES = new Set(['haji', 'hajji', 'hadji', 'alhaji', 'alhaj', 'hajj', 'sheikh', 'shaikh', 'sheik', 'shaykh', 'mullah', 'mulla', 'mr', 'mrs', 'ms', 'miss', 'dr', 'ustad', 'ustaz', 'sayyidah']);
+const ARTICLES = new Set(['al', 'el', 'ul', 'ol', 'il', 'ad', 'ar', 'as', 'at', 'ash', 'az', 'an', 'ud', 'ur', 'us', 'ed', 'er', 'es', 'ez', 'ag']);
+const ABD = new Set(['abd', 'abdu', 'abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdur', 'abdus', 'abder', 'abdil']);
+const ABU = new Set(['abu', 'abou', 'abo', 'abuu']);
+const ULLAH = new Set(['ullah', 'ulla', 'allah', 'alla', 'ollah', 'olah', 'ulah', 'ullo']);
+const DIN = /^(?:[aeiou][dl]{1,2})?d(?:i|ee)ne?$/;
+const MUHAMMAD_ABBR = new Set(['md', 'mohd', 'mhd', 'muhd', 'mohd', 'mhmd']);
+const ETH_PREFIX = new Set(['gebre', 'ghebre', 'gebra', 'gabre', 'gebri', 'wolde', 'welde', 'walde', 'wolda', 'habte', 'hapte', 'tekle', 'tekla', 'kidane']);
+const ETH_SAINT = new Set(['mariam', 'maryam', 'selassie', 'sellassie', 'silassie', 'michael', 'mikael', 'gabriel', 'giorgis', 'georgis', 'yesus', 'iyesus', 'kiros', 'medhin', 'medhen', 'egziabher', 'haimanot', 'haymanot', 'hiwet', 'hiwot', 'amlak']);
+
+export type KnownNameTest = (norm: string) => boolean;
+
+function applyRules(words: string[], isKnown?: KnownNameTest): string[] {
+  const out: string[] = [];
+  const n = words.length;
+  for (let i = 0; i < n; i++) {
+    let w = words[i];
+    const hasNext = i + 1 < n;
+    if (TITLES.has(w) && (hasNext || out.length > 0)) continue;
+    if (MUHAMMAD_ABBR.has(w)) { out.push('muhammad'); continue; }
+    if (PARTICLES.has(w) && out.length > 0 && hasNext) continue;
+    if (ABD.has(w) && hasNext) {
+      let j = i + 1;
+      let art = '';
+      if (ARTICLES.has(words[j]) && j + 1 < n) { art = words[j]; j++; }
+      out.push(w + art + words[j]);
+      i = j;
+      continue;
+    }
+    if (ABU.has(w) && hasNext) {
+      let j = i + 1;
+      if (ARTICLES.has(words[j]) && j + 1 < n) j++;
+      out.push(w + words[j]);
+      i = j;
+      continue;
+    }
+    if (ARTICLES.has(w) && hasNext) {
+      const next = words[i + 1];
+      if (DIN.test(next) && out.length > 0) {
+        out[out.length - 1] += w + next;
+        i++;
+      }
+      continue; // a bare article is dropped
+    }
+    if (DIN.test(w) && out.length > 0) { out[out.length - 1] += w; continue; }
+    if (ULLAH.has(w) && out.length > 0) { out[out.length - 1] += w; continue; }
+    if (ETH_PREFIX.has(w) && hasNext) { out.push(w + words[i + 1]); i++; continue; }
+    if (ETH_SAINT.has(w) && out.length > 0 && out[out.length - 1] === 'haile') { out[out.length - 1] += w; continue; }
+    if (isKnown && w.length >= 6 && (w.startsWith('al') || w.startsWith('el'))) {
+      const rest = w.slice(2);
+      if (!isKnown(w) && isKnown(rest)) w = rest;
+    }
+    if (w.length === 1 && n > 1) continue; // initials carry almost no evidence
+    out.push(w);
+  }
+  return out;
+}
+
+/** Tokenise one name string. `isKnown` enables lexicon-checked article stripping. */
+export function tokeniseName(raw: string | undefined | null, isKnown?: KnownNameTest): TokenisedName {
+  if (!raw || !raw.trim()) return { tokens: [], script: 'latin' };
+  const script = detectScript(raw);
+  const primaryText = normaliseText(raw, script === 'cyrillic' ? cyrillicRulesFor(raw, 'uk') : undefined);
+  const primary = applyRules(primaryText ? primaryText.split(' ') : [], isKnown);
+  let alts: string[] | null = null;
+  if (script === 'cyrillic') {
+    const altText = normaliseText(raw, 'ru');
+    const a = applyRules(altText ? altText.split(' ') : [], isKnown);
+    if (a.length === primary.length) alts = a;
+  }
+  const tokens: NameToken[] = primary.map((norm, k) => {
+    const alt = alts ? alts[k] : script === 'latin' ? somaliAlt(norm) : null;
+    return alt && alt !== norm ? { norm, alt } : { norm };
+  });
+  return { tokens, script };
+}
