@@ -156,6 +156,8 @@ export interface ExportVerification {
   treeSize?: number;
   rootHash?: string;
   from?: number;
+  /** the header checkpoint's text, once its signature verified (save it to check the next export) */
+  checkpoint?: string;
   /** leaf lines that passed the per-line checks */
   leavesChecked: number;
   /** signed checkpoints (export's own and trusted ones) confirmed against the replayed tree */
@@ -335,6 +337,7 @@ export function verifyExport(input: string | Uint8Array | Iterable<string>, opti
       throw new Failure('header', `header checkpoint: ${(e as Error).message}`);
     }
     res.origin = cp.origin;
+    res.checkpoint = cp.text;
     res.treeSize = cp.treeSize;
     res.rootHash = cp.rootHash.toString('hex');
     if (h.origin !== cp.origin) throw new Failure('header', 'header origin differs from the checkpoint origin');

@@ -232,7 +232,7 @@ export const COMMAND_ACCEPTED_IN: Readonly<Record<CaseCommandType, readonly Case
 export const CASE_COMMAND_ROLES: Readonly<Record<CaseCommandType, readonly ActorRole[]>> = {
   start_verification: CASEWORK_ROLES,
   submit_verification: CASEWORK_ROLES,
-  approve_verification: ['supervisor', 'coordinator'],
+  approve_verification: ['supervisor'],
   fail_verification: CASEWORK_ROLES, // revoking an approved verification additionally needs a supervisor
   plan_reunification: CASEWORK_ROLES,
   record_reunification: CASEWORK_ROLES,

@@ -1,0 +1,119 @@
+/**
+ * The Kafka transport on the real broker and database: handlers run once per event (inbox +
+ * outbox in one transaction), retryable failures are retried, non-retryable ones and exhausted
+ * retries are dead-lettered with provenance, and a poison message never blocks its partition.
+ */
+import { randomUUID } from 'node:crypto';
+import { Controller, INestApplication, Injectable, Module } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { baseEnvSchema, kinlinkConfigModule } from '@kinlink/config';
+import { DomainError, INTERNAL_TOPICS, KinlinkEvent, newEvent, systemActor, TopicNames } from '@kinlink/contracts';
+import { DatabaseModule } from '@kinlink/database';
+import { eventually } from '@kinlink/testing';
+import { bootstrapService, EventPublisher, KafkaModule, UnitOfWork } from './index';
+
+jest.setTimeout(90_000);
+
+const prefix = `it-${randomUUID().slice(0, 8)}`;
+const schema = `kafka_it_${prefix.slice(3).replace(/-/g, '')}`;
+// before the module classes below are declared: the config module reads the environment then
+Object.assign(process.env, { TOPIC_PREFIX: prefix, AGENCIES: 'it-agency', LOG_LEVEL: 'silent', KAFKA_PARTITIONS: '1' });
+const seen: string[] = [];
+const attempts = new Map<string, number>();
+
+class NotAllowed extends DomainError<'not_allowed'> {
+  readonly code = 'not_allowed' as const;
+}
+
+@Injectable()
+class Effects {
+  constructor(private readonly uow: UnitOfWork) {}
+  async apply(e: KinlinkEvent) {
+    const n = (attempts.get(e.eventId) ?? 0) + 1;
+    attempts.set(e.eventId, n);
+    const kind = (e.payload as { note?: string }).note;
+    if (kind === 'poison') throw new NotAllowed('refused by the rules');
+    if (kind === 'flaky' && n < 3) throw new Error('database hiccup');
+    if (kind === 'broken') throw new Error('always fails');
+    await this.uow.once('it', e.eventId, async () => {
+      seen.push(e.eventId);
+      return { result: undefined, events: [] };
+    });
+  }
+}
+
+@Controller()
+class TestConsumer {
+  constructor(private readonly effects: Effects) {}
+  @EventPattern(INTERNAL_TOPICS.cases)
+  on(@Payload() e: KinlinkEvent) {
+    return this.effects.apply(e);
+  }
+}
+
+@Module({
+  imports: [
+    kinlinkConfigModule(baseEnvSchema.extend({ HTTP_PORT: baseEnvSchema.shape.HTTP_PORT.default(0) })),
+    DatabaseModule.forService({ schema, entities: [], migrations: [] }),
+    KafkaModule.forService('it'),
+  ],
+  controllers: [TestConsumer],
+  providers: [Effects],
+})
+class TestModule {}
+
+const event = (note: string) => newEvent('command.rejected', {
+  correlationId: randomUUID(), actor: systemActor('it'), subject: { type: 'case', id: randomUUID() },
+  payload: { commandId: randomUUID(), code: 'x', rule: 'x', httpStatus: 409, note } as never,
+});
+
+describe('KafkaEventServer on the real broker', () => {
+  let app: INestApplication;
+  const dead: KafkaMessage[] = [];
+  const kafka = new Kafka({ clientId: 'it', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(','), logLevel: logLevel.NOTHING });
+  const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
+
+  beforeAll(async () => {
+    app = await bootstrapService({ service: 'it', module: TestModule, subscribe: [INTERNAL_TOPICS.cases] });
+    await watcher.connect();
+    await watcher.subscribe({ topic: new TopicNames(prefix).internal('dead-letter'), fromBeginning: true });
+    await watcher.run({ eachMessage: async ({ message }) => { dead.push(message); } });
+  });
+  afterAll(async () => {
+    await watcher.disconnect();
+    const db = app?.get(DataSource);
+    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await app?.close();
+  });
+
+  it('handles each event once, retries transient failures, parks poison and keeps going', async () => {
+    const publisher = app.get(EventPublisher);
+    const ok1 = event('ok');
+    const poison = event('poison');
+    const flaky = event('flaky');
+    const broken = event('broken');
+    const ok2 = event('ok');
+    // one partition: everything below is in order behind the poison message
+    await publisher.publish([ok1, poison, flaky, broken, ok2]);
+    await publisher.publish([ok1, ok2]); // redelivery
+
+    await eventually(() => expect(seen).toEqual(expect.arrayContaining([ok1.eventId, flaky.eventId, ok2.eventId])), { timeoutMs: 60_000 });
+    await eventually(() => expect(dead).toHaveLength(2), { timeoutMs: 60_000 });
+    expect(seen.filter((id) => id === ok1.eventId)).toHaveLength(1);
+    expect(seen.filter((id) => id === ok2.eventId)).toHaveLength(1);
+    expect(attempts.get(flaky.eventId)).toBe(3);
+    expect(attempts.get(poison.eventId)).toBe(1);
+    expect(attempts.get(broken.eventId)).toBe(5);
+
+    const h = (m: KafkaMessage, k: string) => m.headers?.[k]?.toString();
+    const byId = new Map(dead.map((m) => [h(m, 'event-id'), m]));
+    expect(h(byId.get(poison.eventId)!, 'dlt-reason')).toBe('not_allowed');
+    expect(h(byId.get(poison.eventId)!, 'dlt-attempts')).toBe('1');
+    expect(h(byId.get(broken.eventId)!, 'dlt-reason')).toBe('retries_exhausted:unexpected_error');
+    expect(h(byId.get(broken.eventId)!, 'dlt-original-topic')).toBe(new TopicNames(prefix).internal('cases'));
+    expect(h(byId.get(broken.eventId)!, 'dlt-original-offset')).toMatch(/^\d+$/);
+    expect(JSON.parse(byId.get(poison.eventId)!.value!.toString()).eventId).toBe(poison.eventId);
+  });
+});
