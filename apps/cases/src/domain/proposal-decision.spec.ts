@@ -15,6 +15,7 @@ import {
   decideOnProposal,
   newProposal,
   proposalPairKey,
+  refreshProposalFingerprint,
   shouldReopenRejected,
 } from './proposal-decision';
 import { AGENCY, AGENCY_ADMIN, AUDITOR, COORD_A, COORD_B, SUP_S, SYSTEM, SYSTEM_ADMIN, T, deepFreeze } from './testing/case-fixtures';
@@ -243,6 +244,32 @@ describe('shouldReopenRejected', () => {
   });
 });
 
+describe('refreshProposalFingerprint', () => {
+  it.each(['pending', 'info_requested', 'possible_sibling', 'possible_duplicate'] as const)('keeps the new fingerprint of a %s proposal, without a decision', (status) => {
+    const p = proposalIn(status);
+    const next = refreshProposalFingerprint(p, 'fp-2', T.later);
+    expect(next).toEqual({ ...p, fingerprint: 'fp-2', updatedAt: T.later });
+  });
+
+  it('so that a later rejection remembers the records as reviewed, and the same fingerprint does not reopen it', () => {
+    const refreshed = refreshProposalFingerprint(pending(), 'fp-2', T.start);
+    const rejected = ok(decide(refreshed, DECISION.reject)).next;
+    expect(rejected.rejection?.fingerprint).toBe('fp-2');
+    refused(decide(rejected, { type: 'reopen', fingerprint: 'fp-2' }, SYSTEM), 'REJECTED_PAIR_UNCHANGED');
+  });
+
+  it.each(['confirmed', 'rejected', 'withdrawn', 'superseded'] as const)('leaves a %s proposal alone', (status) => {
+    const p = proposalIn(status);
+    expect(refreshProposalFingerprint(p, 'fp-2', T.later)).toBe(p);
+  });
+
+  it('ignores an empty or unchanged fingerprint', () => {
+    const p = pending();
+    expect(refreshProposalFingerprint(p, '', T.later)).toBe(p);
+    expect(refreshProposalFingerprint(p, 'fp-1', T.later)).toBe(p);
+  });
+});
+
 describe('proposalPairKey', () => {
   it('does not depend on side order, and tells sought children apart', () => {
     expect(proposalPairKey({ kind: 'child-sought', left: CHILD, right: SOUGHT })).toBe(proposalPairKey({ kind: 'child-sought', left: SOUGHT, right: CHILD }));
@@ -323,6 +350,12 @@ describe('idempotency and validation', () => {
   it('a replayed confirm (same command id) after further decisions is still a duplicate', () => {
     const confirmed = ok(decide(pending(), { ...DECISION.confirm, commandId: 'k1' }, COORD_A)).next;
     expect(decide(confirmed, { ...DECISION.confirm, commandId: 'k1' }, COORD_A)).toMatchObject({ ok: true, duplicate: true });
+  });
+
+  it('a confirm redelivered with the same command id but a freshly assigned case id is a duplicate', () => {
+    const confirmed = ok(decide(pending(), { type: 'confirm', caseId: 'case-a', commandId: 'k1' }, COORD_A)).next;
+    expect(decide(confirmed, { type: 'confirm', caseId: 'case-b', commandId: 'k1' }, COORD_A)).toEqual({ ok: true, duplicate: true, next: confirmed });
+    expect(confirmed.caseId).toBe('case-a');
   });
 
   it('the same id for another decision is refused', () => {

@@ -325,6 +325,20 @@ export function newProposal(input: NewProposalInput, now: string): ProposalState
   };
 }
 
+/**
+ * A record changed while the proposal is still under review (pending, info_requested or a tentative
+ * mark): keep the new fingerprint, so that a later rejection remembers the records as they were
+ * reviewed. Not a decision: no status change, no event, same version. Other statuses are returned
+ * unchanged (a rejected or withdrawn pair comes back through the `reopen` decision).
+ */
+export function refreshProposalFingerprint(proposal: ProposalState, fingerprint: string, now: string): ProposalState {
+  parseNow(now);
+  const next = typeof fingerprint === 'string' ? fingerprint.trim() : '';
+  const underReview: readonly ProposalStatus[] = [P.Pending, P.InfoRequested, P.PossibleSibling, P.PossibleDuplicate];
+  if (next === '' || next === proposal.fingerprint || !underReview.includes(proposal.status)) return proposal;
+  return { ...proposal, fingerprint: next, updatedAt: now };
+}
+
 // ---- remembered rejections --------------------------------------------------------------------
 
 /**
@@ -415,7 +429,9 @@ export function decideOnProposal(proposal: ProposalState, decision: ProposalDeci
   if (isRefused(commandId)) return commandId;
   const correlationId = optionalId(d, 'correlationId');
   if (isRefused(correlationId)) return correlationId;
-  const fingerprint = commandFingerprint(d, actor.id);
+  // caseId is assigned by the service (a fresh id per delivery), so it is not part of the content
+  const { caseId: _assignedByService, ...content } = d;
+  const fingerprint = commandFingerprint(content, actor.id);
   if (commandId !== null) {
     const replay = checkReplay(proposal.appliedCommands, commandId, fingerprint);
     if (replay === 'duplicate') return { ok: true, duplicate: true, next: proposal };

@@ -1,0 +1,623 @@
+/**
+ * Field comparators: each field of a pair of prepared records gets a graded
+ * level (see FIELDS in model.ts) and, for rare/common values, a term-frequency
+ * adjustment. `Comparer.compare` is the hot path (levels + TF only);
+ * `Comparer.explain` recomputes with the details a coordinator sees.
+ */
+import { Lexicon } from './lexicon';
+import { F, FIELDS, MatchModel } from './model';
+import { BirthKind, NO_DATE, PName, PPlace, Prepared, nameTokens } from './prepare';
+import { jaroWinkler } from './text/jaro-winkler';
+import { StringPool } from './util';
+import { FieldComparison } from './types';
+
+export const enum Sim { Exact = 0, Variant = 1, Jw92 = 2, Phon = 3, Jw85 = 4, Jw70 = 5, None = 6 }
+const SIM_NAMES = ['exact', 'variant', 'jw92', 'phonetic', 'jw85', 'jw70', 'none'];
+
+const FIRST_LEVEL = { exact: 0, variant: 1, jw92: 2, nickname: 3, swapped: 4, phonetic: 5, elsewhere: 6, jw85: 7, jw70: 8, none: 9 } as const;
+const REST_LEVEL = { all2: 0, all1: 1, some: 2, fuzzy: 3, none: 4 } as const;
+const BIRTH_LEVEL = { exact: 0, 'dm-swap': 1, ym: 2, y: 3, y1: 4, y2: 5, y4: 6, far: 7, e0: 8, e1: 9, e2: 10, e4: 11, efar: 12 } as const;
+const PLACE_LEVEL = { exact: 0, admin2: 1, admin1: 2, country: 3, text: 4, 'text-disagree': 5, disagree: 6 } as const;
+const PARENT_LEVEL = { full: 0, first: 1, fuzzy: 2, disagree: 3 } as const;
+
+export const NFIELDS = FIELDS.length;
+
+/** Comparison vector of one pair: level per field (-1 = missing) and TF adjustment (bits). */
+export class Comparison {
+  readonly levels = new Int8Array(NFIELDS);
+  readonly tf = new Float64Array(NFIELDS);
+  reset(): void {
+    this.levels.fill(-1);
+    this.tf.fill(0);
+  }
+}
+
+interface NameDetail {
+  firstL: number;
+  firstR: number;
+  firstSim: Sim;
+  firstVia: string; // 'first' | 'nickname' | 'swapped' | 'elsewhere'
+  restPairs: Array<[number, number, Sim]>;
+  rendering: string;
+  tfFirst: number; // fold id or -1
+  tfRest: number[];
+}
+
+interface NameResult {
+  first: number;
+  rest: number;
+  tfFirst: number;
+  tfRest: number;
+  weight: number;
+}
+
+export class Comparer {
+  private memo = new Map<number, number>();
+  private readonly scratchName: NameResult = { first: -1, rest: -1, tfFirst: 0, tfRest: 0, weight: 0 };
+
+  constructor(
+    readonly lex: Lexicon,
+    readonly pool: StringPool,
+    public model: MatchModel,
+  ) {}
+
+  /** Clear the per-query similarity cache (call between queries). */
+  resetCache(): void {
+    if (this.memo.size > 50_000) this.memo = new Map();
+    else this.memo.clear();
+  }
+
+  // ------------------------------------------------------------ tokens ---
+
+  /** Similarity category of two name tokens (memoised). */
+  sim(a: number, b: number): Sim {
+    if (a === b) return Sim.Exact;
+    const key = a < b ? a * 8388608 + b : b * 8388608 + a;
+    const cached = this.memo.get(key);
+    if (cached !== undefined) return cached as Sim;
+    const s = this.simUncached(a, b);
+    this.memo.set(key, s);
+    return s;
+  }
+
+  private simUncached(a: number, b: number): Sim {
+    const lex = this.lex;
+    const fa = lex.tokFold.data[a];
+    const fb = lex.tokFold.data[b];
+    const aa = lex.tokAltFold.data[a];
+    const ab = lex.tokAltFold.data[b];
+    if (fa === fb || (aa >= 0 && (aa === fb || aa === ab)) || (ab >= 0 && fa === ab)) return Sim.Exact;
+    if (this.sharedGroup(fa, aa, fb, ab) >= 0) return Sim.Variant;
+    const sa = lex.foldStr[fa];
+    const sb = lex.foldStr[fb];
+    let jw = jaroWinkler(sa, sb);
+    if (aa >= 0) jw = Math.max(jw, jaroWinkler(lex.foldStr[aa], sb));
+    if (ab >= 0) jw = Math.max(jw, jaroWinkler(sa, lex.foldStr[ab]));
+    if (jw >= 0.92) return Sim.Jw92;
+    const pa = lex.foldPhon.data[fa];
+    const pb = lex.foldPhon.data[fb];
+    if (pa === pb || (aa >= 0 && lex.foldPhon.data[aa] === pb) || (ab >= 0 && lex.foldPhon.data[ab] === pa)) {
+      // a phonetic key of one or two consonant classes is too weak to count
+      if (lex.phonStr[pa].length >= 2 || sa.length <= 3) return Sim.Phon;
+    }
+    if (jw >= 0.85) return Sim.Jw85;
+    if (jw >= 0.7) return Sim.Jw70;
+    return Sim.None;
+  }
+
+  /** id of a variant group shared by the two folded tokens (and their alternatives), or -1. */
+  sharedGroup(fa: number, aa: number, fb: number, ab: number): number {
+    const g = this.lex.foldGroups;
+    const ga = g[fa];
+    const gb = g[fb];
+    const gaa = aa >= 0 ? g[aa] : null;
+    const gbb = ab >= 0 ? g[ab] : null;
+    if (ga.length === 0 && gb.length === 0 && !gaa && !gbb) return -1;
+    for (const x of ga) {
+      if (gb.includes(x)) return x;
+      if (gbb && gbb.includes(x)) return x;
+    }
+    if (gaa) for (const x of gaa) {
+      if (gb.includes(x)) return x;
+      if (gbb && gbb.includes(x)) return x;
+    }
+    return -1;
+  }
+
+  // ------------------------------------------------------------- names ---
+
+  private tfAdjust(table: 'first' | 'any' | 'parent', fold: number): number {
+    const m = this.model;
+    return this.lex[table].adjustment(fold, m.tf.maxAdjustment, m.tf.minPopulation);
+  }
+
+  /**
+   * Compare two names over their renderings (Latin parts, original script) and
+   * keep the rendering pair with the highest weight.
+   */
+  private compareNames(L: PName, R: PName, detail: NameDetail | null): NameResult {
+    const lt = nameTokens(L);
+    const rt = nameTokens(R);
+    const best = this.scratchName;
+    best.first = -1;
+    best.weight = -Infinity;
+    let bestRendering = '';
+    const tryPair = (a: number[], b: number[], rendering: string) => {
+      if (a.length === 0 || b.length === 0) return;
+      const r = this.compareRendering(a, b, L.nick, R.nick, null);
+      if (r.weight > best.weight) {
+        best.first = r.first;
+        best.rest = r.rest;
+        best.tfFirst = r.tfFirst;
+        best.tfRest = r.tfRest;
+        best.weight = r.weight;
+        bestRendering = rendering;
+      }
+    };
+    tryPair(lt, rt, 'latin');
+    if (L.orig.length > 0 || R.orig.length > 0) {
+      if (R.orig.length > 0) tryPair(lt, R.orig, 'latin~original');
+      if (L.orig.length > 0) tryPair(L.orig, rt, 'original~latin');
+      if (L.orig.length > 0 && R.orig.length > 0) tryPair(L.orig, R.orig, 'original');
+    }
+    if (best.first < 0) {
+      // one side has nicknames only, or no name at all
+      best.rest = -1;
+      best.tfFirst = 0;
+      best.tfRest = 0;
+      best.weight = 0;
+      if (lt.length > 0 || rt.length > 0 || L.nick.length > 0 || R.nick.length > 0) {
+        const a = lt.length > 0 ? lt : L.nick;
+        const b = rt.length > 0 ? rt : R.nick;
+        if (a.length > 0 && b.length > 0) {
+          const r = this.compareRendering(a, b, L.nick, R.nick, null);
+          best.first = r.first;
+          best.rest = -1;
+          best.tfFirst = r.tfFirst;
+          best.weight = r.weight;
+          bestRendering = 'nicknames';
+        }
+      }
+    }
+    if (detail && best.first >= 0) {
+      const a = bestRendering.startsWith('original') ? L.orig : bestRendering === 'nicknames' && lt.length === 0 ? L.nick : lt;
+      const b = bestRendering.endsWith('~original') || bestRendering === 'original' ? R.orig : bestRendering === 'nicknames' && rt.length === 0 ? R.nick : rt;
+      this.compareRendering(a, b, L.nick, R.nick, detail);
+      detail.rendering = bestRendering;
+    }
+    return best;
+  }
+
+  private compareRendering(lt: number[], rt: number[], lnick: number[], rnick: number[], detail: NameDetail | null): NameResult {
+    const model = this.model;
+    const lf = lt[0];
+    const rf = rt[0];
+    const s = this.sim(lf, rf);
+    let first: number;
+    let li = 0; // index in lt consumed by the first-name match (-1 none)
+    let ri = 0;
+    let li2 = -1; // second consumed pair (swap)
+    let ri2 = -1;
+    let via = 'first';
+    let firstL = lf;
+    let firstR = rf;
+    let firstSim = s;
+    if (s <= Sim.Jw92) {
+      first = s === Sim.Exact ? FIRST_LEVEL.exact : s === Sim.Variant ? FIRST_LEVEL.variant : FIRST_LEVEL.jw92;
+    } else {
+      let nick = -1;
+      let nickPair: [number, number] = [lf, rf];
+      for (const n of lnick) {
+        const x = this.sim(n, rf);
+        if (x <= Sim.Variant) { nick = x; nickPair = [n, rf]; break; }
+      }
+      if (nick < 0) for (const n of rnick) {
+        const x = this.sim(lf, n);
+        if (x <= Sim.Variant) { nick = x; nickPair = [lf, n]; break; }
+      }
+      if (nick < 0) outer: for (const a of lnick) for (const b of rnick) {
+        const x = this.sim(a, b);
+        if (x <= Sim.Variant) { nick = x; nickPair = [a, b]; break outer; }
+      }
+      if (nick >= 0) {
+        first = FIRST_LEVEL.nickname;
+        via = 'nickname';
+        [firstL, firstR] = nickPair;
+        firstSim = nick as Sim;
+      } else {
+        let jR = -1;
+        for (let j = 1; j < rt.length; j++) if (this.sim(lf, rt[j]) <= Sim.Jw92) { jR = j; break; }
+        let iL = -1;
+        for (let i = 1; i < lt.length; i++) if (this.sim(lt[i], rf) <= Sim.Jw92) { iL = i; break; }
+        if (jR > 0 && iL > 0) {
+          first = FIRST_LEVEL.swapped;
+          via = 'swapped';
+          li = 0; ri = jR; li2 = iL; ri2 = 0;
+          firstR = rt[jR];
+          firstSim = this.sim(lf, rt[jR]);
+        } else if (s === Sim.Phon) {
+          first = FIRST_LEVEL.phonetic;
+        } else if (jR > 0 || iL > 0) {
+          first = FIRST_LEVEL.elsewhere;
+          via = 'elsewhere';
+          if (jR > 0) { li = 0; ri = jR; firstR = rt[jR]; firstSim = this.sim(lf, rt[jR]); }
+          else { li = iL; ri = 0; firstL = lt[iL]; firstSim = this.sim(lt[iL], rf); }
+        } else {
+          first = s === Sim.Jw85 ? FIRST_LEVEL.jw85 : s === Sim.Jw70 ? FIRST_LEVEL.jw70 : FIRST_LEVEL.none;
+        }
+      }
+    }
+    let weight = model.weights[F.FIRST][first];
+    let tfFirst = 0;
+    if (first === FIRST_LEVEL.exact) {
+      tfFirst = this.tfAdjust('first', this.lex.tokFold.data[lf]);
+      weight += tfFirst;
+    }
+    // rest: tokens not consumed by the first-name match
+    let rest = -1;
+    let tfRest = 0;
+    const nl = lt.length - 1 - (li2 >= 0 ? 1 : 0) + (li !== 0 && li2 < 0 ? 0 : 0);
+    const nr = rt.length - 1 - (ri2 >= 0 ? 1 : 0);
+    if (nl > 0 && nr > 0) {
+      // collect remaining indices
+      const lr: number[] = [];
+      for (let i = 0; i < lt.length; i++) if (i !== li && i !== li2) lr.push(lt[i]);
+      const rr: number[] = [];
+      for (let j = 0; j < rt.length; j++) if (j !== ri && j !== ri2) rr.push(rt[j]);
+      if (lr.length > 0 && rr.length > 0) {
+        const shortIsL = lr.length <= rr.length;
+        const S = shortIsL ? lr : rr;
+        const T = shortIsL ? rr : lr;
+        let strong = 0;
+        let weak = 0;
+        let used = 0; // bitmask over T (names have few tokens)
+        let rare1 = -1;
+        let rare2 = -1;
+        for (const x of S) {
+          let bestSim = Sim.None as Sim;
+          let bestJ = -1;
+          for (let j = 0; j < T.length && j < 30; j++) {
+            if (used & (1 << j)) continue;
+            const y = T[j];
+            const v = shortIsL ? this.sim(x, y) : this.sim(y, x);
+            if (v < bestSim) { bestSim = v; bestJ = j; if (v === Sim.Exact) break; }
+          }
+          if (bestJ >= 0 && bestSim <= Sim.Jw92) {
+            strong++;
+            used |= 1 << bestJ;
+            const lTok = shortIsL ? x : T[bestJ];
+            const fold = this.lex.tokFold.data[lTok];
+            const c = this.lex.any.count(fold);
+            if (rare1 < 0 || c < this.lex.any.count(rare1)) { rare2 = rare1; rare1 = fold; }
+            else if (rare2 < 0 || c < this.lex.any.count(rare2)) rare2 = fold;
+            if (detail) detail.restPairs.push(shortIsL ? [x, T[bestJ], bestSim] : [T[bestJ], x, bestSim]);
+          } else if (bestJ >= 0 && (bestSim === Sim.Phon || bestSim === Sim.Jw85)) {
+            weak++;
+            used |= 1 << bestJ;
+            if (detail) detail.restPairs.push(shortIsL ? [x, T[bestJ], bestSim] : [T[bestJ], x, bestSim]);
+          }
+        }
+        if (strong === S.length) rest = S.length >= 2 ? REST_LEVEL.all2 : REST_LEVEL.all1;
+        else if (strong > 0) rest = REST_LEVEL.some;
+        else if (weak > 0) rest = REST_LEVEL.fuzzy;
+        else rest = REST_LEVEL.none;
+        weight += model.weights[F.REST][rest];
+        if (rest <= REST_LEVEL.some && rare1 >= 0) {
+          tfRest = this.tfAdjust('any', rare1);
+          if (rest === REST_LEVEL.all2 && rare2 >= 0) tfRest += this.tfAdjust('any', rare2);
+          weight += tfRest;
+        }
+      }
+    }
+    if (detail) {
+      detail.firstL = firstL;
+      detail.firstR = firstR;
+      detail.firstSim = firstSim;
+      detail.firstVia = via;
+      detail.tfFirst = first === FIRST_LEVEL.exact ? this.lex.tokFold.data[lf] : -1;
+    }
+    const res = { first, rest, tfFirst, tfRest, weight };
+    return res;
+  }
+
+  // ----------------------------------------------------------- parents ---
+
+  private parentLevel(L: PName | null, R: PName | null): { level: number; tf: number; a: number; b: number } {
+    if (!L || !R) return { level: -1, tf: 0, a: -1, b: -1 };
+    let best = { level: -1, tf: 0, a: -1, b: -1 };
+    const lrs = [nameTokens(L), L.orig];
+    const rrs = [nameTokens(R), R.orig];
+    for (const lt of lrs) for (const rt of rrs) {
+      if (lt.length === 0 || rt.length === 0) continue;
+      const s = this.sim(lt[0], rt[0]);
+      let level: number;
+      if (s <= Sim.Jw92) {
+        let restStrong = false;
+        for (let i = 1; i < lt.length && !restStrong; i++) for (let j = 1; j < rt.length; j++) if (this.sim(lt[i], rt[j]) <= Sim.Jw92) { restStrong = true; break; }
+        level = restStrong ? PARENT_LEVEL.full : PARENT_LEVEL.first;
+      } else if (s === Sim.Phon || s === Sim.Jw85) level = PARENT_LEVEL.fuzzy;
+      else level = PARENT_LEVEL.disagree;
+      if (best.level < 0 || level < best.level) {
+        const tf = level <= PARENT_LEVEL.first && s === Sim.Exact ? this.tfAdjust('parent', this.lex.tokFold.data[lt[0]]) : 0;
+        best = { level, tf, a: lt[0], b: rt[0] };
+      }
+    }
+    return best;
+  }
+
+  private siblingsLevel(L: PName[], R: PName[]): number {
+    if (L.length === 0 || R.length === 0) return -1;
+    for (const a of L) for (const b of R) {
+      const ta = a.given[0] ?? a.orig[0];
+      const tb = b.given[0] ?? b.orig[0];
+      if (ta !== undefined && tb !== undefined && this.sim(ta, tb) <= Sim.Jw92) return 0;
+    }
+    return 1;
+  }
+
+  private crossSiblingLevel(q: Prepared, c: Prepared): number {
+    if (q.siblings.length === 0 && c.siblings.length === 0) return -1;
+    const inList = (n: PName, list: PName[]) => {
+      const t = n.given[0] ?? n.orig[0];
+      if (t === undefined) return false;
+      for (const s of list) {
+        const u = s.given[0] ?? s.orig[0];
+        if (u !== undefined && this.sim(t, u) <= Sim.Jw92) return true;
+      }
+      return false;
+    };
+    if (inList(q.name, c.siblings) || inList(c.name, q.siblings)) return 0;
+    return 1;
+  }
+
+  // ------------------------------------------------------------ others ---
+
+  static birthLevel(q: Prepared, c: Prepared): number {
+    if (q.birthKind === BirthKind.None || c.birthKind === BirthKind.None) return -1;
+    const gap = Math.max(0, Math.max(q.birthLo, c.birthLo) - Math.min(q.birthHi, c.birthHi));
+    if (q.birthKind === BirthKind.Estimated || c.birthKind === BirthKind.Estimated) {
+      return gap === 0 ? BIRTH_LEVEL.e0 : gap <= 12 ? BIRTH_LEVEL.e1 : gap <= 24 ? BIRTH_LEVEL.e2 : gap <= 48 ? BIRTH_LEVEL.e4 : BIRTH_LEVEL.efar;
+    }
+    if (q.birthKind === BirthKind.Full && c.birthKind === BirthKind.Full) {
+      if (q.dob === c.dob) return BIRTH_LEVEL.exact;
+      const qy = Math.floor(q.dob / 10000), cy = Math.floor(c.dob / 10000);
+      const qm = Math.floor(q.dob / 100) % 100, cm = Math.floor(c.dob / 100) % 100;
+      const qd = q.dob % 100, cd = c.dob % 100;
+      if (qy === cy && qm === cd && qd === cm) return BIRTH_LEVEL['dm-swap'];
+      if (qy === cy && qm === cm) return BIRTH_LEVEL.ym;
+      if (qy === cy) return BIRTH_LEVEL.y;
+    } else if (q.birthKind >= BirthKind.YearMonth && c.birthKind >= BirthKind.YearMonth && q.birthLo === c.birthLo) {
+      return BIRTH_LEVEL.ym;
+    }
+    if (gap === 0) return BIRTH_LEVEL.y;
+    const d = Math.abs(q.birthLo - c.birthLo) <= 15 || gap <= 12 ? 12 : gap;
+    return d <= 12 ? BIRTH_LEVEL.y1 : d <= 24 ? BIRTH_LEVEL.y2 : d <= 48 ? BIRTH_LEVEL.y4 : BIRTH_LEVEL.far;
+  }
+
+  private placeLevel(a: PPlace | null, b: PPlace | null): { level: number; code: number } {
+    if (!a || !b) return { level: -1, code: -1 };
+    const pool = this.pool;
+    if (a.pcode >= 0 && b.pcode >= 0) {
+      if (a.pcode === b.pcode) return { level: PLACE_LEVEL.exact, code: a.pcode };
+      const x = pool.get(a.pcode)!;
+      const y = pool.get(b.pcode)!;
+      if (x.slice(0, 2) !== y.slice(0, 2)) return { level: PLACE_LEVEL.disagree, code: -1 };
+      let k = 2;
+      while (k < x.length && k < y.length && x[k] === y[k]) k++;
+      const common = k - 2;
+      if (common >= 4) return { level: PLACE_LEVEL.admin2, code: -1 };
+      if (common >= 2) return { level: PLACE_LEVEL.admin1, code: -1 };
+      return { level: PLACE_LEVEL.country, code: -1 };
+    }
+    if (a.text.length > 0 && b.text.length > 0) {
+      for (const s of a.text) for (const t of b.text) if (this.sim(s, t) <= Sim.Jw92) return { level: PLACE_LEVEL.text, code: -1 };
+      if (a.country >= 0 && b.country >= 0 && a.country !== b.country) return { level: PLACE_LEVEL.disagree, code: -1 };
+      return { level: PLACE_LEVEL['text-disagree'], code: -1 };
+    }
+    if (a.country >= 0 && b.country >= 0) return { level: a.country === b.country ? PLACE_LEVEL.country : PLACE_LEVEL.disagree, code: -1 };
+    return { level: -1, code: -1 };
+  }
+
+  /** TF counts for P-codes live in the engine (pcode pool id → count). */
+  pcodeAdjust: (code: number) => number = () => 0;
+
+  // -------------------------------------------------------------- main ---
+
+  /** Fill `out` with the comparison vector of (q, c). */
+  compare(q: Prepared, c: Prepared, out: Comparison): void {
+    out.reset();
+    const lv = out.levels;
+    const tf = out.tf;
+    const nr = this.compareNames(q.name, c.name, null);
+    if (nr.first >= 0) {
+      lv[F.FIRST] = nr.first;
+      tf[F.FIRST] = nr.tfFirst;
+    }
+    if (nr.rest >= 0) {
+      lv[F.REST] = nr.rest;
+      tf[F.REST] = nr.tfRest;
+    }
+    lv[F.BIRTH] = Comparer.birthLevel(q, c);
+    if (q.sex > 0 && c.sex > 0) lv[F.SEX] = q.sex === c.sex ? 0 : 1;
+    const o = this.placeLevel(q.origin, c.origin);
+    lv[F.ORIGIN] = o.level;
+    if (o.code >= 0) tf[F.ORIGIN] = this.pcodeAdjust(o.code);
+    const sp = this.placeLevel(q.separation, c.separation);
+    lv[F.SEP_PLACE] = sp.level;
+    if (sp.code >= 0) tf[F.SEP_PLACE] = this.pcodeAdjust(sp.code);
+    if (q.sepDate !== NO_DATE && c.sepDate !== NO_DATE) {
+      const d = Math.abs(q.sepDate - c.sepDate);
+      lv[F.SEP_DATE] = d <= 7 ? 0 : d <= 31 ? 1 : d <= 92 ? 2 : d <= 365 ? 3 : 4;
+    }
+    const m = this.parentLevel(q.mother, c.mother);
+    lv[F.MOTHER] = m.level;
+    tf[F.MOTHER] = m.tf;
+    const f = this.parentLevel(q.father, c.father);
+    lv[F.FATHER] = f.level;
+    tf[F.FATHER] = f.tf;
+    lv[F.SIBLINGS] = this.siblingsLevel(q.siblings, c.siblings);
+    lv[F.CROSS_SIB] = this.crossSiblingLevel(q, c);
+    if (q.languages.length > 0 && c.languages.length > 0) {
+      let agree = false;
+      for (const l of q.languages) if (c.languages.includes(l)) { agree = true; break; }
+      lv[F.LANGUAGES] = agree ? 0 : 1;
+    }
+    if (q.nationality >= 0 && c.nationality >= 0) lv[F.NATIONALITY] = q.nationality === c.nationality ? 0 : 1;
+  }
+
+  /** Sum of field weights (match model or sibling model), without the prior. */
+  weightSum(cmp: Comparison, sibling = false): number {
+    const W = sibling ? this.model.siblingWeights : this.model.weights;
+    let s = 0;
+    const lv = cmp.levels;
+    for (let i = 0; i < NFIELDS; i++) {
+      const l = lv[i];
+      if (l >= 0) s += W[i][l] + cmp.tf[i];
+    }
+    return s;
+  }
+
+  // ------------------------------------------------------- explanation ---
+
+  private tokStr(t: number): string {
+    return this.lex.tokNorm[t] ?? '?';
+  }
+
+  private nameNorm(n: PName | null, orig = false): string | undefined {
+    if (!n) return undefined;
+    const toks = orig ? n.orig : nameTokens(n);
+    return toks.map((t) => this.lex.foldString(t)).join(' ') || undefined;
+  }
+
+  private simNote(a: number, b: number, s: Sim): string {
+    const A = this.tokStr(a);
+    const B = this.tokStr(b);
+    switch (s) {
+      case Sim.Exact:
+        return A === B ? `${A} = ${B}` : `${A} ≈ ${B} (same after romanisation folding: ${this.lex.foldString(a)})`;
+      case Sim.Variant: {
+        const lex = this.lex;
+        const fa = lex.tokFold.data[a], fb = lex.tokFold.data[b];
+        const g = this.sharedGroup(fa, lex.tokAltFold.data[a], fb, lex.tokAltFold.data[b]);
+        const v = lex.variants;
+        const info = g >= 0 ? v.groups[g] : undefined;
+        const dim = g >= 0 && (v.isDiminutive(lex.foldStr[fa], g) || v.isDiminutive(lex.foldStr[fb], g));
+        const src = info?.source === 'wikidata' ? 'variant table, Wikidata-derived' : 'variant table';
+        return `name ${dim ? 'diminutive' : 'variant'}: ${A} ≈ ${B} (${src}: ${info?.label ?? '?'})`;
+      }
+      case Sim.Jw92:
+      case Sim.Jw85:
+      case Sim.Jw70:
+        return `${A} ~ ${B} (Jaro-Winkler ${jaroWinkler(this.lex.foldString(a), this.lex.foldString(b)).toFixed(2)})`;
+      case Sim.Phon:
+        return `${A} ~ ${B} (same phonetic key ${this.lex.phonStr[this.lex.foldPhon.data[this.lex.tokFold.data[a]]]})`;
+      default:
+        return `${A} ≠ ${B}`;
+    }
+  }
+
+  private tfNote(table: 'first' | 'any' | 'parent', fold: number, adj: number): string {
+    const f = this.lex[table].frequency(fold);
+    return `frequency ${(100 * f).toFixed(f < 0.001 ? 3 : 2)}% (term-frequency adjustment ${adj >= 0 ? '+' : ''}${adj.toFixed(2)})`;
+  }
+
+  /**
+   * Per-field explanation of a comparison. `sibling` selects the sibling model's
+   * weights. Entries are in FIELDS order (missing fields included with weight 0).
+   */
+  explain(q: Prepared, c: Prepared, cmp: Comparison, sibling: boolean): FieldComparison[] {
+    const W = sibling ? this.model.siblingWeights : this.model.weights;
+    const pool = this.pool;
+    const out: FieldComparison[] = [];
+    const detail: NameDetail = { firstL: -1, firstR: -1, firstSim: Sim.None, firstVia: 'first', restPairs: [], rendering: 'latin', tfFirst: -1, tfRest: [] };
+    this.compareNames(q.name, c.name, detail);
+    const w = (f: number) => (cmp.levels[f] >= 0 ? W[f][cmp.levels[f]] + cmp.tf[f] : 0);
+    const lvl = (f: number) => (cmp.levels[f] >= 0 ? FIELDS[f].levels[cmp.levels[f]] : 'missing');
+    const useOrig = detail.rendering.startsWith('original');
+    const useOrigR = detail.rendering.endsWith('~original') || detail.rendering === 'original';
+    // name.first
+    {
+      const notes: string[] = [];
+      if (cmp.levels[F.FIRST] >= 0 && detail.firstL >= 0) {
+        const via = detail.firstVia === 'first' ? '' : detail.firstVia === 'nickname' ? 'nickname: ' : detail.firstVia === 'swapped' ? 'given/family swapped: ' : 'found in another name position: ';
+        notes.push(via + this.simNote(detail.firstL, detail.firstR, detail.firstSim));
+        if (detail.rendering !== 'latin') notes.push(`compared in ${detail.rendering.replace('~', ' vs ')} script rendering`);
+        if (cmp.tf[F.FIRST] !== 0) notes.push(this.tfNote('first', this.lex.tokFold.data[detail.firstL], cmp.tf[F.FIRST]));
+      }
+      out.push({
+        field: 'name.first',
+        left: pool.get(q.name.raw), right: pool.get(c.name.raw),
+        leftNormalised: this.nameNorm(q.name, useOrig), rightNormalised: this.nameNorm(c.name, useOrigR),
+        level: lvl(F.FIRST), weight: w(F.FIRST), note: notes.join('; ') || undefined,
+      });
+    }
+    // name.rest
+    {
+      const notes = detail.restPairs.map(([a, b, s]) => this.simNote(a, b, s));
+      if (cmp.tf[F.REST] !== 0) notes.push(`term-frequency adjustment ${cmp.tf[F.REST] >= 0 ? '+' : ''}${cmp.tf[F.REST].toFixed(2)}`);
+      out.push({
+        field: 'name.rest',
+        left: q.name.origRaw >= 0 ? pool.get(q.name.origRaw) : undefined,
+        right: c.name.origRaw >= 0 ? pool.get(c.name.origRaw) : undefined,
+        level: lvl(F.REST), weight: w(F.REST), note: notes.join('; ') || undefined,
+      });
+    }
+    // birth
+    {
+      const fmt = (p: Prepared) => {
+        if (p.birthKind === BirthKind.None) return undefined;
+        if (p.birthKind === BirthKind.Estimated) return `age ~${(p.age100 / 100).toString()} on ${pool.get(p.ageOn) ?? '?'}`;
+        return pool.get(p.dobRaw);
+      };
+      const norm = (p: Prepared) => {
+        if (p.birthKind === BirthKind.None) return undefined;
+        const m = (x: number) => `${Math.floor(x / 12)}-${String((x % 12) + 1).padStart(2, '0')}`;
+        return p.birthLo === p.birthHi ? m(p.birthLo) : `${m(p.birthLo)}..${m(p.birthHi)}`;
+      };
+      const l = lvl(F.BIRTH);
+      const note = l === 'dm-swap' ? 'day and month swapped' : l.startsWith('e') ? 'estimated age compared with date of birth interval' : undefined;
+      out.push({ field: 'birth', left: fmt(q), right: fmt(c), leftNormalised: norm(q), rightNormalised: norm(c), level: l, weight: w(F.BIRTH), note });
+    }
+    const sexName = ['unknown', 'male', 'female', 'other'];
+    out.push({ field: 'sex', left: sexName[q.sex], right: sexName[c.sex], level: lvl(F.SEX), weight: w(F.SEX) });
+    for (const [f, name, a, b] of [[F.ORIGIN, 'origin', q.origin, c.origin], [F.SEP_PLACE, 'separation.place', q.separation, c.separation]] as const) {
+      const note = cmp.tf[f] !== 0 ? `term-frequency adjustment ${cmp.tf[f] >= 0 ? '+' : ''}${cmp.tf[f].toFixed(2)}` : undefined;
+      const n = (p: PPlace | null) => (p ? [pool.get(p.pcode), p.text.map((t) => this.lex.foldString(t)).join(' ')].filter(Boolean).join(' ') || undefined : undefined);
+      out.push({ field: name, left: a ? pool.get(a.raw) : undefined, right: b ? pool.get(b.raw) : undefined, leftNormalised: n(a), rightNormalised: n(b), level: lvl(f), weight: w(f), note });
+    }
+    out.push({ field: 'separation.date', left: pool.get(q.sepDateRaw), right: pool.get(c.sepDateRaw), level: lvl(F.SEP_DATE), weight: w(F.SEP_DATE) });
+    for (const [f, name, a, b, ai, bi] of [
+      [F.MOTHER, 'mother', q.mother, c.mother, q.motherFromInquirer, c.motherFromInquirer],
+      [F.FATHER, 'father', q.father, c.father, q.fatherFromInquirer, c.fatherFromInquirer],
+    ] as const) {
+      const notes: string[] = [];
+      if (ai) notes.push('left: the inquirer');
+      if (bi) notes.push('right: the inquirer');
+      if (a && b && cmp.levels[f] >= 0) {
+        const pr = this.parentLevel(a, b);
+        if (pr.a >= 0) notes.push(this.simNote(pr.a, pr.b, this.sim(pr.a, pr.b)));
+        if (cmp.tf[f] !== 0) notes.push(this.tfNote('parent', this.lex.tokFold.data[pr.a], cmp.tf[f]));
+      }
+      out.push({
+        field: name, left: a ? pool.get(a.raw) : undefined, right: b ? pool.get(b.raw) : undefined,
+        leftNormalised: this.nameNorm(a), rightNormalised: this.nameNorm(b),
+        level: lvl(f), weight: w(f), note: notes.join('; ') || undefined,
+      });
+    }
+    const sibs = (p: Prepared) => (p.siblings.length ? p.siblings.map((s) => pool.get(s.raw) ?? '?').join(', ') : undefined);
+    out.push({ field: 'siblings', left: sibs(q), right: sibs(c), level: lvl(F.SIBLINGS), weight: w(F.SIBLINGS) });
+    out.push({
+      field: 'cross-sibling', left: pool.get(q.name.raw), right: sibs(c), level: lvl(F.CROSS_SIB), weight: w(F.CROSS_SIB),
+      note: cmp.levels[F.CROSS_SIB] === 0 ? "one child's name is listed among the other's siblings" : undefined,
+    });
+    const langs = (p: Prepared) => (p.languages.length ? p.languages.map((l) => pool.get(l)!.slice(5)).join(', ') : undefined);
+    out.push({ field: 'languages', left: langs(q), right: langs(c), level: lvl(F.LANGUAGES), weight: w(F.LANGUAGES) });
+    out.push({
+      field: 'nationality', left: q.nationality >= 0 ? pool.get(q.nationality)!.slice(4) : undefined,
+      right: c.nationality >= 0 ? pool.get(c.nationality)!.slice(4) : undefined, level: lvl(F.NATIONALITY), weight: w(F.NATIONALITY),
+    });
+    return out;
+  }
+}
+
+export { SIM_NAMES, FIRST_LEVEL, REST_LEVEL, BIRTH_LEVEL, PLACE_LEVEL, PARENT_LEVEL };
