@@ -34,14 +34,17 @@ export function hashLeaf(data: Uint8Array): Buffer {
 }
 
 /** RFC 9162 §2.1.1 interior node hash: SHA-256(0x01 || left || right). */
+// Scratch input for node hashes: hashing is synchronous and copies its input, so one buffer is
+// safe to reuse and saves an allocation per node.
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE);
+nodeInput[0] = 0x01;
+
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
   assertHash(left, 'left child hash');
   assertHash(right, 'right child hash');
-  const buf = Buffer.allocUnsafe(1 + 2 * HASH_SIZE);
-  buf[0] = 0x01;
-  buf.set(left, 1);
-  buf.set(right, 1 + HASH_SIZE);
-  return sha256(buf);
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  return sha256(nodeInput);
 }
 
 export function assertHash(h: Uint8Array, what = 'hash'): void {

@@ -256,15 +256,13 @@ export class Comparer {
     // rest: tokens not consumed by the first-name match
     let rest = -1;
     let tfRest = 0;
-    const nl = lt.length - 1 - (li2 >= 0 ? 1 : 0) + (li !== 0 && li2 < 0 ? 0 : 0);
-    const nr = rt.length - 1 - (ri2 >= 0 ? 1 : 0);
-    if (nl > 0 && nr > 0) {
+    {
       // collect remaining indices
       const lr: number[] = [];
       for (let i = 0; i < lt.length; i++) if (i !== li && i !== li2) lr.push(lt[i]);
       const rr: number[] = [];
       for (let j = 0; j < rt.length; j++) if (j !== ri && j !== ri2) rr.push(rt[j]);
-      if (lr.length > 0 && rr.length > 0) {
+      if (lr.length > 0 && rr.length > 0 && lr.length <= 30) {
         const shortIsL = lr.length <= rr.length;
         const S = shortIsL ? lr : rr;
         const T = shortIsL ? rr : lr;

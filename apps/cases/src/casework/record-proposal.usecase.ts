@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { KinlinkEvent } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
-import { CASES_SYSTEM_ACTOR, decideOnProposal, newProposal } from '../domain';
+import { CASES_SYSTEM_ACTOR, decideOnProposal, newProposal, refreshProposalFingerprint } from '../domain';
 import { proposalDecidedEvent } from './case-events';
 import { CaseworkRepository } from './casework.repository';
 import { Clock } from './clock';
@@ -28,7 +28,12 @@ export class RecordProposal {
           return { result: 'new', events: [] };
         }
         const d = decideOnProposal(existing.state, { type: 'reopen', fingerprint: p.fingerprint, commandId: `reopen:${p.fingerprint}` }, CASES_SYSTEM_ACTOR, now);
-        if (!d.ok || d.duplicate) return { result: 'unchanged', events: [] };
+        if (!d.ok || d.duplicate) {
+          // still under review: remember the new fingerprint, so a later rejection remembers the right one
+          const refreshed = refreshProposalFingerprint(existing.state, p.fingerprint, now);
+          if (refreshed !== existing.state) await repo.saveProposal(refreshed);
+          return { result: 'unchanged', events: [] };
+        }
         await repo.saveProposal(d.next);
         return { result: 'reopened', events: [proposalDecidedEvent(d.event, event, [d.next.left, d.next.right])] };
       }

@@ -1,0 +1,222 @@
+/**
+ * Candidate generation (blocking).
+ *
+ * Every record is filed under several keys (32-bit hashes of key strings):
+ *
+ *   N1  one name-token code                    (rare names alone are selective)
+ *   NN  an unordered pair of name-token codes  (order/swap-proof; given+family, family+father…)
+ *   NY  a name-token code × 3-year birth band   (one name token + age)
+ *   NM  first-name code × mother's first-name code
+ *   MF  mother's × father's first-name codes   (child's own name unusable)
+ *   MY  mother's first-name code × birth band
+ *   NP  first-name code × admin-2 P-code of origin / separation
+ *   D   exact date of birth, day/month order-free
+ *
+ * A token's codes are its phonetic key plus the phonetic key of the label of
+ * each variant group it belongs to (so Sasha meets Oleksandr, Grigoriy meets
+ * Hryhorii). At query time keys are visited smallest block first; blocks larger
+ * than `blockCap` are skipped (very common names rely on their other keys), and
+ * at most `maxCandidates` distinct records are scored.
+ *
+ * The posting store is an open-addressing hash table (Int32Array key / head /
+ * count) over singly linked posting lists held in two Int32 vectors, i.e. about
+ * 8 bytes per posting plus ~20 bytes per distinct key, with no per-key objects.
+ */
+import { IntVec, hash32 } from './util';
+import { Lexicon } from './lexicon';
+import { BirthKind, PName, Prepared, nameTokens } from './prepare';
+import { StringPool } from './util';
+import { tokeniseName } from './text/names';
+import { fold } from './text/normalise';
+
+export class PostingIndex {
+  private keys: Int32Array;
+  private heads: Int32Array;
+  private counts: Int32Array;
+  private mask: number;
+  private used = 0;
+  readonly next = new IntVec(1 << 16);
+  readonly vals = new IntVec(1 << 16);
+
+  constructor(initialCapacity = 1 << 14) {
+    let cap = 1;
+    while (cap < initialCapacity) cap <<= 1;
+    this.keys = new Int32Array(cap);
+    this.heads = new Int32Array(cap);
+    this.counts = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  private slot(key: number): number {
+    let i = (Math.imul(key, 0x9e3779b1) >>> 0) & this.mask;
+    const keys = this.keys;
+    while (keys[i] !== 0 && keys[i] !== key) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  private rehash(): void {
+    const oldK = this.keys, oldH = this.heads, oldC = this.counts;
+    const cap = oldK.length * 2;
+    this.keys = new Int32Array(cap);
+    this.heads = new Int32Array(cap);
+    this.counts = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let i = 0; i < oldK.length; i++) {
+      if (oldK[i] === 0) continue;
+      const s = this.slot(oldK[i]);
+      this.keys[s] = oldK[i];
+      this.heads[s] = oldH[i];
+      this.counts[s] = oldC[i];
+    }
+  }
+
+  add(key: number, value: number): void {
+    if ((this.used + 1) * 10 > this.keys.length * 7) this.rehash();
+    const s = this.slot(key);
+    if (this.keys[s] === 0) {
+      this.keys[s] = key;
+      this.heads[s] = -1;
+      this.used++;
+    }
+    const p = this.vals.push(value);
+    this.next.push(this.heads[s]);
+    this.heads[s] = p;
+    this.counts[s]++;
+  }
+
+  /** postings count of a key (0 when absent) */
+  count(key: number): number {
+    const s = this.slot(key);
+    return this.keys[s] === 0 ? 0 : this.counts[s];
+  }
+
+  head(key: number): number {
+    const s = this.slot(key);
+    return this.keys[s] === 0 ? -1 : this.heads[s];
+  }
+
+  get distinctKeys(): number {
+    return this.used;
+  }
+  get postings(): number {
+    return this.vals.length;
+  }
+  get bytes(): number {
+    return this.keys.byteLength * 3 + this.next.byteLength + this.vals.byteLength;
+  }
+}
+
+const BAND = 36; // months
+const QUERY_SLACK = 30; // months either side at query time
+
+/** Builds the blocking keys of a prepared record. */
+export class KeyMaker {
+  private readonly codeCache: number[][] = [];
+  constructor(readonly lex: Lexicon, readonly pool: StringPool) {}
+
+  /** phonetic-key codes of a token: own key + keys of its variant-group labels (+ alt reading) */
+  codes(tok: number): number[] {
+    const lex = this.lex;
+    const f = lex.tokFold.data[tok];
+    const alt = lex.tokAltFold.data[tok];
+    const cacheKey = alt >= 0 ? -1 : f;
+    if (cacheKey >= 0 && this.codeCache[cacheKey]) return this.codeCache[cacheKey];
+    const out: number[] = [];
+    const addFold = (fold: number) => {
+      const p = lex.foldPhon.data[fold];
+      if (!out.includes(p)) out.push(p);
+      const groups = lex.foldGroups[fold];
+      for (let i = 0; i < groups.length && i < 3; i++) {
+        const labelFold = this.labelFold(groups[i]);
+        const lp = lex.foldPhon.data[labelFold];
+        if (!out.includes(lp)) out.push(lp);
+      }
+    };
+    addFold(f);
+    if (alt >= 0) addFold(alt);
+    if (cacheKey >= 0) this.codeCache[cacheKey] = out;
+    return out;
+  }
+
+  private readonly labelFolds = new Map<number, number>();
+  private labelFold(group: number): number {
+    let f = this.labelFolds.get(group);
+    if (f === undefined) {
+      const label = this.lex.variants.label(group);
+      const toks = tokeniseName(label).tokens;
+      f = this.lex.foldId(toks.length > 0 ? fold(toks.map((t) => t.norm).join('')) : label.toLowerCase());
+      this.labelFolds.set(group, f);
+    }
+    return f;
+  }
+
+  private static bandsOf(lo: number, hi: number): number[] {
+    const a = Math.floor(lo / BAND);
+    const b = Math.floor(hi / BAND);
+    const out: number[] = [];
+    for (let x = a; x <= b; x++) out.push(x);
+    return out;
+  }
+
+  private firstCodes(n: PName): number[] {
+    const out: number[] = [];
+    const t = n.given[0] ?? n.orig[0];
+    if (t !== undefined) out.push(...this.codes(t));
+    if (n.orig.length > 0) for (const c of this.codes(n.orig[0])) if (!out.includes(c)) out.push(c);
+    return out;
+  }
+
+  /**
+   * Key hashes of a record. `query` widens the birth bands (±30 months) so that
+   * stored and queried records meet when their birth estimates are close.
+   */
+  keys(p: Prepared, query: boolean): number[] {
+    const set = new Set<number>();
+    const add = (s: string) => set.add(hash32(s));
+    // name-token codes per rendering
+    const renderings: number[][] = [];
+    const lt = nameTokens(p.name);
+    if (lt.length) renderings.push(lt.slice(0, 4));
+    if (p.name.orig.length) renderings.push(p.name.orig.slice(0, 4));
+    if (p.name.nick.length) renderings.push([...p.name.nick.slice(0, 2), ...lt.slice(1, 3)]);
+    const tokenCodes: number[][] = [];
+    for (const r of renderings) {
+      const rc = r.map((t) => this.codes(t));
+      for (let i = 0; i < rc.length; i++) {
+        tokenCodes.push(rc[i]);
+        for (let j = i + 1; j < rc.length; j++) {
+          for (const a of rc[i]) for (const b of rc[j]) {
+            if (a === b) continue;
+            add(a < b ? `NN${a}.${b}` : `NN${b}.${a}`);
+          }
+        }
+      }
+    }
+    for (const cs of tokenCodes) for (const c of cs) add(`N1${c}`);
+    const firstCodes = this.firstCodes(p.name);
+    for (const c of p.name.nick.slice(0, 2).flatMap((t) => this.codes(t))) if (!firstCodes.includes(c)) firstCodes.push(c);
+
+    let bands: number[] = [];
+    if (p.birthKind !== BirthKind.None) {
+      bands = query ? KeyMaker.bandsOf(p.birthLo - QUERY_SLACK, p.birthHi + QUERY_SLACK) : KeyMaker.bandsOf(p.birthLo, p.birthHi);
+      for (const cs of tokenCodes.slice(0, 3)) for (const c of cs) for (const b of bands) add(`NY${c}.${b}`);
+    }
+    const motherCodes = p.mother ? this.firstCodes(p.mother) : [];
+    const fatherCodes = p.father ? this.firstCodes(p.father) : [];
+    for (const a of firstCodes) for (const m of motherCodes) add(`NM${a}.${m}`);
+    for (const m of motherCodes) for (const f of fatherCodes) add(`MF${m}.${f}`);
+    for (const m of motherCodes) for (const b of bands) add(`MY${m}.${b}`);
+    for (const place of [p.origin, p.separation]) {
+      if (!place || place.pcode < 0) continue;
+      const code = this.pool.get(place.pcode)!;
+      if (code.length < 6) continue;
+      const adm2 = code.slice(0, 6);
+      for (const a of firstCodes) add(`NP${a}.${adm2}`);
+    }
+    if (p.birthKind === BirthKind.Full) {
+      const y = Math.floor(p.dob / 10000), m = Math.floor(p.dob / 100) % 100, d = p.dob % 100;
+      add(`D${y}.${Math.min(m, d)}.${Math.max(m, d)}`);
+    }
+    return [...set];
+  }
+}
