@@ -1,5 +1,6 @@
 // End-to-end tests: the whole system, started once for the run — a fresh database, a topic
-// prefix of its own (so runs never see each other's events), the six services on ports 3200+.
+// prefix of its own (so runs never see each other's events), the six services on ports 3200+
+// (E2E_PORT_BASE and E2E_DATABASE_URL let two runs share a machine).
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ensureBroker } from '../../scripts/lib/kafka-broker.mjs';
@@ -23,7 +24,7 @@ export default async function systemSetup() {
     NODE_ENV: 'test',
   };
   const logDir = path.join(ROOT, '.run', 'e2e-logs', topicPrefix);
-  const children = await startServices({ env, portBase: 3200, logDir });
+  const children = await startServices({ env, portBase: Number(process.env.E2E_PORT_BASE ?? 3200), logDir });
   globalThis.__KINLINK_SYSTEM__ = children;
   Object.assign(process.env, {
     E2E_ADMIN_API_URL: children.find((c) => c.name === 'admin-api').url,

@@ -26,14 +26,15 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 64;
 
-/** Error raised deep in a value; the path is filled in on the way out. */
+/** Error raised deep in a value; `path` is where. */
 class PathError extends CanonicalJsonError {
-  constructor(readonly reason: string, readonly path: string[] = []) {
+  constructor(readonly reason: string) {
     super(reason);
   }
 }
 
-const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+// Path of the value being written (pushed/popped around each member, left as-is when throwing).
+let path: string[] = [];
 
 function str(s: string): string {
   if (SURROGATE.test(s) && LONE_SURROGATE.test(s)) throw new PathError('string contains a lone surrogate');
@@ -61,13 +62,10 @@ function write(value: unknown, depth: number): string {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      try {
-        if (item === undefined) throw new PathError('undefined in an array');
-        out += (i > 0 ? ',' : '') + write(item, depth + 1);
-      } catch (e) {
-        if (e instanceof PathError) e.path.unshift(`[${i}]`);
-        throw e;
-      }
+      path.push(`[${i}]`);
+      if (item === undefined) throw new PathError('undefined in an array');
+      out += (i > 0 ? ',' : '') + write(item, depth + 1);
+      path.pop();
     }
     return `${out}]`;
   }
@@ -78,17 +76,12 @@ function write(value: unknown, depth: number): string {
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).sort();
   let out = '{';
-  let first = true;
   for (const k of keys) {
     const v = obj[k];
     if (v === undefined) continue;
-    try {
-      out += `${first ? '' : ','}${str(k)}:${write(v, depth + 1)}`;
-    } catch (e) {
-      if (e instanceof PathError) e.path.unshift(`.${k}`);
-      throw e;
-    }
-    first = false;
+    path.push(`.${k}`);
+    out += `${out.length > 1 ? ',' : ''}${str(k)}:${write(v, depth + 1)}`;
+    path.pop();
   }
   return `${out}}`;
 }
@@ -100,10 +93,11 @@ function describe(v: object): string {
 
 /** The canonical JSON text of `value` (see module comment). */
 export function canonicalJson(value: unknown): string {
+  path = [];
   try {
     return write(value, 0);
   } catch (e) {
-    if (e instanceof PathError) throw new CanonicalJsonError(`$${e.path.join('')}: ${e.reason}`);
+    if (e instanceof PathError) throw new CanonicalJsonError(`$${path.join('')}: ${e.reason}`);
     throw e;
   }
 }

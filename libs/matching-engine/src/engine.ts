@@ -1,0 +1,414 @@
+/**
+ * MatchingEngine: the in-memory candidate index plus Fellegi–Sunter scoring
+ * used by the `matching` service on every created/updated record.
+ *
+ * Records are kept in compact form (one Int32 heap slice per record, interned
+ * strings, token ids); the blocking index is an Int32 hash table over linked
+ * posting lists (see blocking.ts). Removing or replacing a record tombstones
+ * its old slot; postings of dead slots are skipped at query time.
+ */
+import { Comparer, Comparison, NFIELDS } from './compare';
+import { CountTable, Lexicon } from './lexicon';
+import { F, FIELDS, MatchModel, loadModel } from './model';
+import { Prepared, Preparer, decode, encode } from './prepare';
+import { KeyMaker, PostingIndex } from './blocking';
+import { IntVec, StringPool } from './util';
+import { VariantTable, defaultVariantTable } from './text/variants';
+import { DEFAULT_MODEL_JSON } from './model/default-model';
+import {
+  FieldComparison, MatchCandidate, MatchKind, MatchOptions, MatchRecord, NameSearchHit, NameSearchQuery, RecordSide,
+} from './types';
+
+export interface EngineOptions {
+  model?: MatchModel;
+  /** probability at or above which a pair is proposed (default: the model's) */
+  proposalThreshold?: number;
+  /** most candidate records scored per side and query (default 1500) */
+  maxCandidates?: number;
+  /** blocks (keys) with more postings than this are skipped (default 2500) */
+  blockCap?: number;
+  /** name-variant table (default: the shipped one) */
+  variants?: VariantTable;
+  /** treat YYYY-01-01 as a year-only placeholder (default true) */
+  janFirstIsYearOnly?: boolean;
+}
+
+let defaultModel: MatchModel | null = null;
+/** The shipped, versioned default model. */
+export function defaultMatchModel(): MatchModel {
+  if (!defaultModel) defaultModel = loadModel(DEFAULT_MODEL_JSON);
+  return defaultModel;
+}
+
+const log2odds = (p: number) => Math.log2(p / (1 - p));
+const sigmoid2 = (s: number) => (s > 60 ? 1 : s < -60 ? 0 : 1 / (1 + Math.pow(2, -s)));
+const log2p1 = (x: number) => (x > 1e15 ? Math.log2(x) : Math.log2(1 + x));
+
+interface Scored {
+  n: number;
+  c: Prepared;
+  kind: MatchKind;
+  probability: number;
+  score: number;
+  sibling: boolean;
+  /** the competing hypothesis' score (sibling score for same-child, and vice versa) */
+  rival: number;
+  prior: number;
+}
+
+export class MatchingEngine {
+  private model: MatchModel;
+  readonly lexicon: Lexicon;
+  readonly pool = new StringPool();
+  private readonly preparer: Preparer;
+  private readonly comparer: Comparer;
+  private readonly keyMaker: KeyMaker;
+  private readonly proposalThreshold: number;
+  private readonly maxCandidates: number;
+  private readonly blockCap: number;
+
+  private readonly ids: string[] = [];
+  private readonly idIndex = new Map<string, number>();
+  private readonly offsets = new IntVec(1024);
+  private readonly alive = new IntVec(1024);
+  private readonly heap = new IntVec(1 << 16);
+  private readonly indexes = [new PostingIndex(), new PostingIndex()];
+  private readonly counts = [0, 0];
+  private readonly pcodes = new CountTable();
+  private stamp = new Int32Array(1024);
+  private epoch = 0;
+  private readonly cmp = new Comparison();
+
+  constructor(options: EngineOptions = {}) {
+    this.model = options.model ?? defaultMatchModel();
+    this.lexicon = new Lexicon(options.variants ?? defaultVariantTable());
+    this.preparer = new Preparer(this.lexicon, this.pool, { janFirstIsYearOnly: options.janFirstIsYearOnly ?? true });
+    this.comparer = new Comparer(this.lexicon, this.pool, this.model);
+    this.comparer.pcodeAdjust = (code) => this.pcodes.adjustment(code, this.model.tf.maxAdjustment, this.model.tf.minPopulation);
+    this.keyMaker = new KeyMaker(this.lexicon, this.pool);
+    this.proposalThreshold = options.proposalThreshold ?? this.model.proposalThreshold;
+    this.maxCandidates = options.maxCandidates ?? 1500;
+    this.blockCap = options.blockCap ?? 2500;
+  }
+
+  get modelVersion(): string {
+    return this.model.modelVersion;
+  }
+
+  /** Swap the model (e.g. after re-estimation); the index is unaffected. */
+  setModel(model: MatchModel): void {
+    this.model = model;
+    this.comparer.model = model;
+  }
+
+  get size(): { child: number; sought: number } {
+    return { child: this.counts[0], sought: this.counts[1] };
+  }
+
+  // ------------------------------------------------------------- index ---
+
+  private countRecord(p: Prepared, delta: 1 | -1): void {
+    const lex = this.lexicon;
+    const firsts = new Set<number>();
+    const t0 = p.name.given[0];
+    if (t0 !== undefined) firsts.add(lex.tokFold.data[t0]);
+    if (p.name.orig[0] !== undefined) firsts.add(lex.tokFold.data[p.name.orig[0]]);
+    for (const f of firsts) lex.first.add(f, delta);
+    lex.first.n += delta;
+    const any = new Set<number>();
+    for (const a of [p.name.given, p.name.middle, p.name.family, p.name.orig]) for (const t of a) any.add(lex.tokFold.data[t]);
+    for (const f of any) lex.any.add(f, delta);
+    lex.any.n += delta;
+    for (const par of [p.mother, p.father]) {
+      if (!par) continue;
+      const t = par.given[0] ?? par.orig[0];
+      if (t === undefined) continue;
+      lex.parent.add(lex.tokFold.data[t], delta);
+      lex.parent.n += delta;
+    }
+    const codes = new Set<number>();
+    if (p.origin && p.origin.pcode >= 0) codes.add(p.origin.pcode);
+    if (p.separation && p.separation.pcode >= 0) codes.add(p.separation.pcode);
+    for (const c of codes) this.pcodes.add(c, delta);
+    this.pcodes.n += delta;
+  }
+
+  /** Add a record to the candidate index, or replace the stored version. */
+  upsert(record: MatchRecord): void {
+    if (!record || typeof record.id !== 'string' || !record.id) throw new Error('upsert: record.id required');
+    if (record.side !== 'child' && record.side !== 'sought') throw new Error(`upsert: bad side ${String(record.side)}`);
+    this.remove(record.id);
+    const p = this.preparer.prepare(record);
+    const n = this.ids.length;
+    this.ids.push(record.id);
+    this.idIndex.set(record.id, n);
+    this.offsets.push(encode(p, this.heap));
+    this.alive.push(1);
+    const keys = this.keyMaker.keys(p, false);
+    const idx = this.indexes[p.side];
+    for (const k of keys) idx.add(k, n);
+    this.counts[p.side]++;
+    this.countRecord(p, 1);
+  }
+
+  /** Remove a record from the index (no-op when unknown). */
+  remove(id: string): void {
+    const n = this.idIndex.get(id);
+    if (n === undefined) return;
+    this.idIndex.delete(id);
+    if (this.alive.data[n] === 0) return;
+    this.alive.data[n] = 0;
+    const p = decode(this.heap.data, this.offsets.data[n]);
+    this.counts[p.side]--;
+    this.countRecord(p, -1);
+  }
+
+  has(id: string): boolean {
+    return this.idIndex.has(id);
+  }
+
+  private gather(keys: number[], side: number, out: number[]): void {
+    const idx = this.indexes[side];
+    const sized: Array<[number, number]> = [];
+    for (const k of keys) {
+      const c = idx.count(k);
+      if (c > 0) sized.push([k, c]);
+    }
+    sized.sort((a, b) => a[1] - b[1]);
+    if (this.stamp.length < this.ids.length) {
+      const s = new Int32Array(Math.max(this.ids.length * 1.5, 1024) | 0);
+      s.set(this.stamp);
+      this.stamp = s;
+    }
+    const stamp = this.stamp;
+    const epoch = ++this.epoch;
+    const next = idx.next.data;
+    const vals = idx.vals.data;
+    const alive = this.alive.data;
+    const max = this.maxCandidates;
+    let oversize = -1;
+    for (const [k, c] of sized) {
+      if (c > this.blockCap) {
+        if (oversize < 0) oversize = k;
+        continue;
+      }
+      for (let p = idx.head(k); p >= 0; p = next[p]) {
+        const r = vals[p];
+        if (stamp[r] === epoch) continue;
+        stamp[r] = epoch;
+        if (alive[r] === 0) continue;
+        out.push(r);
+        if (out.length >= max) return;
+      }
+    }
+    if (out.length === 0 && oversize !== -1) {
+      // every key is a giant block (a very common name and nothing else): newest records of the smallest
+      for (let p = idx.head(oversize); p >= 0 && out.length < max; p = next[p]) {
+        const r = vals[p];
+        if (stamp[r] === epoch || alive[r] === 0) continue;
+        stamp[r] = epoch;
+        out.push(r);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------- match ---
+
+  private priorFor(kind: MatchKind, side: number): number {
+    const N = Math.max(this.counts[side], this.model.prior.minPopulation);
+    const rate = Math.min(0.5 * N, this.model.prior[kind]);
+    return log2odds(rate / N);
+  }
+
+  /**
+   * Match a record against the stored population: child → sought children
+   * (+ duplicate registrations), sought child → children (+ the same child in
+   * other tracing requests). Never against itself; records without consent are
+   * proposed only within their own agency; siblings come back as
+   * 'possible-sibling'. Sorted by probability, descending.
+   */
+  match(record: MatchRecord, options: MatchOptions = {}): MatchCandidate[] {
+    const minP = options.minProbability ?? this.proposalThreshold;
+    const limit = options.limit ?? 20;
+    const q = this.preparer.prepare(record);
+    const selfN = this.idIndex.get(record.id) ?? -1;
+    const keys = this.keyMaker.keys(q, true);
+    this.comparer.resetCache();
+    const scored: Scored[] = [];
+    const cands: number[] = [];
+    const cmp = this.cmp;
+    const sibThreshold = this.model.siblingThreshold;
+    for (const side of [1 - q.side, q.side]) {
+      const kind: MatchKind = side !== q.side ? 'child-sought' : q.side === 0 ? 'duplicate-child' : 'same-sought-child';
+      const prior = this.priorFor(kind, side);
+      const priorSib = this.priorFor('possible-sibling', side);
+      cands.length = 0;
+      this.gather(keys, side, cands);
+      for (const n of cands) {
+        if (n === selfN) continue;
+        if (this.ids[n] === record.id) continue;
+        const c = decode(this.heap.data, this.offsets.data[n]);
+        if (side === q.side && q.group >= 0 && c.group === q.group) continue; // same tracing request: known siblings
+        if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
+        this.comparer.compare(q, c, cmp);
+        const s = prior + this.comparer.weightSum(cmp, false);
+        const ss = priorSib + this.comparer.weightSum(cmp, true);
+        // three hypotheses (same child / siblings / unrelated): P(same) = 2^s / (1 + 2^s + 2^ss)
+        const pSame = sigmoid2(s - log2p1(Math.pow(2, ss)));
+        const pSib = sigmoid2(ss - log2p1(Math.pow(2, s)));
+        const isSib = pSib > pSame && pSib >= sibThreshold;
+        const probability = isSib ? pSib : pSame;
+        if (probability < minP) continue;
+        scored.push({ n, c, kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? ss : s, sibling: isSib, rival: isSib ? s : ss, prior: isSib ? priorSib : prior });
+      }
+    }
+    scored.sort((a, b) => b.probability - a.probability || b.score - a.score);
+    const top = scored.slice(0, limit);
+    return top.map((x) => this.toCandidate(record.id, q, x));
+  }
+
+  private toCandidate(recordId: string, q: Prepared, x: Scored): MatchCandidate {
+    const cmp = this.cmp;
+    this.comparer.compare(q, x.c, cmp);
+    const explanation: FieldComparison[] = [];
+    const N = this.counts[x.c.side];
+    const rate = this.model.prior[x.kind];
+    explanation.push({
+      field: 'prior', level: 'base-rate', weight: x.prior,
+      note: `${rate} expected ${x.sibling ? 'siblings' : 'partners'} among ${N} stored ${x.c.side === 0 ? 'children' : 'sought children'} (min population ${this.model.prior.minPopulation})`,
+    });
+    explanation.push(...this.comparer.explain(q, x.c, cmp, x.sibling));
+    const rivalAdj = -log2p1(Math.pow(2, x.rival));
+    explanation.push({
+      field: x.sibling ? 'alternative.same-child' : 'alternative.siblings',
+      level: 'competing-hypothesis',
+      weight: rivalAdj,
+      note: `evidence for the competing hypothesis (${x.sibling ? 'same child' : 'siblings'}) scores ${x.rival.toFixed(2)}; probability is shared among same child / siblings / unrelated`,
+    });
+    const score = explanation.reduce((a, e) => a + e.weight, 0);
+    return {
+      recordId,
+      otherId: this.ids[x.n],
+      kind: x.kind,
+      probability: x.probability,
+      score,
+      explanation,
+      modelVersion: this.model.modelVersion,
+    };
+  }
+
+  /**
+   * Fuzzy, cross-script name search (admin API). Scores name, date of birth and
+   * sex only; probability = P(this record is the person searched for), with a
+   * prior of one target among the searched population. Consent/permission
+   * filtering is the caller's job.
+   */
+  searchByName(query: NameSearchQuery, options: { limit?: number } = {}): NameSearchHit[] {
+    const limit = options.limit ?? 20;
+    const sex = query.sex === 'male' || query.sex === 'female' || query.sex === 'other' ? query.sex : undefined;
+    const sides = query.side ? [query.side === 'sought' ? 1 : 0] : [0, 1];
+    const rec: MatchRecord = {
+      id: '\u0000search', side: 'child', agencyId: '\u0000search', consentForTracing: true,
+      name: { full: query.name }, dateOfBirth: query.dateOfBirth, sex,
+    };
+    const q = this.preparer.prepare(rec);
+    const keys = this.keyMaker.keys(q, true);
+    this.comparer.resetCache();
+    const cmp = this.cmp;
+    const hits: Array<{ n: number; c: Prepared; score: number; prior: number }> = [];
+    const cands: number[] = [];
+    for (const side of sides) {
+      const N = Math.max(this.counts[side], this.model.prior.minPopulation);
+      const prior = log2odds(1 / N);
+      cands.length = 0;
+      this.gather(keys, side, cands);
+      for (const n of cands) {
+        const c = decode(this.heap.data, this.offsets.data[n]);
+        this.comparer.compare(q, c, cmp);
+        hits.push({ n, c, score: prior + this.comparer.weightSum(cmp, false), prior });
+      }
+    }
+    hits.sort((a, b) => b.score - a.score);
+    return hits.slice(0, limit).map((h) => {
+      this.comparer.compare(q, h.c, cmp);
+      const explanation: FieldComparison[] = [
+        { field: 'prior', level: 'base-rate', weight: h.prior, note: `one sought person among ${h.c.side === 0 ? this.counts[0] : this.counts[1]} records` },
+        ...this.comparer.explain(q, h.c, cmp, false),
+      ];
+      const score = explanation.reduce((a, e) => a + e.weight, 0);
+      return { id: this.ids[h.n], side: (h.c.side === 0 ? 'child' : 'sought') as RecordSide, probability: sigmoid2(score), score, explanation };
+    });
+  }
+
+  // ------------------------------------------------- tools & diagnostics ---
+
+  /**
+   * Comparison levels of two records (stored or not) — used by estimation and
+   * tests. Does not touch the index.
+   */
+  compareRecords(a: MatchRecord, b: MatchRecord): { levels: Int8Array; tf: Float64Array; names: Record<string, string> } {
+    const qa = this.preparer.prepare(a);
+    const qb = this.preparer.prepare(b);
+    this.comparer.resetCache();
+    const cmp = new Comparison();
+    this.comparer.compare(qa, qb, cmp);
+    const names: Record<string, string> = {};
+    for (let i = 0; i < NFIELDS; i++) names[FIELDS[i].name] = cmp.levels[i] >= 0 ? FIELDS[i].levels[cmp.levels[i]] : 'missing';
+    return { levels: Int8Array.from(cmp.levels), tf: Float64Array.from(cmp.tf), names };
+  }
+
+  /** Full explanation of one pair as if `b` were stored (no consent/blocking filter). */
+  explainPair(a: MatchRecord, b: MatchRecord): MatchCandidate {
+    const qa = this.preparer.prepare(a);
+    const qb = this.preparer.prepare(b);
+    this.comparer.resetCache();
+    const kind: MatchKind = qa.side !== qb.side ? 'child-sought' : qa.side === 0 ? 'duplicate-child' : 'same-sought-child';
+    const cmp = this.cmp;
+    this.comparer.compare(qa, qb, cmp);
+    const prior = this.priorFor(kind, qb.side);
+    const priorSib = this.priorFor('possible-sibling', qb.side);
+    const s = prior + this.comparer.weightSum(cmp, false);
+    const ss = priorSib + this.comparer.weightSum(cmp, true);
+    const pSame = sigmoid2(s - log2p1(Math.pow(2, ss)));
+    const pSib = sigmoid2(ss - log2p1(Math.pow(2, s)));
+    const isSib = pSib > pSame && pSib >= this.model.siblingThreshold;
+    const fake = { n: -1, c: qb, kind: isSib ? 'possible-sibling' as const : kind, probability: isSib ? pSib : pSame, score: isSib ? ss : s, sibling: isSib, rival: isSib ? s : ss, prior: isSib ? priorSib : prior };
+    const cand = this.toCandidate(a.id, qa, fake);
+    cand.otherId = b.id;
+    return cand;
+  }
+
+  /** Candidate ids that blocking yields for a record (diagnostics/benchmark). */
+  candidateIds(record: MatchRecord): string[] {
+    const q = this.preparer.prepare(record);
+    const keys = this.keyMaker.keys(q, true);
+    const out: number[] = [];
+    const all: string[] = [];
+    for (const side of [0, 1]) {
+      out.length = 0;
+      this.gather(keys, side, out);
+      for (const n of out) all.push(this.ids[n]);
+    }
+    return all;
+  }
+
+  /** Sizes of the index structures (bytes are typed-array bytes only). */
+  stats(): Record<string, number> {
+    return {
+      records: this.ids.length,
+      alive: this.counts[0] + this.counts[1],
+      heapInts: this.heap.length,
+      heapBytes: this.heap.byteLength,
+      postingsChild: this.indexes[0].postings,
+      postingsSought: this.indexes[1].postings,
+      distinctKeysChild: this.indexes[0].distinctKeys,
+      distinctKeysSought: this.indexes[1].distinctKeys,
+      indexBytes: this.indexes[0].bytes + this.indexes[1].bytes,
+      tokens: this.lexicon.tokenCount,
+      folds: this.lexicon.foldStr.length,
+      strings: this.pool.size,
+    };
+  }
+}
+
+export { F };
