@@ -10,6 +10,7 @@ import { AuditTrailController } from './audit-trail/audit-trail.controller';
 import { CaseworkController } from './casework/casework.controller';
 import { CaseworkService } from './casework/casework.service';
 import { CommandBus } from './common/command-bus';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { adminApiEnvSchema } from './config';
 import { Projections1732700000004 } from './migrations/1732700000004-projections';
 import { ProjectionsModule } from './projections/projections.module';
@@ -29,7 +30,7 @@ import { ReviewService } from './review/review.service';
     AuthModule,
     ProjectionsModule,
   ],
-  controllers: [ReviewController, CaseworkController, RecordsController, AuditTrailController],
+  controllers: [ReviewController, CaseworkController, RecordsController, AuditTrailController, DashboardController],
   providers: [
     CommandBus, ReviewService, CaseworkService,
     AUTH_GUARD_PROVIDER, // authentication first, then the rate limit per caller

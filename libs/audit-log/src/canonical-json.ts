@@ -24,6 +24,7 @@ export class CanonicalJsonError extends TypeError {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 const MAX_DEPTH = 64;
 
 /** Error raised deep in a value; `path` is where. */

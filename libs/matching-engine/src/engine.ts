@@ -378,6 +378,62 @@ export class MatchingEngine {
     return cand;
   }
 
+  private aliveOfSide(side: number): number[] {
+    const out: number[] = [];
+    for (let n = 0; n < this.ids.length; n++) {
+      if (this.alive.data[n] === 0) continue;
+      if ((this.heap.data[this.offsets.data[n]] & 1) === side) out.push(n);
+    }
+    return out;
+  }
+
+  /**
+   * Comparison vectors of random (child, sought) pairs of the stored
+   * population — the u distribution for re-estimation. Deterministic for a seed.
+   */
+  randomPairVectors(count: number, seed = 1): Int8Array[] {
+    const a = this.aliveOfSide(0);
+    const b = this.aliveOfSide(1);
+    const out: Int8Array[] = [];
+    if (a.length === 0 || b.length === 0) return out;
+    let s = seed >>> 0 || 1;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const cmp = new Comparison();
+    for (let i = 0; i < count; i++) {
+      const x = decode(this.heap.data, this.offsets.data[a[Math.floor(rnd() * a.length)]]);
+      const y = decode(this.heap.data, this.offsets.data[b[Math.floor(rnd() * b.length)]]);
+      if (i % 256 === 0) this.comparer.resetCache();
+      this.comparer.compare(x, y, cmp);
+      out.push(Int8Array.from(cmp.levels));
+    }
+    return out;
+  }
+
+  /**
+   * Comparison vectors of blocked (child → sought) candidate pairs for up to
+   * `maxQueries` stored children — the input of unsupervised EM re-estimation.
+   */
+  candidatePairVectors(maxQueries: number, seed = 1): Int8Array[] {
+    const a = this.aliveOfSide(0);
+    let s = seed >>> 0 || 1;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const out: Int8Array[] = [];
+    const cmp = new Comparison();
+    const cands: number[] = [];
+    for (let i = 0; i < Math.min(maxQueries, a.length); i++) {
+      const n = a[Math.floor(rnd() * a.length)];
+      const q = decode(this.heap.data, this.offsets.data[n]);
+      cands.length = 0;
+      this.gather(this.keyMaker.keys(q, true), 1, cands);
+      this.comparer.resetCache();
+      for (const cn of cands) {
+        this.comparer.compare(q, decode(this.heap.data, this.offsets.data[cn]), cmp);
+        out.push(Int8Array.from(cmp.levels));
+      }
+    }
+    return out;
+  }
+
   /** Candidate ids that blocking yields for a record (diagnostics/benchmark). */
   candidateIds(record: MatchRecord): string[] {
     const q = this.preparer.prepare(record);

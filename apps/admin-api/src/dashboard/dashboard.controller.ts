@@ -1,0 +1,79 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthUser, CurrentUser, Roles, scopeFilter } from '../auth';
+
+/**
+ * What a coordination meeting looks at: cases per status per agency, proposals awaiting review
+ * and how long they have waited, and the medians that say whether tracing is working.
+ */
+@ApiTags('dashboard')
+@ApiBearerAuth()
+@Controller('dashboard')
+export class DashboardController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @Get()
+  @Roles('coordinator', 'supervisor', 'system-admin', 'auditor')
+  @ApiOperation({ summary: 'Counts per status per agency, review backlog and its age, medians to first proposal and to reunification (your agencies only)' })
+  async summary(@CurrentUser() user: AuthUser) {
+    const scope = scopeFilter(user);
+    const agencies = scope.kind === 'all' ? null : [...scope.agencyIds];
+    const q = <T>(sql: string) => this.db.query(sql, [agencies]) as Promise<T[]>;
+    const inScope = (col: string) => `($1::text[] IS NULL OR ${col} = ANY($1::text[]))`;
+
+    const [casesByStatus, proposalsByStatus, backlog, toFirstProposal, toReunification] = await Promise.all([
+      q<{ agency: string; status: string; count: string }>(`
+        SELECT agency, status, count(*) FROM (
+          SELECT child_agency AS agency, status FROM admin_api.case_view WHERE ${inScope('child_agency')}
+          UNION ALL
+          SELECT request_agency, status FROM admin_api.case_view WHERE request_agency <> child_agency AND ${inScope('request_agency')}
+        ) x GROUP BY agency, status ORDER BY agency, status`),
+      q<{ agency: string; status: string; count: string }>(`
+        SELECT agency, status, count(*) FROM (
+          SELECT left_agency AS agency, status FROM admin_api.proposal_view WHERE ${inScope('left_agency')}
+          UNION ALL
+          SELECT right_agency, status FROM admin_api.proposal_view WHERE right_agency <> left_agency AND ${inScope('right_agency')}
+        ) x GROUP BY agency, status ORDER BY agency, status`),
+      q<{ awaiting: string; oldest_seconds: number | null; median_seconds: number | null }>(`
+        SELECT count(*) AS awaiting,
+               extract(epoch FROM now() - min(created_at)) AS oldest_seconds,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM now() - created_at)) AS median_seconds
+        FROM admin_api.proposal_view
+        WHERE status IN ('pending', 'info_requested') AND (${inScope('left_agency')} OR ${inScope('right_agency')})`),
+      q<{ median_seconds: number | null; records: string }>(`
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s) AS median_seconds, count(*) AS records FROM (
+          SELECT extract(epoch FROM min(p.created_at) - r.registered_at) AS s
+          FROM admin_api.record_view r
+          JOIN admin_api.proposal_view p ON (p.left_side->>'id') = r.id::text OR (p.right_side->>'id') = r.id::text
+          WHERE ${inScope('r.agency_id')}
+          GROUP BY r.id, r.registered_at) t`),
+      q<{ median_seconds: number | null; cases: string }>(`
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s) AS median_seconds, count(*) AS cases FROM (
+          SELECT extract(epoch FROM (e->>'at')::timestamptz - r.registered_at) AS s
+          FROM admin_api.case_view c
+          CROSS JOIN LATERAL jsonb_array_elements(c.timeline) e
+          JOIN admin_api.record_view r ON r.id = c.child_id
+          WHERE e->>'to' = 'reunified' AND (${inScope('c.child_agency')} OR ${inScope('c.request_agency')})) t`),
+    ]);
+    return {
+      generatedAt: new Date().toISOString(),
+      cases: casesByStatus.map((r) => ({ agency: r.agency, status: r.status, count: Number(r.count) })),
+      proposals: proposalsByStatus.map((r) => ({ agency: r.agency, status: r.status, count: Number(r.count) })),
+      reviewBacklog: {
+        awaiting: Number(backlog[0]?.awaiting ?? 0),
+        oldestAgeSeconds: roundOrNull(backlog[0]?.oldest_seconds),
+        medianAgeSeconds: roundOrNull(backlog[0]?.median_seconds),
+      },
+      medians: {
+        registrationToFirstProposalSeconds: roundOrNull(toFirstProposal[0]?.median_seconds),
+        recordsWithAProposal: Number(toFirstProposal[0]?.records ?? 0),
+        registrationToReunificationSeconds: roundOrNull(toReunification[0]?.median_seconds),
+        reunifiedCases: Number(toReunification[0]?.cases ?? 0),
+      },
+    };
+  }
+}
+
+const roundOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Math.round(Number(v)));
