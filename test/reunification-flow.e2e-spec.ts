@@ -83,8 +83,10 @@ describe('a separated child, from registration to closure', () => {
     const selfApproval = await step(coordinator, { type: 'approve_verification' });
     expect([403, 409, 422]).toContain(selfApproval.status);
     expect((await step(supervisor, { type: 'approve_verification' })).body.to).toBe('verified');
-    expect((await step(coordinator, { type: 'plan_reunification', plannedDate: '2026-11-25', place: 'Dadaab reception centre' })).status).toBe(200);
     const today = new Date().toISOString().slice(0, 10);
+    const inThreeDays = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const plan = await step(coordinator, { type: 'plan_reunification', plannedDate: inThreeDays, place: 'Dadaab reception centre' });
+    expect([plan.status, plan.body.to]).toEqual([200, 'reunification_planned']);
     expect((await step(coordinator, { type: 'record_reunification', date: today, place: 'Dadaab reception centre', reunitedWithVerifiedAdult: true })).body.to).toBe('reunified');
     expect((await step(coordinator, { type: 'record_follow_up', visitDate: today, childSeen: true, outcomeCode: 'settled', needsFurtherFollowUp: false })).status).toBe(200);
     const noReason = await step(coordinator, { type: 'close' });

@@ -88,10 +88,21 @@ export function exportHeaderLine(input: ExportHeaderInput): string {
   return canonicalJson(header);
 }
 
-/** One leaf line (without newline): `{"h":<leaf hash hex>,"i":<index>,"leaf":<canonical leaf>}`. */
-export function exportLeafLine(leaf: AuditLeaf): string {
+/**
+ * One leaf line (without newline): `{"h":<leaf hash hex>,"i":<index>,"leaf":<canonical leaf>}`.
+ *
+ * Pass the leaf hash the log *stored* when it appended the leaf (`audit_leaf.leaf_hash`) as
+ * `storedLeafHash`: then an entry edited in the database after the fact shows up in the export as
+ * a leaf-hash mismatch at exactly its index. Without it the hash is recomputed from the leaf.
+ */
+export function exportLeafLine(leaf: AuditLeaf, storedLeafHash?: Uint8Array | string): string {
   const bytes = encodeLeaf(leaf);
-  return `{"h":"${hashLeaf(bytes).toString('hex')}","i":${leaf.seq},"leaf":${bytes.toString('utf8')}}`;
+  let h: string;
+  if (storedLeafHash === undefined) h = hashLeaf(bytes).toString('hex');
+  else if (typeof storedLeafHash === 'string') h = storedLeafHash;
+  else h = Buffer.from(storedLeafHash).toString('hex');
+  if (!isHashHex(h)) throw new TypeError('stored leaf hash must be 32 bytes / 64 lowercase hex digits');
+  return `{"h":"${h}","i":${leaf.seq},"leaf":${bytes.toString('utf8')}}`;
 }
 
 /** An interleaved checkpoint line (without newline). */
@@ -206,7 +217,7 @@ function resolveVerifierKey(publicKey: VerifierKey | KeyObject | string, keyName
   return publicKey;
 }
 
-type Line = { text: string; error?: undefined } | { text?: undefined; error: string };
+type Line = { text: string; error?: undefined; truncated?: undefined } | { text?: undefined; error: string; truncated?: boolean };
 
 function* splitInput(input: string | Uint8Array | Iterable<string>): Generator<Line> {
   if (typeof input === 'string') {
@@ -214,7 +225,7 @@ function* splitInput(input: string | Uint8Array | Iterable<string>): Generator<L
     const parts = input.split('\n');
     const last = parts.pop() as string;
     for (const p of parts) yield { text: p };
-    if (last.length > 0) yield { error: 'last line is not newline-terminated (truncated file?)' };
+    if (last.length > 0) yield { error: 'last line is not newline-terminated (truncated file?)', truncated: true };
     return;
   }
   if (input instanceof Uint8Array) {
@@ -223,7 +234,7 @@ function* splitInput(input: string | Uint8Array | Iterable<string>): Generator<L
     for (;;) {
       const nl = input.indexOf(0x0a, start);
       if (nl < 0) {
-        if (start < input.length) yield { error: 'last line is not newline-terminated (truncated file?)' };
+        if (start < input.length) yield { error: 'last line is not newline-terminated (truncated file?)', truncated: true };
         return;
       }
       const bytes = input.subarray(start, nl);
@@ -414,7 +425,7 @@ export function verifyExport(input: string | Uint8Array | Iterable<string>, opti
 
     for (let r = lines.next(); !r.done; r = lines.next()) {
       const line = r.value;
-      if (line.error !== undefined) lineError(e < to ? 'line' : 'extra', `leaf ${e}: ${line.error}`);
+      if (line.error !== undefined) lineError(e >= to ? 'extra' : line.truncated ? 'truncated' : 'line', `leaf ${e}: ${line.error}`);
       const text = line.text as string;
       if (text.length === 0) lineError(e < to ? 'line' : 'extra', `leaf ${e}: blank line`);
       const p = parseCanonical(text);
