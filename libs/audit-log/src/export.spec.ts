@@ -1,5 +1,5 @@
 import {
-  AuditLeaf, buildExport, encodeVerifierKey, ExportVerification, generateSigningKey, leafHash, MemoryMerkleStore,
+  AuditLeaf, buildExport, encodeVerifierKey, exportHeaderLine, exportLeafLine, ExportVerification, generateSigningKey, leafHash, MemoryMerkleStore,
   signCheckpoint, verifierKeyToPem, verifyExport,
 } from './index';
 import { mulberry, sampleLeaf } from './testing/fixtures';
@@ -197,7 +197,9 @@ describe('export: tampering is detected and localised', () => {
       const spans = leafSpans(s);
       const cut = int(spans[0].start, s.buf.length); // keeps the header, loses at least the final newline
       const complete = spans.filter((l) => l.end <= cut).length;
-      check('truncate', verify(s.buf.subarray(0, cut)), s.from + complete, { cut });
+      const r = verify(s.buf.subarray(0, cut));
+      check('truncate', r, s.from + complete, { cut });
+      expect(r.kind).toBe('truncated');
     }
   });
 
@@ -245,6 +247,19 @@ describe('export: tampering is detected and localised', () => {
       expect(r.suspectRange).toEqual([lo, Math.min(n, lo + INTERVAL)]);
       // without any saved checkpoint a fork is indistinguishable from the real log (that is what witnesses are for)
       if (i % 50 === 1) expect(verify(exp).ok).toBe(true);
+    }
+  });
+
+  it('a database edit of a leaf entry (stored leaf hash kept) shows at exactly its index', () => {
+    // what the audit service does: write the leaf hash it stored at append time on each line
+    for (const k of [0, 7, 16, 63, 99]) {
+      const lines = [
+        exportHeaderLine({ checkpoint: GENUINE.checkpoint(100) }),
+        ...GENUINE.leaves.slice(0, 100).map((l, i) =>
+          exportLeafLine(i === k ? { ...l, actor: { id: 'someone-else' } } : l, GENUINE.store.leafHash(i))),
+      ];
+      const r = verify(`${lines.join('\n')}\n`);
+      expect(r).toMatchObject({ ok: false, kind: 'leaf-hash', firstBadLeafIndex: k });
     }
   });
 

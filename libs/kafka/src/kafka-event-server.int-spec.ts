@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, INestApplication, Injectable, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { Client } from 'pg';
 import { baseEnvSchema, kinlinkConfigModule } from '@kinlink/config';
 import { DomainError, INTERNAL_TOPICS, KinlinkEvent, newEvent, systemActor, TopicNames } from '@kinlink/contracts';
 import { DatabaseModule } from '@kinlink/database';
@@ -83,9 +83,11 @@ describe('KafkaEventServer on the real broker', () => {
   });
   afterAll(async () => {
     await watcher.disconnect();
-    const db = app?.get(DataSource);
-    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await app?.close();
+    const db = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink' });
+    await db.connect();
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.end();
   });
 
   it('handles each event once, retries transient failures, parks poison and keeps going', async () => {
