@@ -42,6 +42,10 @@ const REFINEMENTS = new Map<z.ZodType, (schema: JsonSchema) => void>([
     // zod: `a name needs at least one of given, family, full, original`
     schema.anyOf = ['given', 'family', 'full', 'original'].map((field) => ({ required: [field] }));
   }],
+  [contracts.PartialDate as z.ZodType, (schema) => {
+    // zod: a full date must exist in the calendar (2016-02-31 is refused); JSON Schema's pattern cannot say it
+    schema.$comment = 'a YYYY-MM-DD value must be a real calendar date';
+  }],
 ]);
 
 /** zod checks that z.toJSONSchema expresses itself (lengths, bounds, formats, patterns). */

@@ -14,6 +14,8 @@ export const baseEnvSchema = z.object({
   /** partitions for topics Kinlink creates; consumers scale out up to this many instances */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** interface to listen on: loopback by default; 0.0.0.0 in containers */
+  HTTP_HOST: z.string().default('127.0.0.1'),
   /** HTTP port for health endpoints (and the admin API itself) */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535),
   /** agencies whose inbound topics exist and are consumed */

@@ -11,7 +11,7 @@ export interface Actor {
   agencyId: string;
 }
 
-export type SubjectType = 'child' | 'tracing-request' | 'proposal' | 'case' | 'agency-event';
+export type SubjectType = 'child' | 'tracing-request' | 'proposal' | 'case' | 'agency-event' | 'audit-log';
 export interface Subject {
   type: SubjectType;
   id: string;
@@ -166,6 +166,42 @@ export interface AuditAppended {
   leaf: Record<string, unknown>;
 }
 
+/** A signed checkpoint of the audit log (C2SP tlog-checkpoint, Ed25519), for agencies to keep as witnesses. */
+export interface AuditCheckpointPublished {
+  origin: string;
+  treeSize: number;
+  /** lowercase hex SHA-256 Merkle root (RFC 9162) */
+  rootHash: string;
+  /** ISO-8601 UTC, as in the note's `timestamp` line */
+  timestamp: string;
+  /** the signed note text; verify it with the log's public key before trusting any of the fields above */
+  checkpoint: string;
+  /** the log's verifier key, `<name>+<key id>+<base64>` (informational: pin the key you got out of band) */
+  publicKey: string;
+}
+
+/** What a read through the admin API concerned. */
+export interface ReadTarget {
+  type: 'child' | 'tracing-request' | 'proposal' | 'case' | 'audit-log';
+  /** record id; for the audit log, the part read (e.g. `entries`, `proofs/inclusion`, `export`) */
+  id: string;
+  /** the agency that owns the record, when known */
+  agencyId?: string;
+}
+
+/** Someone read a record (or the audit log) through the admin API. Carries ids only, never record data. */
+export interface RecordRead {
+  record: ReadTarget;
+  /** why, e.g. `case-management`, `match-review`, `audit` */
+  purpose: string;
+  /** the API operation, e.g. `GET /children/:id` */
+  operation?: string;
+  /** query parameters of the read (ids, sizes, filters — no personal data) */
+  query?: Record<string, string | number | boolean>;
+  /** `full` or `minimal` view of the record */
+  access?: string;
+}
+
 export interface InternalEventPayloads {
   'agency-event.accepted': AgencyEventAccepted;
   'child.registered': ChildRecordChanged;
@@ -184,6 +220,8 @@ export interface InternalEventPayloads {
   'case.status-changed': CaseStatusChanged;
   'command.rejected': CommandRejected;
   'audit.appended': AuditAppended;
+  'audit.checkpoint': AuditCheckpointPublished;
+  'record.read': RecordRead;
 }
 export type InternalEventType = keyof InternalEventPayloads;
 
@@ -206,6 +244,8 @@ export const TOPIC_OF: { [T in InternalEventType]: LogicalTopic } = {
   'case.status-changed': INTERNAL_TOPICS.cases,
   'command.rejected': INTERNAL_TOPICS.cases,
   'audit.appended': INTERNAL_TOPICS.audit,
+  'audit.checkpoint': INTERNAL_TOPICS.auditCheckpoints,
+  'record.read': INTERNAL_TOPICS.accessLog,
 };
 
 export function newEvent<T extends InternalEventType>(

@@ -6,18 +6,22 @@
 export const INTERNAL_TOPICS = {
   /** gateway → registry: agency events that passed the contract. Key: `<agencyId>:<agencyRecordId>`. */
   intake: 'intake',
-  /** registry → matching, cases, audit, admin-api: record lifecycle. Key: Kinlink record id. */
+  /** registry → matching, audit, admin-api: record lifecycle. Key: Kinlink record id. */
   records: 'records',
   /** matching → cases, audit, admin-api: proposals. Key: proposal id. */
   matches: 'matches',
   /** admin-api → cases: coordinator commands. Key: proposal or case id. */
   caseCommands: 'case-commands',
-  /** cases → audit, admin-api, matching, gateway: decisions and case transitions. Key: proposal or case id. */
+  /** cases → audit, admin-api (and the gateway's outbound notifications): decisions and case transitions. Key: proposal or case id. */
   cases: 'cases',
   /** audit → admin-api: appended audit leaves. Key: subject id. */
   audit: 'audit',
   /** any consumer → operators, audit: events that could not be processed, with provenance headers. */
   deadLetter: 'dead-letter',
+  /** audit → agencies (witnesses), admin-api: signed checkpoints of the audit log. Key: log origin. */
+  auditCheckpoints: 'audit-checkpoints',
+  /** admin-api → audit: reads of children's and tracing requests' records and of the audit log. Key: record id. */
+  accessLog: 'access-log',
 } as const;
 
 export type InternalTopic = keyof typeof INTERNAL_TOPICS;

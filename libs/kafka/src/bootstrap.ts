@@ -60,8 +60,8 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   // lifecycle hooks first (e.g. the matching index loads), then consume, then serve HTTP
   await app.init();
   await app.startAllMicroservices();
-  await app.listen(config.getOrThrow<number>('HTTP_PORT'), '127.0.0.1');
-  logger.log(`${options.service} ready on http://127.0.0.1:${config.getOrThrow('HTTP_PORT')}`);
+  await app.listen(config.getOrThrow<number>('HTTP_PORT'), config.getOrThrow<string>('HTTP_HOST'));
+  logger.log(`${options.service} ready on http://${config.getOrThrow('HTTP_HOST')}:${config.getOrThrow('HTTP_PORT')}`);
   return app;
 }
 

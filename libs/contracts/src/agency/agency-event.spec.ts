@@ -42,6 +42,7 @@ describe('checkAgencyEvent (agency contract v1)', () => {
     ['schema_invalid', envelope({ data: { ...child, sex: 'boy' } }), undefined],
     ['schema_invalid', envelope({ data: { ...child, shoeSize: 32 } }), undefined],
     ['schema_invalid', envelope({ data: { ...child, dateOfBirth: '2014-13-01' } }), undefined],
+    ['schema_invalid', envelope({ data: { ...child, dateOfBirth: '2016-02-31' } }), undefined],
     ['schema_invalid', envelope({ data: { ...child, name: {} } }), undefined],
     ['schema_invalid', envelope({ eventId: 'not-a-uuid' }), undefined],
     ['schema_invalid', envelope({ agencyRecordId: 'has spaces / slashes' }), undefined],

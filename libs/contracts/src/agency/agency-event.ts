@@ -88,7 +88,8 @@ export function checkAgencyEvent(raw: Buffer | string | null, topicAgencyId: str
     return reject({ ...ids, reason: 'unknown_type', detail: `unknown event type; expected one of ${AGENCY_EVENT_TYPES.join(', ')}` });
   }
   if (!SUPPORTED_AGENCY_SCHEMA_VERSIONS.includes(head.schemaVersion as 1)) {
-    return reject({ ...ids, reason: 'unsupported_version', detail: `schemaVersion ${JSON.stringify(head.schemaVersion)} is not supported; supported: ${SUPPORTED_AGENCY_SCHEMA_VERSIONS.join(', ')}` });
+    // the sent value is not echoed (the detail goes back to the agency and into logs)
+    return reject({ ...ids, reason: 'unsupported_version', detail: `this schemaVersion is not supported; supported: ${SUPPORTED_AGENCY_SCHEMA_VERSIONS.join(', ')}` });
   }
   const result = AgencyEventV1.safeParse(parsed);
   if (!result.success) {

@@ -10,7 +10,14 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 /** 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY': agencies often know only a year of birth. */
 export const PartialDate = z
   .string()
-  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'expected YYYY, YYYY-MM or YYYY-MM-DD');
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'expected YYYY, YYYY-MM or YYYY-MM-DD')
+  .refine(isRealDate, 'not a calendar date');
+
+function isRealDate(s: string): boolean {
+  if (s.length < 10) return true;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
 
 export const IsoDate = z.iso.date();
 
