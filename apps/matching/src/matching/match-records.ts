@@ -8,15 +8,7 @@ import type { MatchRecord, PersonName as EngineName } from '@kinlink/matching-en
  */
 export function childToMatchRecord(c: ChildRecordChanged): MatchRecord {
   const r = c.record;
-  return compact({
-    id: c.id, side: 'child', agencyId: c.agencyId, consentForTracing: r.consent.tracing,
-    name: nameOf(r.name), sex: r.sex, dateOfBirth: r.dateOfBirth,
-    estimatedAgeYears: r.estimatedAge?.years, ageRecordedOn: r.estimatedAge?.asOf,
-    placeOfOrigin: r.placeOfOrigin, placeOfSeparation: r.separation?.place, dateOfSeparation: r.separation?.date,
-    languages: r.languages, nationality: r.nationality,
-    mother: r.family?.mother && nameOf(r.family.mother.name), father: r.family?.father && nameOf(r.family.father.name),
-    siblings: r.family?.siblings?.map((s) => nameOf(s.name)),
-  });
+  return compact({ id: c.id, side: 'child', agencyId: c.agencyId, consentForTracing: r.consent.tracing, ...description(r) });
 }
 
 export function soughtId(tracingRequestId: string, ref: string): string {
@@ -27,14 +19,23 @@ export function tracingRequestToMatchRecords(t: TracingRequestChanged): MatchRec
   const q = t.request;
   return q.soughtChildren.map((s) => compact({
     id: soughtId(t.id, s.ref), side: 'sought', agencyId: t.agencyId, groupId: t.id, consentForTracing: q.consent.tracing,
-    name: nameOf(s.name), sex: s.sex, dateOfBirth: s.dateOfBirth,
-    estimatedAgeYears: s.estimatedAge?.years, ageRecordedOn: s.estimatedAge?.asOf,
-    placeOfOrigin: s.placeOfOrigin, placeOfSeparation: s.separation?.place, dateOfSeparation: s.separation?.date,
-    languages: s.languages, nationality: s.nationality,
-    mother: s.family?.mother && nameOf(s.family.mother.name), father: s.family?.father && nameOf(s.family.father.name),
-    siblings: s.family?.siblings?.map((x) => nameOf(x.name)),
+    ...description(s),
     inquirer: { name: nameOf(q.inquirer.name), relation: q.inquirer.relation },
   }));
+}
+
+type ChildDescription = ChildRecordChanged['record'] | TracingRequestChanged['request']['soughtChildren'][number];
+
+/** The fields a registered child and a sought child share, as the engine names them. */
+function description(d: ChildDescription): Omit<MatchRecord, 'id' | 'side' | 'agencyId' | 'consentForTracing'> {
+  return {
+    name: nameOf(d.name), sex: d.sex, dateOfBirth: d.dateOfBirth,
+    estimatedAgeYears: d.estimatedAge?.years, ageRecordedOn: d.estimatedAge?.asOf,
+    placeOfOrigin: d.placeOfOrigin, placeOfSeparation: d.separation?.place, dateOfSeparation: d.separation?.date,
+    languages: d.languages, nationality: d.nationality,
+    mother: d.family?.mother && nameOf(d.family.mother.name), father: d.family?.father && nameOf(d.family.father.name),
+    siblings: d.family?.siblings?.map((x) => nameOf(x.name)),
+  };
 }
 
 /** Side of a proposal as the contract names it. */
