@@ -10,7 +10,7 @@
  * Prints a table and writes bench/results/audit.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
   AuditLeaf, buildExport, consistencyProofPlan, encodeLeaf, generateSigningKey, hashLeaf, inclusionProofPlan,
@@ -20,6 +20,7 @@ import {
 import { sha256 } from '../../libs/audit-log/src/hash';
 import { mulberry, sampleLeaf } from '../../libs/audit-log/src/testing/fixtures';
 
+const loadAtStart = loadavg()[0];
 const N = Number(process.env.AUDIT_BENCH_LEAVES ?? 1_000_000);
 const EXPORT_N = Number(process.env.AUDIT_BENCH_EXPORT ?? 100_000);
 const CHECKPOINT_EVERY = 1000;
@@ -141,7 +142,7 @@ const il = stats(incl.len);
 const cl = stats(cons.len);
 const results = {
   command: 'npm run bench:audit',
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, loadAvg1mAtStart: round(loadAtStart, 2) },
   date: new Date().toISOString(),
   leaves: N,
   append: {
@@ -186,7 +187,7 @@ const results = {
 };
 
 const rows: Array<[string, string]> = [
-  ['machine', `${results.machine.cpus} cores, ${results.machine.model}, node ${results.machine.node}`],
+  ['machine', `${results.machine.cpus} cores, ${results.machine.model}, node ${results.machine.node}, load ${results.machine.loadAvg1mAtStart}`],
   [`append, accumulator only (${N.toLocaleString('en')} leaf hashes)`, `${results.append.accumulatorOnlyLeavesPerSec.toLocaleString('en')} leaves/s`],
   ['append, full path (encode + hash + append + checkpoint/1k)', `${results.append.fullPathLeavesPerSec.toLocaleString('en')} leaves/s`],
   ['append into MemoryMerkleStore (keeps all nodes)', `${results.append.storeWithNodesLeavesPerSec.toLocaleString('en')} leaves/s`],

@@ -312,6 +312,7 @@ describe('export: tampering is detected and localised', () => {
     expect(verify(text, [foreign])).toMatchObject({ ok: false, kind: 'unverifiable' });
     expect(verify(GENUINE.export(20, 50), [GENUINE.checkpoint(10)])).toMatchObject({ ok: false, kind: 'unverifiable' });
     expect(verify(GENUINE.export(20, 50, [10]), [GENUINE.checkpoint(10)])).toMatchObject({ ok: true, consistentWith: [10] });
+    expect(verify(GENUINE.export(20, 50), [GENUINE.checkpoint(0)])).toMatchObject({ ok: true, consistentWith: [0] });
     // a consistency proof that does not verify (history before the range rewritten) -> fork below the range
     const fork = new TestLog(50, 5, 'early');
     expect(verify(fork.export(20, 50, [10]), [GENUINE.checkpoint(10)])).toMatchObject({ ok: false, kind: 'fork', suspectRange: [0, 10] });

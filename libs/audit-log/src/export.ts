@@ -394,6 +394,12 @@ export function verifyExport(input: string | Uint8Array | Iterable<string>, opti
     trusted.sort((a, b) => a.treeSize - b.treeSize);
     // Below the range: only a consistency proof can connect them to the signed root.
     for (const tc of trusted.filter((t) => t.treeSize < from)) {
+      if (tc.treeSize === 0) {
+        // every tree extends the empty tree; its root must still be the empty-tree hash
+        observations.push({ size: 0, trusted: true, match: hashEquals(tc.rootHash, EMPTY_ROOT) });
+        res.checkpointsChecked++;
+        continue;
+      }
       const proof = proofs.get(tc.treeSize);
       if (!proof) {
         throw new Failure('unverifiable', `export starts at ${from} and carries no consistency proof from your checkpoint at size ${tc.treeSize}`);

@@ -85,7 +85,7 @@ describe('leaf encoding', () => {
       ['seq', -1], ['seq', 1.5], ['seq', '1'], ['eventId', ''], ['eventType', 7],
       ['occurredAt', '2025-03-01T10:00:00+01:00'], ['occurredAt', '2025-02-30T10:00:00Z'], ['recordedAt', 'yesterday'],
       ['actor', { role: 'x' }], ['actor', { id: 'a', name: 'Alice' }], ['actor', undefined],
-      ['subjects', [{ type: 'person', id: 'x' }]], ['subjects', [{ type: 'child' }]], ['subjects', {}],
+      ['subjects', [{ type: 'person', id: 'x' }]], ['subjects', [{ type: 'Child', id: 'x' }]], ['subjects', [{ type: 'child' }]], ['subjects', {}],
       ['payloadHash', 'ABC'], ['payloadHash', sha256hex('x').toUpperCase()], ['reasonCode', ''],
       ['name', 'Alice'], // unknown field: personal data must not sneak into a leaf
     ];

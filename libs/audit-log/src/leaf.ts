@@ -1,7 +1,8 @@
 import { canonicalJson, CanonicalJsonError } from './canonical-json';
 import { hashLeaf, isHashHex, sha256 } from './hash';
 
-export const SUBJECT_TYPES = ['child', 'tracing-request', 'case', 'proposal', 'agency-event'] as const;
+/** `audit-log`: reads of the audit log itself (R6 read logging, `record.read` events). */
+export const SUBJECT_TYPES = ['child', 'tracing-request', 'case', 'proposal', 'agency-event', 'audit-log'] as const;
 export type AuditSubjectType = (typeof SUBJECT_TYPES)[number];
 
 export interface AuditSubject {

@@ -1,0 +1,97 @@
+/**
+ * The matching service in-process on the real broker and database: a record arriving is matched
+ * against the other side at once; an unchanged re-delivery or re-send proposes nothing new; a
+ * material change re-proposes the pair (new fingerprint); a closure withdraws it.
+ */
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { ChildRecordChanged, INTERNAL_TOPICS, KinlinkEvent, newEvent, TopicNames, TracingRequestChanged } from '@kinlink/contracts';
+import { bootstrapService, EventPublisher } from '@kinlink/kafka';
+import { eventually, motherSearching, registeredBoy } from '@kinlink/testing';
+
+jest.setTimeout(90_000);
+
+const prefix = `it-m-${randomUUID().slice(0, 8)}`;
+const database = `kinlink_it_${prefix.slice(5)}`;
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink';
+const url = new URL(adminUrl);
+url.pathname = `/${database}`;
+// before the service module is loaded: its config module reads the environment then
+Object.assign(process.env, { TOPIC_PREFIX: prefix, DATABASE_URL: url.toString(), AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0', KAFKA_PARTITIONS: '2' });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MatchingServiceModule } = require('../matching-service.module');
+
+const agency = (id: string) => ({ id: `agency:${id}`, role: 'agency' as const, agencyId: id });
+const childEvent = (type: 'child.registered' | 'child.updated', payload: ChildRecordChanged) =>
+  newEvent(type, { correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: payload.id }, payload });
+const requestEvent = (payload: TracingRequestChanged) =>
+  newEvent('tracing-request.filed', { correlationId: randomUUID(), actor: agency('icrc'), subject: { type: 'tracing-request', id: payload.id }, payload });
+
+describe('matching service', () => {
+  let app: INestApplication;
+  const proposals: KinlinkEvent[] = [];
+  const kafka = new Kafka({ clientId: 'it-m', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(','), logLevel: logLevel.NOTHING });
+  const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
+
+  beforeAll(async () => {
+    app = await bootstrapService({ service: 'matching', module: MatchingServiceModule, subscribe: [INTERNAL_TOPICS.records], partitionsConsumedConcurrently: 1 });
+    await watcher.connect();
+    await watcher.subscribe({ topic: new TopicNames(prefix).internal('matches'), fromBeginning: true });
+    await watcher.run({ eachMessage: async ({ message }) => { proposals.push(JSON.parse(message.value!.toString())); } });
+  });
+  afterAll(async () => {
+    await watcher.disconnect();
+    await app?.close();
+    const c = new Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await c.end();
+  });
+
+  it('proposes on arrival, stays quiet on repeats, re-proposes on change, withdraws on closure', async () => {
+    const publisher = app.get(EventPublisher);
+    const child: ChildRecordChanged = { id: randomUUID(), agencyId: 'unhcr', agencyRecordId: 'U-1', revision: 1, record: registeredBoy() as never };
+    const request: TracingRequestChanged = { id: randomUUID(), agencyId: 'icrc', agencyRecordId: 'I-1', revision: 1, request: motherSearching() as never };
+    const registered = childEvent('child.registered', child);
+    await publisher.publish([registered, requestEvent(request)]);
+
+    const first = await eventually(() => {
+      const p = proposals.filter((e) => e.type === 'match.proposed');
+      expect(p).toHaveLength(1);
+      return p[0] as KinlinkEvent<'match.proposed'>;
+    }, { timeoutMs: 30_000 });
+    expect(first.payload.kind).toBe('child-sought');
+    expect(first.payload.left).toEqual({ type: 'child', id: child.id, agencyId: 'unhcr' });
+    expect(first.payload.right).toEqual({ type: 'sought-child', id: request.id, ref: 'c1', agencyId: 'icrc' });
+    expect(first.payload.probability).toBeGreaterThan(0.5);
+    const weights = first.payload.explanation.reduce((sum, f) => sum + f.weight, 0);
+    expect(weights).toBeCloseTo(first.payload.score, 6);
+    expect(first.payload.modelVersion).toBeTruthy();
+
+    // redelivery of the same event, then a re-send of the same content as a new revision: nothing new
+    await publisher.publish([registered, childEvent('child.updated', { ...child, revision: 2 })]);
+    // a material change: re-proposed with a new fingerprint, same proposal id
+    await publisher.publish([childEvent('child.updated', { ...child, revision: 3, record: { ...child.record, dateOfBirth: '2016-03' } })]);
+    const second = await eventually(() => {
+      const p = proposals.filter((e) => e.type === 'match.proposed');
+      expect(p).toHaveLength(2);
+      return p[1] as KinlinkEvent<'match.proposed'>;
+    });
+    expect(second.payload.proposalId).toBe(first.payload.proposalId);
+    expect(second.payload.fingerprint).not.toBe(first.payload.fingerprint);
+
+    await publisher.publish([newEvent('child.closed', {
+      correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: child.id },
+      payload: { id: child.id, agencyId: 'unhcr', agencyRecordId: 'U-1', revision: 4, closure: { reason: 'reunified' } },
+    })]);
+    const withdrawn = await eventually(() => {
+      const w = proposals.filter((e) => e.type === 'match.withdrawn');
+      expect(w).toHaveLength(1);
+      return w[0] as KinlinkEvent<'match.withdrawn'>;
+    });
+    expect(withdrawn.payload).toEqual({ proposalId: first.payload.proposalId, reason: 'record_closed' });
+    expect(proposals.filter((e) => e.type === 'match.proposed')).toHaveLength(2);
+  });
+});
