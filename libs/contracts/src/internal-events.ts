@@ -122,6 +122,10 @@ export interface ProposalDecided {
   note?: string;
   caseId?: string;
   fingerprint?: string;
+  /** agencies owning the proposal's records: the decision reaches their outbound topics */
+  notifyAgencyIds?: string[];
+  /** request_information: the agencies asked for more information */
+  informationRequestedFrom?: string[];
 }
 export interface CaseOpened {
   commandId: string;
@@ -133,6 +137,8 @@ export interface CaseOpened {
   childAgencyId: string;
   requestAgencyId: string;
   status: string;
+  /** agencies owning the child and the tracing request: the opening reaches their outbound topics */
+  notifyAgencyIds?: string[];
 }
 export interface CaseStatusChanged {
   commandId: string;
@@ -144,6 +150,8 @@ export interface CaseStatusChanged {
   /** the recorded checklist, reunification or follow-up details of this step */
   details?: Record<string, unknown>;
   caseVersion: number;
+  /** agencies owning the child and the tracing request: the transition reaches their outbound topics */
+  notifyAgencyIds?: string[];
 }
 export interface ProposalSuperseded {
   proposalId: string;

@@ -98,6 +98,44 @@ const ChildDescription = {
   family: Family.optional(),
 };
 
+export const Relation = z.enum(['mother', 'father', 'grandmother', 'grandfather', 'aunt', 'uncle', 'sibling', 'other_relative', 'guardian', 'other']);
+
+/**
+ * Specific needs (UASC Handbook / Primero protection concerns), code list documented in
+ * docs/events.md. The very young and children with these needs are reviewed first.
+ */
+export const SpecificNeed = z.enum([
+  'disability', 'medical_condition', 'pregnancy', 'child_headed_household', 'unaccompanied_under_5',
+  'survivor_of_violence', 'associated_with_armed_forces', 'mental_health_support', 'other',
+]);
+
+/** A person the child must not be disclosed to (matched against inquirers with the name engine). */
+export const RestrictedPerson = z.strictObject({
+  name: PersonName,
+  relation: Relation.optional(),
+});
+
+/**
+ * Protection concerns recorded by the child's agency. `elevated` or `high` holds every proposal
+ * for the child until a supervisor of the child's agency has reviewed and released it.
+ */
+export const Safeguarding = z.strictObject({
+  level: z.enum(['none', 'elevated', 'high']),
+  concerns: z.array(z.enum([
+    'trafficking_indicators', 'exploitation_indicators', 'family_member_suspected_of_harm',
+    'child_does_not_want_to_be_found', 'abduction_risk', 'other',
+  ])).max(10).optional(),
+  restrictions: z.strictObject({
+    /** never disclose where the child is, to anyone outside the child's agency */
+    doNotDiscloseLocation: z.boolean().optional(),
+    /** never disclose the child to these people (a proposal with such an inquirer cannot be confirmed) */
+    doNotDiscloseTo: z.array(RestrictedPerson).max(10).optional(),
+    /** a supervisor must review before any contact with the family */
+    supervisorReviewBeforeContact: z.boolean().optional(),
+  }).optional(),
+});
+export type Safeguarding = z.infer<typeof Safeguarding>;
+
 export const ChildRegistration = z.strictObject({
   ...ChildDescription,
   status: z.enum(['unaccompanied', 'separated']),
@@ -105,6 +143,8 @@ export const ChildRegistration = z.strictObject({
   currentLocation: Place.optional(),
   careArrangement: CareArrangement.optional(),
   consent: Consent,
+  specificNeeds: z.array(SpecificNeed).max(10).optional(),
+  safeguarding: Safeguarding.optional(),
 });
 export type ChildRegistration = z.infer<typeof ChildRegistration>;
 
@@ -118,10 +158,16 @@ export type SoughtChild = z.infer<typeof SoughtChild>;
 
 export const Inquirer = z.strictObject({
   name: PersonName,
-  relation: z.enum(['mother', 'father', 'grandmother', 'grandfather', 'aunt', 'uncle', 'sibling', 'other_relative', 'guardian', 'other']),
+  relation: Relation,
   sex: Sex.optional(),
   currentLocation: Place.optional(),
   languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).max(10).optional(),
+});
+
+/** Concerns about the inquirer raised by the agency that took the request. */
+export const InquirerConcerns = z.strictObject({
+  level: z.enum(['none', 'elevated', 'high']),
+  concerns: z.array(z.enum(['identity_unverified', 'suspected_trafficker', 'history_of_harm', 'inconsistent_account', 'other'])).max(10).optional(),
 });
 
 export const TracingRequestFiling = z.strictObject({
@@ -129,6 +175,7 @@ export const TracingRequestFiling = z.strictObject({
   inquirer: Inquirer,
   soughtChildren: z.array(SoughtChild).min(1).max(10),
   consent: Consent,
+  inquirerConcerns: InquirerConcerns.optional(),
 });
 export type TracingRequestFiling = z.infer<typeof TracingRequestFiling>;
 
