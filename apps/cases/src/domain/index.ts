@@ -12,3 +12,4 @@ export * from './case-status';
 export * from './case-workflow';
 export * from './proposal-decision';
 export * from './supersede';
+export * from './safeguarding';

@@ -1,0 +1,81 @@
+import { MatchingEngine } from '@kinlink/matching-engine';
+import {
+  checkDecisionAllowed, checkRestrictions, isHeldFrom, NameLike, protectionReviewFor, releaseProtectionReview, SamePersonProbability,
+} from './safeguarding';
+import type { Actor } from './actor';
+
+const coordinator = (agencyId: string): Actor => ({ id: `coord-${agencyId}`, role: 'coordinator', agencyId });
+const supervisor = (agencyId: string): Actor => ({ id: `sup-${agencyId}`, role: 'supervisor', agencyId });
+const now = '2026-11-28T10:00:00Z';
+
+/** The real name engine, as the service uses it. */
+const samePerson: SamePersonProbability = (restricted, inquirer) => {
+  const engine = new MatchingEngine();
+  engine.upsert({ id: 'r', side: 'child', agencyId: 'x', consentForTracing: true, name: restricted });
+  const full = (n: NameLike) => n.full ?? [n.given, n.middle, n.family].filter(Boolean).join(' ');
+  return engine.searchByName({ name: full(inquirer), side: 'child' })[0]?.probability ?? 0;
+};
+
+describe('protection review', () => {
+  it('is required for elevated and high safeguarding only', () => {
+    expect(protectionReviewFor('none', 'unhcr').status).toBe('not_required');
+    expect(protectionReviewFor(undefined, 'unhcr').status).toBe('not_required');
+    expect(protectionReviewFor('elevated', 'unhcr').status).toBe('pending');
+    expect(protectionReviewFor('high', 'unhcr').status).toBe('pending');
+  });
+
+  it('holds the proposal from the other agency until released', () => {
+    const review = protectionReviewFor('high', 'unhcr');
+    expect(isHeldFrom(review, 'icrc')).toBe(true);
+    expect(isHeldFrom(review, 'unhcr')).toBe(false);
+    const released = releaseProtectionReview(review, supervisor('unhcr'), 'checked with the child', now);
+    expect(released.ok).toBe(true);
+    if (released.ok) expect(isHeldFrom(released.review, 'icrc')).toBe(false);
+  });
+
+  it('is released only by a supervisor of the child’s agency or an inter-agency supervisor', () => {
+    const review = protectionReviewFor('elevated', 'unhcr');
+    const code = (r: ReturnType<typeof releaseProtectionReview>) => (r.ok ? 'ok' : r.error.code);
+    expect(code(releaseProtectionReview(review, coordinator('unhcr'), undefined, now))).toBe('PROTECTION_REVIEW_SUPERVISOR');
+    expect(code(releaseProtectionReview(review, supervisor('icrc'), undefined, now))).toBe('PROTECTION_REVIEW_SUPERVISOR');
+    expect(code(releaseProtectionReview(review, supervisor('kinlink'), undefined, now))).toBe('ok');
+    expect(code(releaseProtectionReview(protectionReviewFor('none', 'unhcr'), supervisor('unhcr'), undefined, now))).toBe('NOT_UNDER_PROTECTION_REVIEW');
+  });
+
+  it('refuses confirmation, and any decision by the other agency, while pending', () => {
+    const review = protectionReviewFor('high', 'unhcr');
+    expect(checkDecisionAllowed(review, coordinator('unhcr'), 'confirm').ok).toBe(false);
+    expect(checkDecisionAllowed(review, coordinator('icrc'), 'reject').ok).toBe(false);
+    expect(checkDecisionAllowed(review, coordinator('unhcr'), 'reject').ok).toBe(true);
+    expect(checkDecisionAllowed(protectionReviewFor('none', 'unhcr'), coordinator('icrc'), 'confirm').ok).toBe(true);
+  });
+});
+
+describe('restrictions against a named inquirer', () => {
+  const uncle = { given: 'Mohammed', family: 'Abdi Farah' };
+  const input = { restrictedPersons: [uncle], actor: coordinator('icrc'), samePerson };
+
+  it('blocks confirmation when the inquirer is the restricted person, across spellings', () => {
+    const r = checkRestrictions({ ...input, inquirer: { given: 'Muhamad', family: 'Cabdi Faarax' } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('RESTRICTED_INQUIRER');
+      expect(r.error.rule).toMatch(/must not be disclosed/);
+    }
+  });
+
+  it('lets an unrelated inquirer through', () => {
+    expect(checkRestrictions({ ...input, inquirer: { given: 'Halima', family: 'Warsame' } })).toEqual({ ok: true, matched: false });
+    expect(checkRestrictions({ ...input, restrictedPersons: [], inquirer: uncle })).toEqual({ ok: true, matched: false });
+  });
+
+  it('can be overridden by a supervisor with a recorded reason, and by no one else', () => {
+    const inquirer = { given: 'Mohamed', family: 'Abdi Farah' };
+    const byCoordinator = checkRestrictions({ ...input, inquirer, overrideReason: 'court order reviewed on site' });
+    expect(byCoordinator.ok ? 'ok' : byCoordinator.error.code).toBe('OVERRIDE_NOT_ALLOWED');
+    const noReason = checkRestrictions({ ...input, actor: supervisor('unhcr'), inquirer, overrideReason: ' ' });
+    expect(noReason.ok ? 'ok' : noReason.error.code).toBe('OVERRIDE_REASON_REQUIRED');
+    const ok = checkRestrictions({ ...input, actor: supervisor('unhcr'), inquirer, overrideReason: 'restriction lifted by the family court on 2026-11-01' });
+    expect(ok).toMatchObject({ ok: true, matched: true, overriddenBy: 'sup-unhcr' });
+  });
+});
