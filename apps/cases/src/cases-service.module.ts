@@ -4,13 +4,14 @@ import { DatabaseModule } from '@kinlink/database';
 import { KafkaModule } from '@kinlink/kafka';
 import { casesEnvSchema } from './config';
 import { CaseworkModule } from './casework/casework.module';
-import { ProposalEntity, ReunificationCaseEntity } from './casework/casework.entities';
+import { ProposalEntity, RecordSafeguardingEntity, ReunificationCaseEntity } from './casework/casework.entities';
 import { Cases1732700000005 } from './migrations/1732700000005-cases';
+import { Safeguarding1732700000008 } from './migrations/1732700000008-safeguarding';
 
 @Module({
   imports: [
     kinlinkConfigModule(casesEnvSchema),
-    DatabaseModule.forService({ schema: 'cases', entities: [ProposalEntity, ReunificationCaseEntity], migrations: [Cases1732700000005] }),
+    DatabaseModule.forService({ schema: 'cases', entities: [ProposalEntity, ReunificationCaseEntity, RecordSafeguardingEntity], migrations: [Cases1732700000005, Safeguarding1732700000008] }),
     KafkaModule.forService('cases'),
     CaseworkModule,
   ],

@@ -3,4 +3,4 @@ import { INTERNAL_TOPICS } from '@kinlink/contracts';
 import { bootstrapService } from '@kinlink/kafka';
 import { CasesServiceModule } from './cases-service.module';
 
-void bootstrapService({ service: 'cases', module: CasesServiceModule, subscribe: [INTERNAL_TOPICS.matches, INTERNAL_TOPICS.caseCommands] });
+void bootstrapService({ service: 'cases', module: CasesServiceModule, subscribe: [INTERNAL_TOPICS.records, INTERNAL_TOPICS.matches, INTERNAL_TOPICS.caseCommands] });

@@ -6,11 +6,12 @@ import { matchingEnvSchema } from './config';
 import { CandidateEntity, ProposalEntity } from './matching/matching.entities';
 import { MatchingModule } from './matching/matching.module';
 import { Matching1732700000002 } from './migrations/1732700000002-matching';
+import { CandidateSafeguarding1732700000007 } from './migrations/1732700000007-candidate-safeguarding';
 
 @Module({
   imports: [
     kinlinkConfigModule(matchingEnvSchema),
-    DatabaseModule.forService({ schema: 'matching', entities: [CandidateEntity, ProposalEntity], migrations: [Matching1732700000002] }),
+    DatabaseModule.forService({ schema: 'matching', entities: [CandidateEntity, ProposalEntity], migrations: [Matching1732700000002, CandidateSafeguarding1732700000007] }),
     KafkaModule.forService('matching'),
     MatchingModule,
   ],

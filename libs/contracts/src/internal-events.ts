@@ -71,6 +71,8 @@ export interface MatchSide {
   /** the sought child's ref within its tracing request */
   ref?: string;
   agencyId: string;
+  /** a registered child's safeguarding level: `elevated` / `high` hold the proposal for a protection review */
+  safeguardingLevel?: 'none' | 'elevated' | 'high';
 }
 export interface FieldComparison {
   field: string;
@@ -99,13 +101,24 @@ export interface MatchWithdrawn {
   reason: 'record_closed' | 'record_changed';
 }
 
-export type ProposalDecision = 'confirm' | 'reject' | 'possible_sibling' | 'possible_duplicate' | 'request_information';
+export type ProposalDecision =
+  | 'confirm' | 'reject' | 'possible_sibling' | 'possible_duplicate' | 'request_information' | 'release_protection_review';
 export interface ProposalDecisionRequested {
   commandId: string;
   proposalId: string;
   decision: ProposalDecision;
   reasonCode?: string;
   note?: string;
+  /** a supervisor confirming despite a safeguarding restriction says why */
+  overrideReason?: string;
+}
+/** A proposal held for, or released from, a protection review (child at safeguarding risk). */
+export interface ProposalProtectionChanged {
+  proposalId: string;
+  status: 'pending' | 'released';
+  level: 'elevated' | 'high';
+  childAgencyId: string;
+  commandId?: string;
 }
 export interface CaseTransitionRequested {
   commandId: string;
@@ -224,6 +237,7 @@ export interface InternalEventPayloads {
   'case.transition-requested': CaseTransitionRequested;
   'proposal.decided': ProposalDecided;
   'proposal.superseded': ProposalSuperseded;
+  'proposal.protection-changed': ProposalProtectionChanged;
   'case.opened': CaseOpened;
   'case.status-changed': CaseStatusChanged;
   'command.rejected': CommandRejected;
@@ -248,6 +262,7 @@ export const TOPIC_OF: { [T in InternalEventType]: LogicalTopic } = {
   'case.transition-requested': INTERNAL_TOPICS.caseCommands,
   'proposal.decided': INTERNAL_TOPICS.cases,
   'proposal.superseded': INTERNAL_TOPICS.cases,
+  'proposal.protection-changed': INTERNAL_TOPICS.cases,
   'case.opened': INTERNAL_TOPICS.cases,
   'case.status-changed': INTERNAL_TOPICS.cases,
   'command.rejected': INTERNAL_TOPICS.cases,

@@ -3,12 +3,23 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { INTERNAL_TOPICS, KinlinkEvent } from '@kinlink/contracts';
 import { DecideProposal } from './decide-proposal.usecase';
 import { RecordProposal } from './record-proposal.usecase';
+import { RecordSafeguardingFacts } from './record-safeguarding-facts.usecase';
 import { TransitionCase } from './transition-case.usecase';
 
 /** Thin edges: each event type → one use case. */
 @Controller()
 export class CaseworkConsumer {
-  constructor(private readonly recordProposal: RecordProposal, private readonly decideProposal: DecideProposal, private readonly transitionCase: TransitionCase) {}
+  constructor(
+    private readonly recordProposal: RecordProposal,
+    private readonly decideProposal: DecideProposal,
+    private readonly transitionCase: TransitionCase,
+    private readonly recordSafeguardingFacts: RecordSafeguardingFacts,
+  ) {}
+
+  @EventPattern(INTERNAL_TOPICS.records)
+  async onRecord(@Payload() e: KinlinkEvent) {
+    await this.recordSafeguardingFacts.execute(e);
+  }
 
   @EventPattern(INTERNAL_TOPICS.matches)
   async onMatch(@Payload() e: KinlinkEvent) {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { CaseState, ProposalState } from '../domain';
+import type { CaseState, ProposalState, ProtectionReview } from '../domain';
 
 /** A match proposal under review; `state` is the domain's ProposalState. */
 @Entity({ name: 'proposal' })
@@ -10,7 +10,25 @@ export class ProposalEntity {
   @Column({ name: 'child_id', type: 'uuid', nullable: true }) childId!: string | null;
   @Column({ name: 'tracing_request_id', type: 'uuid', nullable: true }) tracingRequestId!: string | null;
   @Column('jsonb') state!: ProposalState;
+  /** the protection review of a proposal for a child at safeguarding risk */
+  @Column('jsonb') protection!: ProtectionReview;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
+
+/** Safeguarding facts of a record, kept from the records topic (minimal: no location, no contact). */
+export interface SafeguardingFacts {
+  level?: 'none' | 'elevated' | 'high';
+  restrictedPersons?: Array<{ given?: string; middle?: string; family?: string; full?: string; original?: string; nicknames?: string[] }>;
+  inquirer?: { given?: string; middle?: string; family?: string; full?: string; original?: string; nicknames?: string[] };
+}
+
+@Entity({ name: 'record_safeguarding' })
+export class RecordSafeguardingEntity {
+  @PrimaryColumn({ name: 'record_id', type: 'uuid' }) recordId!: string;
+  @Column('text') kind!: 'child' | 'tracing-request';
+  @Column({ name: 'agency_id', type: 'text' }) agencyId!: string;
+  @Column('integer') revision!: number;
+  @Column('jsonb') facts!: SafeguardingFacts;
 }
 
 /** A reunification case; `state` is the domain's CaseState, `version` its optimistic version. */

@@ -1,6 +1,6 @@
-import { EntityManager } from 'typeorm';
-import type { CaseState, ProposalState } from '../domain';
-import { ProposalEntity, ReunificationCaseEntity } from './casework.entities';
+import { EntityManager, In } from 'typeorm';
+import type { CaseState, ProposalState, ProtectionReview } from '../domain';
+import { ProposalEntity, RecordSafeguardingEntity, ReunificationCaseEntity, SafeguardingFacts } from './casework.entities';
 
 /** Persistence of proposals and cases inside the caller's transaction (row locks for the writer). */
 export class CaseworkRepository {
@@ -10,13 +10,23 @@ export class CaseworkRepository {
     return this.m.getRepository(ProposalEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async saveProposal(state: ProposalState): Promise<void> {
+  async saveProposal(state: ProposalState, protection?: ProtectionReview): Promise<void> {
     const sides = [state.left, state.right];
     await this.m.getRepository(ProposalEntity).upsert({
-      id: state.proposalId, status: state.status, state,
+      id: state.proposalId, status: state.status, state, ...(protection ? { protection } : {}),
       childId: sides.find((s) => s.type === 'child')?.id ?? null,
       tracingRequestId: sides.find((s) => s.type === 'sought-child')?.id ?? null,
     }, ['id']);
+  }
+
+  async saveProtection(proposalId: string, protection: ProtectionReview): Promise<void> {
+    await this.m.getRepository(ProposalEntity).update({ id: proposalId }, { protection });
+  }
+
+  /** Safeguarding facts by record id (records not seen yet are absent). */
+  async safeguardingFacts(recordIds: string[]): Promise<Map<string, SafeguardingFacts>> {
+    const rows = await this.m.getRepository(RecordSafeguardingEntity).find({ where: { recordId: In(recordIds) } });
+    return new Map(rows.map((r) => [r.recordId, r.facts]));
   }
 
   caseForUpdate(id: string): Promise<ReunificationCaseEntity | null> {

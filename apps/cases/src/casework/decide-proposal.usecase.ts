@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { KinlinkEvent } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
-import { Actor, decideOnProposal, ProposalDecision } from '../domain';
-import { caseOpenedEvent, commandRejectedEvent, proposalDecidedEvent } from './case-events';
+import { Actor, checkDecisionAllowed, checkRestrictions, decideOnProposal, ProposalDecision, ProposalState, releaseProtectionReview } from '../domain';
+import { caseOpenedEvent, commandRejectedEvent, proposalDecidedEvent, protectionChangedEvent } from './case-events';
+import { NameMatcher } from './name-matcher';
 import { CaseworkRepository } from './casework.repository';
 import { Clock } from './clock';
 
@@ -12,7 +13,7 @@ export const CASES_COMMANDS_CONSUMER = 'cases.commands';
 /** A coordinator's decision on a proposal; a confirmation opens the reunification case. */
 @Injectable()
 export class DecideProposal {
-  constructor(private readonly uow: UnitOfWork, private readonly clock: Clock) {}
+  constructor(private readonly uow: UnitOfWork, private readonly clock: Clock, private readonly names: NameMatcher) {}
 
   async execute(event: KinlinkEvent<'proposal.decision-requested'>): Promise<void> {
     const cmd = event.payload;
@@ -22,11 +23,28 @@ export class DecideProposal {
       if (!row) {
         return { result: 'missing', events: [commandRejectedEvent(cmd.commandId, { code: 'PROPOSAL_NOT_FOUND', rule: 'no such proposal', httpStatus: 409 }, event)] };
       }
+      const now = this.clock.now();
+      const actor = event.actor as Actor;
+      if (cmd.decision === 'release_protection_review') {
+        const released = releaseProtectionReview(row.protection, actor, cmd.note, now);
+        if (!released.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, released.error, event)] };
+        await repo.saveProtection(cmd.proposalId, released.review);
+        return { result: 'released', events: [protectionChangedEvent(cmd.proposalId, released.review, event, cmd.commandId)] };
+      }
+      const allowed = checkDecisionAllowed(row.protection, actor, cmd.decision);
+      if (!allowed.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, allowed.error, event)] };
+      let override: { by: string; reason: string } | undefined;
+      if (cmd.decision === 'confirm') {
+        const restriction = await this.checkRestrictions(repo, row.state, actor, cmd.overrideReason);
+        if (!restriction.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, restriction.error, event)] };
+        if (restriction.matched) override = { by: restriction.overriddenBy, reason: restriction.overrideReason };
+      }
       const decision = {
-        type: cmd.decision, reasonCode: cmd.reasonCode, note: cmd.note, commandId: cmd.commandId, correlationId: event.correlationId,
+        type: cmd.decision, reasonCode: cmd.reasonCode, commandId: cmd.commandId, correlationId: event.correlationId,
+        note: override ? `${cmd.note ? `${cmd.note} — ` : ''}safeguarding restriction overridden by ${override.by}: ${override.reason}` : cmd.note,
         ...(cmd.decision === 'confirm' ? { caseId: randomUUID() } : {}),
       } as ProposalDecision;
-      const d = decideOnProposal(row.state, decision, event.actor as Actor, this.clock.now());
+      const d = decideOnProposal(row.state, decision, actor, now);
       if (!d.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, d.error, event)] };
       if (d.duplicate) return { result: 'duplicate', events: [] };
       await repo.saveProposal(d.next);
@@ -36,6 +54,19 @@ export class DecideProposal {
         events.push(caseOpenedEvent(d.caseOpened, event));
       }
       return { result: 'decided', events };
+    });
+  }
+
+  /** The child's "do not disclose to" list against the tracing request's inquirer, with the name engine. */
+  private async checkRestrictions(repo: CaseworkRepository, proposal: ProposalState, actor: Actor, overrideReason: string | undefined) {
+    const child = [proposal.left, proposal.right].find((s) => s.type === 'child');
+    const request = [proposal.left, proposal.right].find((s) => s.type === 'sought-child');
+    if (!child || !request) return { ok: true as const, matched: false as const };
+    const facts = await repo.safeguardingFacts([child.id, request.id]);
+    return checkRestrictions({
+      restrictedPersons: facts.get(child.id)?.restrictedPersons ?? [],
+      inquirer: facts.get(request.id)?.inquirer ?? null,
+      actor, overrideReason, samePerson: this.names.samePerson,
     });
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { KinlinkEvent } from '@kinlink/contracts';
+import { KinlinkEvent, MatchProposed } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
-import { CASES_SYSTEM_ACTOR, decideOnProposal, newProposal, refreshProposalFingerprint } from '../domain';
-import { proposalDecidedEvent } from './case-events';
+import { CASES_SYSTEM_ACTOR, decideOnProposal, newProposal, protectionReviewFor, ProtectionReview, refreshProposalFingerprint } from '../domain';
+import { proposalDecidedEvent, protectionChangedEvent } from './case-events';
 import { CaseworkRepository } from './casework.repository';
 import { Clock } from './clock';
 
@@ -24,8 +24,10 @@ export class RecordProposal {
       if (event.type === 'match.proposed') {
         const p = (event as KinlinkEvent<'match.proposed'>).payload;
         if (!existing) {
-          await repo.saveProposal(newProposal({ proposalId: p.proposalId, kind: p.kind, left: p.left, right: p.right, fingerprint: p.fingerprint }, now));
-          return { result: 'new', events: [] };
+          const protection = protectionOf(p);
+          await repo.saveProposal(newProposal({ proposalId: p.proposalId, kind: p.kind, left: p.left, right: p.right, fingerprint: p.fingerprint }, now), protection);
+          const held = protection.status === 'pending' ? [protectionChangedEvent(p.proposalId, protection, event)] : [];
+          return { result: 'new', events: held };
         }
         const d = decideOnProposal(existing.state, { type: 'reopen', fingerprint: p.fingerprint, commandId: `reopen:${p.fingerprint}` }, CASES_SYSTEM_ACTOR, now);
         if (!d.ok || d.duplicate) {
@@ -45,4 +47,12 @@ export class RecordProposal {
       return { result: 'withdrawn', events: [proposalDecidedEvent(d.event, event, [d.next.left, d.next.right])] };
     });
   }
+}
+
+/** The child side at the highest safeguarding level decides whether the proposal is held. */
+function protectionOf(p: MatchProposed): ProtectionReview {
+  const rank = { none: 0, elevated: 1, high: 2 } as const;
+  const children = [p.left, p.right].filter((s) => s.type === 'child');
+  const top = children.sort((a, b) => rank[b.safeguardingLevel ?? 'none'] - rank[a.safeguardingLevel ?? 'none'])[0];
+  return protectionReviewFor(top?.safeguardingLevel, top?.agencyId ?? null);
 }

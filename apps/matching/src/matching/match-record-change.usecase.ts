@@ -25,6 +25,9 @@ export class MatchRecordChange {
     const revision = event.payload.revision;
     const closed = event.type === 'child.closed' || event.type === 'tracing-request.closed';
     const profiles = closed ? [] : toProfiles(event);
+    const safeguardingLevel = event.type === 'child.registered' || event.type === 'child.updated'
+      ? (event as KinlinkEvent<'child.registered'>).payload.record.safeguarding?.level ?? 'none'
+      : null;
 
     await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
       const repo = m.getRepository(CandidateEntity);
@@ -40,17 +43,18 @@ export class MatchRecordChange {
 
       for (const profile of profiles) {
         const fingerprint = profileFingerprint(profile);
-        await repo.upsert({ id: profile.id, recordId, side: profile.side, agencyId: profile.agencyId, revision, active: true, profile, fingerprint }, ['id']);
+        await repo.upsert({ id: profile.id, recordId, side: profile.side, agencyId: profile.agencyId, revision, active: true, profile, fingerprint, safeguardingLevel }, ['id']);
         // Index and match in one synchronous step, so of two records arriving together the second always sees the first.
         this.index.engine.upsert(profile);
         const candidates = this.index.engine.match(profile);
-        events.push(...(await this.propose(m, profile, fingerprint, candidates, event)));
+        events.push(...(await this.propose(m, { profile, fingerprint, safeguardingLevel }, candidates, event)));
       }
       return { result: 'matched', events };
     });
   }
 
-  private async propose(m: EntityManager, profile: MatchRecord, fingerprint: string, candidates: MatchCandidate[], cause: RecordEvent) {
+  private async propose(m: EntityManager, self: Pick<CandidateEntity, 'profile' | 'fingerprint' | 'safeguardingLevel'>, candidates: MatchCandidate[], cause: RecordEvent) {
+    const { profile, fingerprint } = self;
     if (candidates.length === 0) return [];
     const others = await m.getRepository(CandidateEntity).find({ where: { id: In(candidates.map((c) => c.otherId)), active: true } });
     const otherById = new Map(others.map((o) => [o.id, o]));
@@ -60,6 +64,7 @@ export class MatchRecordChange {
       const other = otherById.get(c.otherId);
       if (!other) continue;
       // the child is always the left side of a child ↔ sought pair; same-side pairs are ordered by id
+      const level = new Map([[profile.id, self.safeguardingLevel], [other.id, other.safeguardingLevel]]);
       const [left, right] = orderPair(profile, other.profile, c.kind);
       const pairKey = `${c.kind}:${left.id}|${right.id}`;
       const pairPrint = pairFingerprint(fingerprint, other.fingerprint);
@@ -71,7 +76,7 @@ export class MatchRecordChange {
         modelVersion: c.modelVersion, fingerprint: pairPrint, status: 'open',
       }, ['pairKey']);
       const payload: MatchProposed = {
-        proposalId: id, kind: c.kind, left: matchSideOf(left), right: matchSideOf(right),
+        proposalId: id, kind: c.kind, left: matchSideOf(left, level.get(left.id)), right: matchSideOf(right, level.get(right.id)),
         probability: c.probability, score: c.score, explanation: c.explanation, modelVersion: c.modelVersion, fingerprint: pairPrint,
       };
       events.push(newEvent('match.proposed', {

@@ -39,8 +39,8 @@ function description(d: ChildDescription): Omit<MatchRecord, 'id' | 'side' | 'ag
 }
 
 /** Side of a proposal as the contract names it. */
-export function matchSideOf(record: Pick<MatchRecord, 'id' | 'side' | 'agencyId'>): MatchSide {
-  if (record.side === 'child') return { type: 'child', id: record.id, agencyId: record.agencyId };
+export function matchSideOf(record: Pick<MatchRecord, 'id' | 'side' | 'agencyId'>, safeguardingLevel?: MatchSide['safeguardingLevel'] | null): MatchSide {
+  if (record.side === 'child') return { type: 'child', id: record.id, agencyId: record.agencyId, ...(safeguardingLevel ? { safeguardingLevel } : {}) };
   const [id, ref] = record.id.split('#');
   return { type: 'sought-child', id, ref, agencyId: record.agencyId };
 }

@@ -13,6 +13,8 @@ export class CandidateEntity {
   @Column('boolean') active!: boolean;
   @Column('jsonb') profile!: MatchRecord;
   @Column('text') fingerprint!: string;
+  /** a registered child's safeguarding level (null for sought children) */
+  @Column({ name: 'safeguarding_level', type: 'text', nullable: true }) safeguardingLevel!: 'none' | 'elevated' | 'high' | null;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
 

@@ -63,7 +63,7 @@ describe('matching service', () => {
       return p[0] as KinlinkEvent<'match.proposed'>;
     }, { timeoutMs: 30_000 });
     expect(first.payload.kind).toBe('child-sought');
-    expect(first.payload.left).toEqual({ type: 'child', id: child.id, agencyId: 'unhcr' });
+    expect(first.payload.left).toEqual({ type: 'child', id: child.id, agencyId: 'unhcr', safeguardingLevel: 'none' });
     expect(first.payload.right).toEqual({ type: 'sought-child', id: request.id, ref: 'c1', agencyId: 'icrc' });
     expect(first.payload.probability).toBeGreaterThan(0.5);
     const weights = first.payload.explanation.reduce((sum, f) => sum + f.weight, 0);
