@@ -1,0 +1,113 @@
+/**
+ * The cases service in-process on the real broker and database: a proposal for a child at
+ * safeguarding risk is held for a protection review; only a supervisor of the child's agency
+ * releases it; a "do not disclose to" restriction blocks confirming a proposal whose inquirer is
+ * that person (spelled differently), unless a supervisor overrides it with a reason.
+ */
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { Actor, INTERNAL_TOPICS, KinlinkEvent, newEvent, ProposalDecision, TopicNames } from '@kinlink/contracts';
+import { bootstrapService, EventPublisher } from '@kinlink/kafka';
+import { eventually, motherSearching, registeredBoy } from '@kinlink/testing';
+
+jest.setTimeout(90_000);
+
+const prefix = `it-c-${randomUUID().slice(0, 8)}`;
+const database = `kinlink_it_${prefix.slice(5)}`;
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink';
+const url = new URL(adminUrl);
+url.pathname = `/${database}`;
+Object.assign(process.env, { TOPIC_PREFIX: prefix, DATABASE_URL: url.toString(), AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0', KAFKA_PARTITIONS: '1' });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CasesServiceModule } = require('../cases-service.module');
+
+const person = (id: string, role: Actor['role'], agencyId: string): Actor => ({ id, role, agencyId });
+const coordinatorUnhcr = person('amal', 'coordinator', 'unhcr');
+const supervisorUnhcr = person('grace', 'supervisor', 'unhcr');
+const supervisorIcrc = person('ines', 'supervisor', 'icrc');
+
+describe('safeguarding in match review', () => {
+  let app: INestApplication;
+  const out: KinlinkEvent[] = [];
+  const kafka = new Kafka({ clientId: 'it-c', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(','), logLevel: logLevel.NOTHING });
+  const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
+  const childId = randomUUID();
+  const requestId = randomUUID();
+  const proposalId = randomUUID();
+
+  beforeAll(async () => {
+    app = await bootstrapService({ service: 'cases', module: CasesServiceModule, subscribe: [INTERNAL_TOPICS.records, INTERNAL_TOPICS.matches, INTERNAL_TOPICS.caseCommands] });
+    await watcher.connect();
+    await watcher.subscribe({ topic: new TopicNames(prefix).internal('cases'), fromBeginning: true });
+    await watcher.run({ eachMessage: async ({ message }) => { out.push(JSON.parse(message.value!.toString())); } });
+  });
+  afterAll(async () => {
+    await watcher.disconnect();
+    await app?.close();
+    const c = new Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await c.end();
+  });
+
+  const decide = async (actor: Actor, decision: ProposalDecision, extra: Record<string, unknown> = {}) => {
+    const commandId = randomUUID();
+    await app.get(EventPublisher).publish([newEvent('proposal.decision-requested', {
+      correlationId: commandId, actor, subject: { type: 'proposal', id: proposalId },
+      payload: { commandId, proposalId, decision, ...extra },
+    })]);
+    return eventually(() => {
+      const e = out.find((x) => (x.payload as { commandId?: string }).commandId === commandId);
+      expect(e).toBeDefined();
+      return e!;
+    });
+  };
+  const codeOf = (e: KinlinkEvent) => (e.type === 'command.rejected' ? (e.payload as { code: string }).code : e.type);
+
+  it('holds, releases, blocks the restricted inquirer and accepts a supervisor override', async () => {
+    const publisher = app.get(EventPublisher);
+    const child = registeredBoy();
+    const record = {
+      ...child,
+      safeguarding: {
+        level: 'high', concerns: ['family_member_suspected_of_harm'],
+        restrictions: { doNotDiscloseTo: [{ name: { given: 'Amina', family: 'Hassan' }, relation: 'mother' }] },
+      },
+    };
+    const agency = (a: string) => ({ id: `agency:${a}`, role: 'agency' as const, agencyId: a });
+    await publisher.publish([
+      newEvent('child.registered', { correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: childId }, payload: { id: childId, agencyId: 'unhcr', agencyRecordId: 'U-9', revision: 1, record: record as never } }),
+      newEvent('tracing-request.filed', { correlationId: randomUUID(), actor: agency('icrc'), subject: { type: 'tracing-request', id: requestId }, payload: { id: requestId, agencyId: 'icrc', agencyRecordId: 'I-9', revision: 1, request: motherSearching() as never } }),
+    ]);
+    await publisher.publish([newEvent('match.proposed', {
+      correlationId: randomUUID(), actor: { id: 'service:matching', role: 'system', agencyId: 'kinlink' }, subject: { type: 'proposal', id: proposalId },
+      payload: {
+        proposalId, kind: 'child-sought', probability: 0.97, score: 9, explanation: [], modelVersion: 't', fingerprint: 'f1',
+        left: { type: 'child', id: childId, agencyId: 'unhcr', safeguardingLevel: 'high' }, right: { type: 'sought-child', id: requestId, ref: 'c1', agencyId: 'icrc' },
+      },
+    })]);
+    const held = await eventually(() => {
+      const e = out.find((x) => x.type === 'proposal.protection-changed');
+      expect(e).toBeDefined();
+      return e as KinlinkEvent<'proposal.protection-changed'>;
+    });
+    expect(held.payload).toMatchObject({ proposalId, status: 'pending', level: 'high', childAgencyId: 'unhcr' });
+
+    expect(codeOf(await decide(coordinatorUnhcr, 'confirm'))).toBe('PROTECTION_REVIEW_PENDING');
+    expect(codeOf(await decide(coordinatorUnhcr, 'release_protection_review'))).toBe('PROTECTION_REVIEW_SUPERVISOR');
+    expect(codeOf(await decide(supervisorIcrc, 'release_protection_review'))).toBe('PROTECTION_REVIEW_SUPERVISOR');
+    expect(codeOf(await decide(supervisorUnhcr, 'release_protection_review', { note: 'spoke with the child' }))).toBe('proposal.protection-changed');
+
+    // the inquirer, "Aamina Xasan", is the "Amina Hassan" the child must not be disclosed to
+    const blocked = await decide(coordinatorUnhcr, 'confirm');
+    expect(codeOf(blocked)).toBe('RESTRICTED_INQUIRER');
+    expect((blocked.payload as { rule: string }).rule).toMatch(/must not be disclosed/);
+    expect(codeOf(await decide(coordinatorUnhcr, 'confirm', { overrideReason: 'court order reviewed' }))).toBe('OVERRIDE_NOT_ALLOWED');
+    const confirmed = await decide(supervisorUnhcr, 'confirm', { overrideReason: 'the family court lifted the restriction on 2026-11-01' });
+    expect(confirmed.type).toBe('proposal.decided');
+    expect((confirmed.payload as { note: string }).note).toMatch(/overridden by grace: the family court lifted/);
+    await eventually(() => expect(out.some((x) => x.type === 'case.opened')).toBe(true));
+  });
+});
