@@ -7,4 +7,10 @@ export const adminApiEnvSchema = baseEnvSchema.extend({
   COMMAND_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   ...authEnvShape,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** the audit log's verifier key (`<name>+<id>+<base64>`), pinned so a swapped log key is noticed */
+  AUDIT_PUBLIC_KEY: z.string().min(1).optional(),
+  AUDIT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+}).refine((env) => env.NODE_ENV !== 'production' || env.AUDIT_PUBLIC_KEY || env.AUDIT_PUBLIC_KEY_FILE, {
+  message: 'AUDIT_PUBLIC_KEY or AUDIT_PUBLIC_KEY_FILE is required in production (pin the audit log key)',
+  path: ['AUDIT_PUBLIC_KEY'],
 });
