@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { INTERNAL_TOPICS } from '@kinlink/contracts';
 import { bootstrapService } from '@kinlink/kafka';
 import { AdminApiModule } from './admin-api.module';
+import { documentRoutes } from './common/openapi';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 
 void bootstrapService({
@@ -14,7 +15,14 @@ void bootstrapService({
   subscribe: [INTERNAL_TOPICS.records, INTERNAL_TOPICS.matches, INTERNAL_TOPICS.cases, INTERNAL_TOPICS.audit],
   configureHttp: (base) => {
     const app = base as NestExpressApplication;
-    app.use(helmet());
+    app.use(helmet({ frameguard: { action: 'deny' } }));
+    // children's identities and whereabouts must not sit in shared caches or browser history
+    app.use((_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+      next();
+    });
+    app.set('etag', false);
     app.enableCors({ origin: false });
     app.useBodyParser('json', { limit: '32kb' });
     app.useGlobalFilters(new ProblemDetailsFilter());
@@ -25,6 +33,7 @@ void bootstrapService({
       .setVersion('1')
       .addBearerAuth()
       .build();
-    SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc));
+    // roles and problem-details errors of every route, from what the routes enforce
+    SwaggerModule.setup('docs', app, documentRoutes(app, SwaggerModule.createDocument(app, doc)));
   },
 });
