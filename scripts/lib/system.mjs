@@ -53,15 +53,20 @@ export async function recreateDatabase(url) {
 /**
  * Starts every service as its own Node process from dist/. `portBase` + offset gives each
  * service its HTTP port (admin API first). Resolves once every service reports ready.
+ * `kafkaCredentials` (secure mode, docs/security.md): `{ [service]: { username, password } }`, given
+ * to each service as its own KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD.
  */
-export async function startServices({ env = {}, portBase = 3100, logDir, services = SERVICES, stdio = 'inherit' } = {}) {
+export async function startServices({ env = {}, portBase = 3100, logDir, services = SERVICES, stdio = 'inherit', kafkaCredentials } = {}) {
   const children = [];
   if (logDir) mkdirSync(logDir, { recursive: true });
   for (const svc of services) {
     const port = portBase + (svc.port - 3100);
+    const creds = kafkaCredentials?.[svc.name];
+    if (kafkaCredentials && !creds) throw new Error(`no Kafka credentials for ${svc.name}`);
+    const sasl = creds ? { KAFKA_SASL_USERNAME: creds.username, KAFKA_SASL_PASSWORD: creds.password } : {};
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'apps', svc.name, 'src', 'main.js')], {
       cwd: ROOT,
-      env: { ...process.env, ...env, HTTP_PORT: String(port) },
+      env: { ...process.env, ...env, ...sasl, HTTP_PORT: String(port) },
       stdio: logDir ? ['ignore', 'pipe', 'pipe'] : stdio,
     });
     if (logDir) {

@@ -21,6 +21,13 @@ export const baseEnvSchema = z.object({
   /** agencies whose inbound topics exist and are consumed */
   AGENCIES: z.string().default('unhcr,icrc,savethechildren')
     .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean)),
+  /** secure mode (docs/security.md): this service's Kafka principal, e.g. svc-registry; set with KAFKA_SASL_PASSWORD */
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** SASL mechanism of the Kafka principal */
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).default('scram-sha-512'),
+  /** CA certificate(s) (PEM file) of the brokers' TLS listener; set = connect to Kafka with TLS */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 

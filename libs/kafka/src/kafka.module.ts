@@ -6,16 +6,19 @@ import { EventPublisher } from './event-publisher';
 import { ConsumerState, HealthController } from './health.controller';
 import { KAFKA_CLIENT, SERVICE_NAME } from './kafka.tokens';
 import { OutboxRelay } from './outbox-relay';
+import { KafkaClientSecurity, kafkaSecurityFromEnv } from './security/client-security';
 import { TopicAdmin } from './topic-admin';
 import { UnitOfWork } from './unit-of-work';
 
-export function createKafkaClient(clientId: string, brokers: string[]): Kafka {
+/** `security`: SASL/TLS settings; by default from KAFKA_SASL_* / KAFKA_SSL_CA_FILE (none = plaintext). */
+export function createKafkaClient(clientId: string, brokers: string[], security: KafkaClientSecurity = kafkaSecurityFromEnv()): Kafka {
   return new Kafka({
     clientId,
     brokers,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5_000 },
     connectionTimeout: 3_000,
+    ...security,
   });
 }
 
