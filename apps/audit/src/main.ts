@@ -1,10 +1,6 @@
 import 'reflect-metadata';
-import { INTERNAL_TOPICS } from '@kinlink/contracts';
 import { bootstrapService } from '@kinlink/kafka';
+import { AUDITED_TOPICS } from './audit-log/audited-topics';
 import { AuditServiceModule } from './audit-service.module';
 
-void bootstrapService({
-  service: 'audit',
-  module: AuditServiceModule,
-  subscribe: [INTERNAL_TOPICS.records, INTERNAL_TOPICS.matches, INTERNAL_TOPICS.caseCommands, INTERNAL_TOPICS.cases, INTERNAL_TOPICS.deadLetter],
-});
+void bootstrapService({ service: 'audit', module: AuditServiceModule, subscribe: AUDITED_TOPICS });

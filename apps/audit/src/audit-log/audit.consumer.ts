@@ -5,7 +5,7 @@ import { headerText, KafkaMessageContext } from '@kinlink/kafka';
 import { AppendToAuditLog } from './append-to-audit-log.usecase';
 import { leafOfDeadLetter, leafOfEvent } from './leaf-drafts';
 
-/** Every domain event, coordinator command and dead letter becomes one audit leaf. */
+/** Every domain event, coordinator command, dead letter and logged read becomes one audit leaf. */
 @Controller()
 export class AuditConsumer {
   constructor(private readonly append: AppendToAuditLog) {}
@@ -27,6 +27,12 @@ export class AuditConsumer {
 
   @EventPattern(INTERNAL_TOPICS.cases)
   onCaseEvent(@Payload() e: KinlinkEvent) {
+    return this.append.execute(leafOfEvent(e));
+  }
+
+  /** Reads of children's and tracing requests' records and of the audit log (admin API). */
+  @EventPattern(INTERNAL_TOPICS.accessLog)
+  onRead(@Payload() e: KinlinkEvent) {
     return this.append.execute(leafOfEvent(e));
   }
 

@@ -15,10 +15,12 @@ export class AuditLeafEntity {
   @Column({ name: 'chain_hash', type: 'text' }) chainHash!: string;
 }
 
-/** The sequencer's state: the next leaf index and the hash-chain tip. Locked by every append. */
+/** The sequencer's state: the next leaf index, the hash-chain tip and the Merkle frontier. Locked by every append. */
 @Entity({ name: 'head' })
 export class AuditHeadEntity {
   @PrimaryColumn('smallint') id!: number;
   @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) size!: number;
   @Column({ name: 'chain_tip', type: 'text' }) chainTip!: string;
+  /** hex hashes of the perfect subtrees covering [0, size), largest first (MerkleAccumulator state) */
+  @Column({ type: 'jsonb' }) frontier!: string[];
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AuditLeaf, AuditSubject, hashPayload } from '@kinlink/audit-log';
-import type { KinlinkEvent } from '@kinlink/contracts';
+import { AuditLeaf, AuditSubject, hashPayload, SUBJECT_TYPES } from '@kinlink/audit-log';
+import type { KinlinkEvent, RecordRead } from '@kinlink/contracts';
 
 /** A leaf before the sequencer gives it its index and time. */
 export type LeafDraft = Omit<AuditLeaf, 'seq' | 'recordedAt'>;
@@ -10,8 +10,9 @@ export type LeafDraft = Omit<AuditLeaf, 'seq' | 'recordedAt'>;
  * of the payload (which may hold names and places).
  */
 export function leafOfEvent(event: KinlinkEvent): LeafDraft {
+  if (event.type === 'record.read') return leafOfRead(event as KinlinkEvent<'record.read'>);
   const p = event.payload as unknown as Record<string, unknown>;
-  const subjects = dedupeSubjects([event.subject, ...(event.related ?? []), ...implicitSubjects(event)]);
+  const subjects = loggable(dedupeSubjects([event.subject, ...(event.related ?? []), ...implicitSubjects(event)]));
   return compact({
     eventId: event.eventId,
     eventType: event.type,
@@ -22,6 +23,30 @@ export function leafOfEvent(event: KinlinkEvent): LeafDraft {
     fromState: str(p.from),
     toState: str(p.to) ?? str(p.status),
     reasonCode: str(p.reasonCode) ?? str(p.code) ?? str((p.closure as Record<string, unknown> | undefined)?.reason) ?? str(p.reason),
+    correlationId: event.correlationId,
+    payloadHash: hashPayload(event.payload),
+  });
+}
+
+/**
+ * A read through the admin API: who (actor and agency), why (`reasonCode` = the purpose) and
+ * which record (`subjects`). Reads of the audit log itself are `audit-log.read` leaves whose
+ * subject is the part of the log read (`{type: 'audit-log', id: 'export'}`), not the subjects the
+ * auditor looked at, so they do not clutter the histories they read. The payload hash commits to
+ * the exact operation and query, which the admin API keeps.
+ */
+export function leafOfRead(event: KinlinkEvent<'record.read'>): LeafDraft {
+  const p: RecordRead = event.payload;
+  const target = p.record;
+  const subjects = target ? loggable([{ type: target.type, id: target.id }]) : [];
+  return compact({
+    eventId: event.eventId,
+    eventType: target?.type === 'audit-log' ? 'audit-log.read' : 'record.read',
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    actor: { id: event.actor.id, role: event.actor.role, agencyId: event.actor.agencyId },
+    agencyId: event.actor.agencyId,
+    subjects,
+    reasonCode: str(p.purpose),
     correlationId: event.correlationId,
     payloadHash: hashPayload(event.payload),
   });
@@ -62,7 +87,14 @@ function implicitSubjects(event: KinlinkEvent): AuditSubject[] {
   return out;
 }
 
-function dedupeSubjects(subjects: AuditSubject[]): AuditSubject[] {
+const LEAF_SUBJECT_TYPES: ReadonlySet<string> = new Set(SUBJECT_TYPES);
+
+/** Only the subject types a leaf can carry (e.g. not the audit log itself). */
+function loggable(subjects: Array<{ type: string; id: string }>): AuditSubject[] {
+  return subjects.filter((s): s is AuditSubject => LEAF_SUBJECT_TYPES.has(s.type) && typeof s.id === 'string' && s.id.length > 0);
+}
+
+function dedupeSubjects<T extends { type: string; id: string }>(subjects: T[]): T[] {
   const seen = new Set<string>();
   return subjects.filter((s) => {
     const k = `${s.type}:${s.id}`;
