@@ -2,16 +2,22 @@ import { Module } from '@nestjs/common';
 import { kinlinkConfigModule } from '@kinlink/config';
 import { DatabaseModule } from '@kinlink/database';
 import { KafkaModule } from '@kinlink/kafka';
+import { AgenciesModule } from './agencies/agencies.module';
 import { gatewayEnvSchema } from './config';
 import { IntakeModule } from './intake/intake.module';
+import { AgencyNotifications1732700000007 } from './migrations/1732700000007-agency-notifications';
+import { AgencyRegistry1732700000012 } from './migrations/1732700000012-agency-registry';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({
   imports: [
     kinlinkConfigModule(gatewayEnvSchema),
-    // the gateway keeps no records; its schema holds only its outbox/inbox (and, later, agency registrations)
-    DatabaseModule.forService({ schema: 'agency_gateway', entities: [], migrations: [] }),
+    // the gateway keeps no records: its schema holds its outbox/inbox and which agency owns which record id
+    DatabaseModule.forService({ schema: 'agency_gateway', entities: [], migrations: [AgencyNotifications1732700000007, AgencyRegistry1732700000012] }),
     KafkaModule.forService('agency-gateway'),
     IntakeModule,
+    NotificationsModule,
+    AgenciesModule,
   ],
 })
 export class GatewayModule {}

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Roles } from '../auth';
-import { CaseTransitionDto } from './casework.dto';
+import { CaseTransitionDto, ListCasesQuery } from './casework.dto';
 import { CaseworkService } from './casework.service';
 
 @ApiTags('reunification cases')
@@ -13,9 +13,9 @@ export class CaseworkController {
 
   @Get()
   @Roles('coordinator', 'supervisor', 'system-admin', 'auditor')
-  @ApiQuery({ name: 'status', required: false }) @ApiQuery({ name: 'cursor', required: false }) @ApiQuery({ name: 'limit', required: false })
-  list(@CurrentUser() user: AuthUser, @Query('status') status?: string, @Query('cursor') cursor?: string, @Query('limit') limit?: string) {
-    return this.cases.list(user, { status, cursor, limit: limit ? Number(limit) : undefined });
+  @ApiOperation({ summary: 'Cases involving an agency in your scope, oldest first (keyset pagination)' })
+  list(@CurrentUser() user: AuthUser, @Query() q: ListCasesQuery) {
+    return this.cases.list(user, q);
   }
 
   @Get(':id')
@@ -28,8 +28,8 @@ export class CaseworkController {
   @Post(':id/transitions')
   @HttpCode(200)
   @Roles('coordinator', 'supervisor')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiOperation({ summary: 'Move the case one step; a step the rules forbid answers 409/422 naming the rule and changes nothing' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'repeat a request safely: the same key (per caller) never acts twice; reused for a different request it answers 422' })
+  @ApiOperation({ summary: 'Move the case one step; a step the rules forbid answers 403/409/422 naming the rule (`ruleCode`) and changes nothing; 202 with a status URL when the outcome takes long' })
   async transition(
     @CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CaseTransitionDto,
     @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const CASE_COMMANDS = [
   'start_verification', 'submit_verification', 'approve_verification', 'fail_verification', 'plan_reunification',
@@ -28,4 +29,18 @@ export class CaseTransitionDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(60) outcomeCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() needsFurtherFollowUp?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) nextVisitDueBy?: string;
+}
+
+export const CASE_STATUSES = [
+  'match_confirmed', 'verification_in_progress', 'verification_submitted', 'verified', 'verification_failed', 'reunification_planned',
+  'reunified', 'follow_up', 'closed', 'alternative_care', 'suspended', 'superseded',
+] as const;
+
+export class ListCasesQuery {
+  @ApiPropertyOptional({ enum: CASE_STATUSES }) @IsOptional() @IsIn(CASE_STATUSES) status?: string;
+  @ApiPropertyOptional({ description: 'only cases involving this agency (within your scope)' })
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9-]{1,39}$/) agency?: string;
+  @ApiPropertyOptional({ description: 'opened at or after (ISO date-time)' }) @IsOptional() @IsISO8601() createdSince?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }

@@ -6,7 +6,7 @@ import { AuthUser, canSeeAgency, scopeFilter } from '../auth';
 import { notFound } from '../common/api.errors';
 import { CommandBus, outcomeOrThrow } from '../common/command-bus';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
-import { CaseTransitionDto } from './casework.dto';
+import { CaseTransitionDto, ListCasesQuery } from './casework.dto';
 
 interface CaseRow {
   id: string; proposal_id: string; child_id: string; tracing_request_id: string; child_agency: string; request_agency: string;
@@ -18,12 +18,15 @@ interface CaseRow {
 export class CaseworkService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly commands: CommandBus) {}
 
-  async list(user: AuthUser, q: { status?: string; cursor?: string; limit?: number }) {
+  async list(user: AuthUser, q: ListCasesQuery) {
     const scope = scopeFilter(user);
     const params: unknown[] = [];
     const where: string[] = [];
-    if (scope.kind === 'agencies') { params.push(scope.agencyIds); where.push('(child_agency = ANY($1::text[]) OR request_agency = ANY($1::text[]))'); }
-    if (q.status) { params.push(q.status); where.push(`status = $${params.length}`); }
+    const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replaceAll('?', `$${params.length}`)); };
+    if (scope.kind === 'agencies') add('(child_agency = ANY(?::text[]) OR request_agency = ANY(?::text[]))', scope.agencyIds);
+    if (q.status) add('status = ?', q.status);
+    if (q.agency) add('(child_agency = ? OR request_agency = ?)', q.agency);
+    if (q.createdSince) add('created_at >= ?', q.createdSince);
     const cursor = decodeCursor(q.cursor);
     if (cursor) { params.push(cursor.at, cursor.id); where.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`); }
     const limit = pageSize(q.limit);
@@ -40,15 +43,22 @@ export class CaseworkService {
 
   async transition(user: AuthUser, id: string, dto: CaseTransitionDto, idempotencyKey?: string) {
     await this.visibleCase(user, id);
-    const commandId = this.commands.commandIdFrom(idempotencyKey);
+    const commandId = this.commands.commandIdFor(user, idempotencyKey);
     const { type, ...fields } = dto;
-    const outcome = await this.commands.send(commandId, () => newEvent('case.transition-requested', {
+    const outcome = await this.commands.send(user, commandId, { type: 'case', id }, { type, ...fields }, () => newEvent('case.transition-requested', {
       correlationId: commandId,
       actor: { id: user.id, role: user.role, agencyId: user.agencyId },
       subject: { type: 'case', id },
       payload: { commandId, caseId: id, command: { type, ...fields } },
     }));
     return { httpStatus: outcome.state === 'pending' ? 202 : 200, body: outcomeOrThrow(outcome) };
+  }
+
+  /** Whether the case exists and involves an agency in the caller's scope. */
+  async canSee(user: AuthUser, id: string): Promise<boolean> {
+    const [row]: Array<Pick<CaseRow, 'child_agency' | 'request_agency'>> =
+      await this.db.query('SELECT child_agency, request_agency FROM admin_api.case_view WHERE id = $1', [id]);
+    return !!row && (canSeeAgency(user, row.child_agency) || canSeeAgency(user, row.request_agency));
   }
 
   private async visibleCase(user: AuthUser, id: string): Promise<CaseRow> {

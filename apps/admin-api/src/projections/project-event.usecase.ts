@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { KinlinkEvent } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
+import { projectAuditAppended, projectAuditCheckpoint } from '../audit-trail/audit-projection';
 
 export const PROJECTION_CONSUMER = 'admin-api.projection';
 
@@ -84,14 +85,9 @@ export class ProjectEvent {
       const p = P(e);
       await recordOutcome(m, p.commandId, 'rejected', p.httpStatus, { code: p.code, rule: p.rule });
     },
-    'audit.appended': async (m, e) => {
-      const p = P(e);
-      const { chainHash, ...leaf } = p.leaf;
-      await m.query(
-        `INSERT INTO admin_api.audit_entry (seq, event_id, subject_ids, leaf, leaf_hash, chain_hash) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING`,
-        [p.seq, leaf.eventId, (leaf.subjects as Array<{ id: string }>).map((s) => s.id), leaf, p.leafHash, chainHash],
-      );
-    },
+    // the audit trail's read models (entries, the Merkle tree over their hashes, checkpoints): audit-trail/audit-projection.ts
+    'audit.appended': (m, e) => projectAuditAppended(m, (e as KinlinkEvent<'audit.appended'>).payload),
+    'audit.checkpoint': (m, e) => projectAuditCheckpoint(m, (e as KinlinkEvent<'audit.checkpoint'>).payload),
   };
 }
 

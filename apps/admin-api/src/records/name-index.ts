@@ -1,0 +1,103 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { KinlinkEvent } from '@kinlink/contracts';
+import { MatchingEngine, MatchRecord, PersonName } from '@kinlink/matching-engine';
+
+export type RecordKind = 'child' | 'tracing-request';
+
+export interface NameHit {
+  recordId: string;
+  probability: number;
+  /** `child`, `sought-child:<ref>` or `inquirer` */
+  matchedOn: string;
+}
+
+const INQUIRER = '~inquirer';
+const MAX_HITS = 1000;
+
+/**
+ * Fuzzy, cross-script name search over the admin API's own records projection: a matching-engine
+ * instance (pure library, in memory) holding the names, sex and date of birth of every child, and
+ * of every sought child and inquirer of a tracing request. Loaded from `record_view` at boot, then
+ * kept current by the records consumer (a revision is applied once, never an older one after a
+ * newer). It only proposes record ids and scores: callers read the records and apply the scope.
+ */
+@Injectable()
+export class RecordNameIndex implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RecordNameIndex.name);
+  private readonly engine = new MatchingEngine();
+  private readonly revisions = new Map<string, number>();
+  private readonly entries = new Map<string, string[]>();
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const started = Date.now();
+    const rows: Array<{ id: string; kind: RecordKind; agency_id: string; revision: number; data: Record<string, unknown> }> =
+      await this.db.query('SELECT id, kind, agency_id, revision, data FROM admin_api.record_view');
+    for (const r of rows) this.index(r.id, r.kind, r.agency_id, r.revision, r.data);
+    this.logger.log(`name index loaded: ${rows.length} records in ${Date.now() - started} ms`);
+  }
+
+  /** A `records` event: index the new or changed record (closures keep the names: the status filter is the query's). */
+  apply(event: KinlinkEvent): void {
+    const p = event.payload as unknown as { id: string; agencyId: string; revision: number; record?: Record<string, unknown>; request?: Record<string, unknown> };
+    if (event.type === 'child.registered' || event.type === 'child.updated') this.index(p.id, 'child', p.agencyId, p.revision, p.record ?? {});
+    else if (event.type === 'tracing-request.filed' || event.type === 'tracing-request.updated') this.index(p.id, 'tracing-request', p.agencyId, p.revision, p.request ?? {});
+  }
+
+  index(id: string, kind: RecordKind, agencyId: string, revision: number, data: Record<string, unknown>): void {
+    if ((this.revisions.get(id) ?? -1) >= revision) return;
+    this.revisions.set(id, revision);
+    for (const old of this.entries.get(id) ?? []) this.engine.remove(old);
+    const profiles = kind === 'child' ? [childProfile(id, agencyId, data)] : requestProfiles(id, agencyId, data);
+    const indexed: string[] = [];
+    for (const profile of profiles) {
+      try {
+        this.engine.upsert(profile);
+        indexed.push(profile.id);
+      } catch (e) {
+        this.logger.warn(`record ${id} not indexed for name search: ${(e as Error).message}`);
+      }
+    }
+    this.entries.set(id, indexed);
+  }
+
+  /** Records whose names are like `name` (any script, spelling variants), best first, one hit per record. */
+  search(kind: RecordKind, query: { name: string; sex?: string; dateOfBirth?: string }): NameHit[] {
+    const hits = this.engine.searchByName({ ...query, side: kind === 'child' ? 'child' : 'sought' }, { limit: MAX_HITS });
+    const best = new Map<string, NameHit>();
+    for (const h of hits) {
+      const [recordId, part] = h.id.split('#');
+      const matchedOn = kind === 'child' ? 'child' : part === INQUIRER ? 'inquirer' : `sought-child:${part}`;
+      const seen = best.get(recordId);
+      if (!seen || seen.probability < h.probability) best.set(recordId, { recordId, probability: h.probability, matchedOn });
+    }
+    return [...best.values()];
+  }
+}
+
+type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function childProfile(id: string, agencyId: string, d: Data): MatchRecord {
+  return compact({ id, side: 'child', agencyId, consentForTracing: true, name: nameOf(d.name), sex: d.sex, dateOfBirth: d.dateOfBirth }) as MatchRecord;
+}
+
+function requestProfiles(id: string, agencyId: string, d: Data): MatchRecord[] {
+  const sought: MatchRecord[] = (Array.isArray(d.soughtChildren) ? d.soughtChildren : []).map((s: Data) => compact({
+    id: `${id}#${s.ref}`, side: 'sought', agencyId, groupId: id, consentForTracing: true, name: nameOf(s.name), sex: s.sex, dateOfBirth: s.dateOfBirth,
+  }) as MatchRecord);
+  const inquirer = d.inquirer?.name ? [compact({
+    id: `${id}#${INQUIRER}`, side: 'sought', agencyId, groupId: id, consentForTracing: true, name: nameOf(d.inquirer.name), sex: d.inquirer.sex,
+  }) as MatchRecord] : [];
+  return [...sought, ...inquirer];
+}
+
+function nameOf(n: Data | undefined): PersonName {
+  return compact({ given: n?.given, middle: n?.middle, family: n?.family, full: n?.full, nicknames: n?.nicknames, original: n?.original });
+}
+
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
