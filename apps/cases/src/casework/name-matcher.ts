@@ -14,7 +14,12 @@ export class NameMatcher {
     // synchronous: no other check can interleave between upsert, search and remove
     this.engine.upsert({ id: 'restricted', side: 'child', agencyId: 'restriction', consentForTracing: true, name: restricted });
     try {
-      return this.engine.searchByName({ name: fullName(inquirer), side: 'child' }, { limit: 1 })[0]?.probability ?? 0;
+      const hit = this.engine.searchByName({ name: fullName(inquirer), side: 'child' }, { limit: 1 })[0];
+      if (!hit) return 0;
+      // the evidence of the names alone, at even prior odds: the population base rate that search
+      // applies answers "which record is this?", not "is this inquirer that named person?"
+      const bits = hit.explanation.filter((f) => f.field !== 'prior').reduce((sum, f) => sum + f.weight, 0);
+      return 1 / (1 + 2 ** -bits);
     } finally {
       this.engine.remove('restricted');
     }

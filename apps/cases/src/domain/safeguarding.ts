@@ -69,10 +69,14 @@ export interface NameLike {
   nicknames?: string[];
 }
 
-/** Probability that two names are the same person, from the matching engine (injected: the domain does no I/O). */
+/**
+ * Probability that two names are the same person from the names' evidence alone at even prior
+ * odds (from the matching engine; injected, the domain does no I/O).
+ */
 export type SamePersonProbability = (restricted: NameLike, inquirer: NameLike) => number;
 
-export const RESTRICTION_MATCH_THRESHOLD = 0.25;
+/** ≈ 3.2 bits of name agreement: a shared common given name alone does not block, a variant spelling of the whole name does. */
+export const RESTRICTION_MATCH_THRESHOLD = 0.9;
 
 export interface RestrictionCheckInput {
   restrictedPersons: NameLike[];
