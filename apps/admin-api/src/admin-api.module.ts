@@ -18,6 +18,7 @@ import { adminApiEnvSchema } from './config';
 import { Projections1732700000004 } from './migrations/1732700000004-projections';
 import { AuditTrail1732700000006 } from './migrations/1732700000006-audit-trail';
 import { CommandRequest1732700000009 } from './migrations/1732700000009-command-request';
+import { Safeguarding1732700000013 } from './migrations/1732700000013-safeguarding';
 import { ProjectionsModule } from './projections/projections.module';
 import { RecordNameIndex } from './records/name-index';
 import { RecordNameIndexConsumer } from './records/name-index.consumer';
@@ -29,7 +30,7 @@ import { ReviewService } from './review/review.service';
 @Module({
   imports: [
     kinlinkConfigModule(adminApiEnvSchema),
-    DatabaseModule.forService({ schema: 'admin_api', entities: [], migrations: [Projections1732700000004, AuditTrail1732700000006, CommandRequest1732700000009] }),
+    DatabaseModule.forService({ schema: 'admin_api', entities: [], migrations: [Projections1732700000004, AuditTrail1732700000006, CommandRequest1732700000009, Safeguarding1732700000013] }),
     KafkaModule.forService('admin-api'),
     ThrottlerModule.forRootAsync({
       inject: [ConfigService],

@@ -16,14 +16,14 @@ export class DashboardController {
 
   @Get()
   @Roles('coordinator', 'supervisor', 'system-admin', 'auditor')
-  @ApiOperation({ summary: 'Counts per status per agency, review backlog and its age, medians to first proposal and to reunification (your agencies only)' })
+  @ApiOperation({ summary: 'Counts per status per agency, review backlog and its age, high-safeguarding proposals awaiting review per agency (number, oldest and median age), medians to first proposal and to reunification (your agencies only)' })
   async summary(@CurrentUser() user: AuthUser) {
     const scope = scopeFilter(user);
     const agencies = scope.kind === 'all' ? null : [...scope.agencyIds];
     const q = <T>(sql: string) => this.db.query(sql, [agencies]) as Promise<T[]>;
     const inScope = (col: string) => `($1::text[] IS NULL OR ${col} = ANY($1::text[]))`;
 
-    const [casesByStatus, proposalsByStatus, backlog, toFirstProposal, toReunification] = await Promise.all([
+    const [casesByStatus, proposalsByStatus, backlog, toFirstProposal, toReunification, highSafeguarding] = await Promise.all([
       q<{ agency: string; status: string; count: string }>(`
         SELECT agency, status, count(*) FROM (
           SELECT child_agency AS agency, status FROM admin_api.case_view WHERE ${inScope('child_agency')}
@@ -56,6 +56,21 @@ export class DashboardController {
           CROSS JOIN LATERAL jsonb_array_elements(c.timeline) e
           JOIN admin_api.record_view r ON r.id = c.child_id
           WHERE e->>'to' = 'reunified' AND (${inScope('c.child_agency')} OR ${inScope('c.request_agency')})) t`),
+      // per child's agency, every agency in scope (all-agency roles: every agency with a proposal), so
+      // another agency never learns of a held proposal: high-safeguarding proposals awaiting a decision
+      // (held for the protection review or not yet decided), their number and age
+      q<{ agency: string; awaiting: string; oldest_seconds: number | null; median_seconds: number | null }>(`
+        WITH agencies AS (
+          SELECT unnest($1::text[]) AS agency
+          UNION SELECT left_agency FROM admin_api.proposal_view WHERE $1::text[] IS NULL
+          UNION SELECT right_agency FROM admin_api.proposal_view WHERE $1::text[] IS NULL)
+        SELECT a.agency, count(p.id) AS awaiting,
+               extract(epoch FROM now() - min(p.created_at)) AS oldest_seconds,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM now() - p.created_at)) AS median_seconds
+        FROM agencies a
+        LEFT JOIN admin_api.proposal_view p
+          ON p.protection_agency = a.agency AND p.protection_level = 'high' AND p.status IN ('pending', 'info_requested')
+        GROUP BY a.agency ORDER BY a.agency`),
     ]);
     return {
       generatedAt: new Date().toISOString(),
@@ -66,6 +81,9 @@ export class DashboardController {
         oldestAgeSeconds: roundOrNull(backlog[0]?.oldest_seconds),
         medianAgeSeconds: roundOrNull(backlog[0]?.median_seconds),
       },
+      highSafeguardingAwaitingReview: highSafeguarding.map((r) => ({
+        agency: r.agency, awaiting: Number(r.awaiting), oldestAgeSeconds: roundOrNull(r.oldest_seconds), medianAgeSeconds: roundOrNull(r.median_seconds),
+      })),
       medians: {
         registrationToFirstProposalSeconds: roundOrNull(toFirstProposal[0]?.median_seconds),
         recordsWithAProposal: Number(toFirstProposal[0]?.records ?? 0),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { KinlinkEvent } from '@kinlink/contracts';
+import { KinlinkEvent, MatchProposed } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
 import { projectAuditAppended, projectAuditCheckpoint } from '../audit-trail/audit-projection';
 
@@ -47,6 +47,17 @@ export class ProjectEvent {
         [p.proposalId, p.kind, p.left, p.right, p.left.agencyId, p.right.agencyId, p.probability, p.score,
           JSON.stringify(p.explanation), p.modelVersion, p.fingerprint, e.occurredAt],
       );
+      await holdForProtectionReview(m, e);
+    },
+    'proposal.protection-changed': async (m, e) => {
+      const p = P(e);
+      await m.query(
+        `UPDATE admin_api.proposal_view SET protection_status = $2, protection_level = $3, protection_agency = $4, updated_at = GREATEST(updated_at, $5)
+         WHERE id = $1 AND protection_status IS DISTINCT FROM 'released'`, [p.proposalId, p.status, p.level, p.childAgencyId, e.occurredAt]);
+      if (p.status === 'released' && p.commandId) {
+        const [row]: Array<{ status: string }> = await m.query('SELECT status FROM admin_api.proposal_view WHERE id = $1', [p.proposalId]);
+        await recordOutcome(m, p.commandId, 'accepted', 200, { proposalId: p.proposalId, status: row?.status ?? 'pending', protectionStatus: 'released' });
+      }
     },
     'match.withdrawn': async (m, e) => {
       await m.query(`UPDATE admin_api.proposal_view SET status = 'withdrawn', updated_at = $2 WHERE id = $1 AND status = 'pending'`, [P(e).proposalId, e.occurredAt]);
@@ -89,6 +100,21 @@ export class ProjectEvent {
     'audit.appended': (m, e) => projectAuditAppended(m, (e as KinlinkEvent<'audit.appended'>).payload),
     'audit.checkpoint': (m, e) => projectAuditCheckpoint(m, (e as KinlinkEvent<'audit.checkpoint'>).payload),
   };
+}
+
+/**
+ * A proposal for a child at elevated/high safeguarding is held from the moment it is known (the cases
+ * service's `proposal.protection-changed` pending follows on another topic); a release is final.
+ */
+async function holdForProtectionReview(m: EntityManager, e: KinlinkEvent) {
+  const p = e.payload as unknown as MatchProposed;
+  const rank = { none: 0, elevated: 1, high: 2 } as const;
+  const child = [p.left, p.right].filter((s) => s.type === 'child' && rank[s.safeguardingLevel ?? 'none'] > 0)
+    .sort((a, b) => rank[b.safeguardingLevel ?? 'none'] - rank[a.safeguardingLevel ?? 'none'])[0];
+  if (!child) return;
+  await m.query(
+    `UPDATE admin_api.proposal_view SET protection_status = 'pending', protection_level = $2, protection_agency = $3
+     WHERE id = $1 AND protection_status IS NULL`, [p.proposalId, child.safeguardingLevel, child.agencyId]);
 }
 
 async function upsertRecord(m: EntityManager, e: KinlinkEvent, kind: 'child' | 'tracing-request') {

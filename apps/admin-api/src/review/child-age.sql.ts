@@ -25,3 +25,14 @@ export function childAgeYearsSql(alias: string): string {
       ELSE (SELECT s FROM jsonb_array_elements(r.data->'soughtChildren') s WHERE s->>'ref' = ${side}->>'ref' LIMIT 1) END AS d) x
     WHERE r.id = (${side}->>'id')::uuid)`;
 }
+
+/**
+ * SQL for the projected data (jsonb) of the child a proposal is about (same choice of side as
+ * `childAgeYearsSql`): the registered child's record, or the sought child within its request.
+ */
+export function childDataSql(alias: string): string {
+  const side = `(CASE WHEN ${alias}.left_side->>'type' <> 'child' AND ${alias}.right_side->>'type' = 'child' THEN ${alias}.right_side ELSE ${alias}.left_side END)`;
+  return `(SELECT CASE WHEN r.kind = 'child' THEN r.data
+      ELSE (SELECT s FROM jsonb_array_elements(r.data->'soughtChildren') s WHERE s->>'ref' = ${side}->>'ref' LIMIT 1) END
+    FROM admin_api.record_view r WHERE r.id = (${side}->>'id')::uuid)`;
+}

@@ -6,6 +6,7 @@ import { addToOutbox, OutboxEntry } from '@kinlink/database';
 import { UnitOfWork } from '@kinlink/kafka';
 import { AgencyRegistry } from '../agencies/agency-registry';
 import { NoticePlan, NoticeRecord, noticeFor, OutboundNotice, planNotices, RecordOwner } from './notices';
+import { isHeldFrom, protectionHoldOf, proposalIdOf } from './protection-hold';
 
 export const NOTIFY_CONSUMER = 'agency-gateway.notify';
 export const RECORDS_CONSUMER = 'agency-gateway.records';
@@ -61,22 +62,77 @@ export class AgencyNotices {
     });
   }
 
-  /** `matches` and `cases`: a proposal, a decision, a case opened or moved. */
+  /**
+   * `matches` and `cases`: a proposal, a decision, a case opened or moved. A proposal held for a
+   * protection review (child at elevated/high safeguarding) tells only the child's agency; notices
+   * for other agencies wait in `held_notice` until `proposal.protection-changed` released.
+   */
   async notify(event: KinlinkEvent): Promise<void> {
+    if (event.type === 'proposal.protection-changed') return this.protectionChanged(event);
     const plan = planNotices(event);
     if (!plan || plan.records.length === 0) return;
+    const proposalId = proposalIdOf(event);
     await this.uow.once(NOTIFY_CONSUMER, event.eventId, async (m) => {
+      let hold: { child_agency: string } | undefined;
+      if (proposalId) {
+        await lockKey(m, `agency_gateway.proposal:${proposalId}`);
+        const start = protectionHoldOf(event);
+        if (start) {
+          await m.query(`INSERT INTO agency_gateway.protection_hold (proposal_id, status, child_agency, level) VALUES ($1,'pending',$2,$3) ON CONFLICT DO NOTHING`,
+            [start.proposalId, start.childAgencyId, start.level]);
+        }
+        [hold] = await m.query(`SELECT child_agency FROM agency_gateway.protection_hold WHERE proposal_id = $1 AND status = 'pending'`, [proposalId]);
+      }
       const ids = plan.records.map((r) => r.recordId);
       await lockRecords(m, ids);
       const owners = await this.owners(m, ids);
       const notices: OutboundNotice[] = [];
       for (const record of plan.records) {
         const owner = owners.get(record.recordId);
+        if (hold && isHeldFrom(hold.child_agency, owner?.agencyId ?? record.agencyId)) {
+          await m.query('INSERT INTO agency_gateway.held_notice (proposal_id, record, plan) VALUES ($1,$2,$3)', [proposalId, record, plan]);
+          continue;
+        }
         if (!owner) {
           await m.query('INSERT INTO agency_gateway.pending_notice (record_id, record, plan) VALUES ($1,$2,$3)', [record.recordId, record, plan]);
           continue;
         }
         const notice = noticeFor(plan, record, owner);
+        if (notice) notices.push(notice);
+      }
+      await this.send(m, notices);
+      return { result: notices.length, events: [] };
+    });
+  }
+
+  /** Held (pending): remembered. Released: the held notices leave, in order, and nothing is held again. */
+  private async protectionChanged(event: KinlinkEvent): Promise<void> {
+    const p = (event as KinlinkEvent<'proposal.protection-changed'>).payload;
+    await this.uow.once(NOTIFY_CONSUMER, event.eventId, async (m) => {
+      await lockKey(m, `agency_gateway.proposal:${p.proposalId}`);
+      if (p.status === 'pending') {
+        await m.query(`INSERT INTO agency_gateway.protection_hold (proposal_id, status, child_agency, level) VALUES ($1,'pending',$2,$3) ON CONFLICT DO NOTHING`,
+          [p.proposalId, p.childAgencyId, p.level]);
+        return { result: 0, events: [] };
+      }
+      await m.query(
+        `INSERT INTO agency_gateway.protection_hold (proposal_id, status, child_agency, level) VALUES ($1,'released',$2,$3)
+         ON CONFLICT (proposal_id) DO UPDATE SET status = 'released', updated_at = now()`, [p.proposalId, p.childAgencyId, p.level]);
+      const held: Array<{ id: string; record: NoticeRecord; plan: NoticePlan }> = await m.query(
+        'SELECT id, record, plan FROM agency_gateway.held_notice WHERE proposal_id = $1 ORDER BY id', [p.proposalId]);
+      if (!held.length) return { result: 0, events: [] };
+      await m.query('DELETE FROM agency_gateway.held_notice WHERE id = ANY($1::bigint[])', [held.map((h) => h.id)]);
+      const ids = held.map((h) => h.record.recordId);
+      await lockRecords(m, ids);
+      const owners = await this.owners(m, ids);
+      const notices: OutboundNotice[] = [];
+      for (const h of held) {
+        const owner = owners.get(h.record.recordId);
+        if (!owner) {
+          await m.query('INSERT INTO agency_gateway.pending_notice (record_id, record, plan) VALUES ($1,$2,$3)', [h.record.recordId, h.record, h.plan]);
+          continue;
+        }
+        const notice = noticeFor(h.plan, h.record, owner);
         if (notice) notices.push(notice);
       }
       await this.send(m, notices);
@@ -106,6 +162,10 @@ export class AgencyNotices {
     }
     await addToOutbox(m, entries);
   }
+}
+
+async function lockKey(m: EntityManager, key: string): Promise<void> {
+  await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
 }
 
 /** Serialises the handlers touching one record (sorted, so two handlers never deadlock). */

@@ -1,5 +1,6 @@
 import { KinlinkEvent, newEvent } from '@kinlink/contracts';
 import { noticeFor, notificationId, planNotices } from './notices';
+import { isHeldFrom, protectionHoldOf, proposalIdOf } from './protection-hold';
 
 const actor = { id: 'amal', role: 'coordinator' as const, agencyId: 'unhcr' };
 const CHILD = '11111111-1111-4111-8111-111111111111';
@@ -89,5 +90,35 @@ describe('outbound notices', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(notificationId('e1', 'unhcr', CHILD)).toBe(id);
     expect(notificationId('e1', 'icrc', CHILD)).not.toBe(id);
+  });
+});
+
+describe('protection hold (safeguarding)', () => {
+  const proposed = (level?: 'none' | 'elevated' | 'high') => newEvent('match.proposed', {
+    correlationId: 'c', actor: { id: 'service:matching', role: 'system', agencyId: 'kinlink' }, subject: { type: 'proposal', id: 'p9' },
+    payload: {
+      proposalId: 'p9', kind: 'child-sought', left: { type: 'child', id: CHILD, agencyId: 'unhcr', ...(level ? { safeguardingLevel: level } : {}) },
+      right: { type: 'sought-child', id: REQUEST, ref: 'c1', agencyId: 'icrc' }, probability: 0.9, score: 10, explanation: [], modelVersion: 'm1', fingerprint: 'f',
+    },
+  }) as KinlinkEvent;
+
+  it('holds a proposal for a child at elevated or high safeguarding, for the child’s agency', () => {
+    expect(protectionHoldOf(proposed('high'))).toEqual({ proposalId: 'p9', childAgencyId: 'unhcr', level: 'high' });
+    expect(protectionHoldOf(proposed('elevated'))).toEqual({ proposalId: 'p9', childAgencyId: 'unhcr', level: 'elevated' });
+    expect(protectionHoldOf(proposed('none'))).toBeNull();
+    expect(protectionHoldOf(proposed())).toBeNull();
+    expect(proposalIdOf(proposed('high'))).toBe('p9');
+  });
+
+  it('holds notices from every agency but the child’s and the inter-agency body, and from an owner not known yet', () => {
+    expect(isHeldFrom('unhcr', 'icrc')).toBe(true);
+    expect(isHeldFrom('unhcr', undefined)).toBe(true);
+    expect(isHeldFrom('unhcr', 'unhcr')).toBe(false);
+    expect(isHeldFrom('unhcr', 'kinlink')).toBe(false);
+  });
+
+  it('puts ids, statuses and scores in a notice, never the safeguarding level or a location', () => {
+    const n = noticesOf(proposed('high'));
+    expect(JSON.stringify(n)).not.toMatch(/safeguarding|high|location|care/i);
   });
 });
