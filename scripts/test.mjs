@@ -19,6 +19,11 @@ try {
   status = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: ROOT, stdio: 'inherit' }).status;
   if (status === 0) status = jest(['--selectProjects', 'unit', ...extra]);
   if (status === 0) status = jest(['--selectProjects', 'integration-infra', 'integration', 'e2e', '--runInBand', ...extra]);
+  // the fast subset of the fault-injection suite (kill -9, broker down, poison); the full suite: npm run test:faults
+  if (status === 0 && extra.length === 0) {
+    status = spawnSync(process.execPath, ['-r', '@swc-node/register', 'test/faults/run.ts', '--scale', 'small', '--scenarios', '1,4,8', '--no-docs'],
+      { cwd: ROOT, stdio: 'inherit', env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' } }).status;
+  }
 } finally {
   if (!broker.reused) await stopBroker({});
 }

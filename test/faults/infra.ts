@@ -1,12 +1,13 @@
 /**
  * The processes of a fault run, all on 127.0.0.1 and all started by this run: a Kafka broker of
  * its own (port 39392, never the shared 39092), the six services (ports 3700+; extra instances
- * 3710+), a database of its own (`kinlink_faults`). Faults: kill -9 and restart a service, stop
- * and restart the broker, freeze and thaw it (SIGSTOP/SIGCONT), restart PostgreSQL in immediate
- * mode (shared with other users of the machine: `--scale full` only).
+ * 3710+), a database of its own (`kinlink_faults`, on the machine's PostgreSQL or on a cluster of
+ * the run's own on 3799). Faults: kill -9 and restart a service, stop and restart the broker,
+ * freeze and thaw it (SIGSTOP/SIGCONT), restart PostgreSQL in immediate mode.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { transformFile } from '@swc/core';
@@ -99,11 +100,13 @@ export class FaultSystem {
 
   async prepare(): Promise<void> {
     await this.load();
+    for (let port = this.o.portBase; port < this.o.portBase + 40; port++) {
+      if (await portInUse(port)) throw new Error(`127.0.0.1:${port} is in use: another fault run (or its leftovers)? Stop it first`);
+    }
     await this.sys.ensurePostgres(this.o.databaseUrl);
     await this.sys.recreateDatabase(this.o.databaseUrl);
-    const status = await this.broker.brokerStatus({ port: this.o.brokerPort });
-    if (status.running) this.o.log(`broker on ${this.o.brokerPort} already running (PID ${status.pid}); reusing it (fresh topics by prefix)`);
-    const b = await this.broker.ensureBroker({ port: this.o.brokerPort, log: (s) => this.o.log(s) });
+    // the suite's own broker, from empty storage (earlier runs' topics would only slow it down)
+    const b = await this.broker.ensureBroker({ port: this.o.brokerPort, fresh: true, log: (s) => this.o.log(s) });
     this.brokerPid = b.pid;
     this.brokerStartedByUs = !b.reused;
     if (!this.brokerPid) throw new Error(`no PID for the broker on ${this.o.brokerPort}: it was not started by scripts/lib/kafka-broker.mjs, so this run cannot stop or freeze it`);
@@ -363,6 +366,15 @@ export class FaultSystem {
     }
     return out;
   }
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(300, () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /**

@@ -126,9 +126,15 @@ export class LoadGenerator {
 
   private person() {
     const sex = this.rand() < 0.5 ? 'male' : 'female';
-    const year = 2012 + Math.floor(this.rand() * 8);
-    const month = 1 + Math.floor(this.rand() * 12);
-    const day = 1 + Math.floor(this.rand() * 28);
+    // dates of birth unique in the run too: the matcher reads two children born the same day in
+    // the same place as possible siblings, whatever their names
+    let year = 0, month = 0, day = 0;
+    do {
+      year = 2010 + Math.floor(this.rand() * 12);
+      month = 1 + Math.floor(this.rand() * 12);
+      day = 1 + Math.floor(this.rand() * 28);
+    } while (this.used.has(`dob:${year}-${month}-${day}`));
+    this.used.add(`dob:${year}-${month}-${day}`);
     const place = this.pick(PLACES);
     return {
       given: this.word(4), family: this.word(4), sex, dob: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,

@@ -356,6 +356,9 @@ function printTable(rows: Row[]): void {
   log('');
 }
 
+/** small before full, then by scenario */
+const rowKey = (scale: string, id: number) => `${scale === 'small' ? 0 : 1}:${String(id).padStart(2, '0')}`;
+
 const BEGIN = '<!-- fault-suite:begin (written by test/faults/run.ts) -->';
 const END = '<!-- fault-suite:end -->';
 
@@ -370,23 +373,23 @@ function writeDocs(rows: Row[], command: string): void {
     return;
   }
   const block = text.slice(start + BEGIN.length, end);
-  const docHeader = [...HEADER.slice(0, -1), 'date', 'machine', 'command'];
+  const docHeader = [...HEADER, 'date', 'machine', 'command'];
   const existing = new Map<string, string>();
   for (const line of block.split('\n')) {
     const m = /^\| (\d+) \| [^|]+ \| (small|full) \|/.exec(line);
-    if (m) existing.set(`${m[2]}:${m[1].padStart(2, '0')}`, line);
+    if (m) existing.set(rowKey(m[2], Number(m[1])), line);
   }
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   for (const r of rows) {
-    if (!r.passed) continue; // failures are printed, not recorded as figures
-    const c = cells(r).slice(0, -1);
+    const c = cells(r);
+    if (!r.passed) c[c.length - 1] = `FAIL: ${r.failures.join('; ')}`;
     const machine = `${os.cpus().length} cores, load avg ${os.loadavg()[0].toFixed(1)}`;
-    existing.set(`${r.scale}:${String(r.def.id).padStart(2, '0')}`, `| ${[...c, date, machine, `\`${command}\``].join(' | ')} |`);
+    existing.set(rowKey(r.scale, r.def.id), `| ${[...c, date, machine, `\`${command}\``].join(' | ')} |`);
   }
   const sorted = [...existing].sort(([a], [b]) => a.localeCompare(b)).map(([, line]) => line);
   const table = [`| ${docHeader.join(' | ')} |`, `|${docHeader.map(() => '---').join('|')}|`, ...sorted].join('\n');
   writeFileSync(file, `${text.slice(0, start + BEGIN.length)}\n${table}\n${text.slice(end)}`);
-  log(`[faults] docs/reliability.md updated (${rows.filter((r) => r.passed).length} rows)`);
+  log(`[faults] docs/reliability.md updated (${rows.length} rows)`);
 }
 
 main().then((code) => process.exit(code), (e) => {

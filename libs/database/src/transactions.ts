@@ -29,11 +29,21 @@ export async function runOnce<T>(
   });
 }
 
-/** Adds events to the outbox inside the caller's transaction. */
+/**
+ * Adds events to the outbox inside the caller's transaction. Call it as the transaction's last
+ * step: from here to the commit the transaction holds the schema's outbox-writers lock (shared),
+ * which lets the relay tell when every id below a point is final (no sequence gap can still
+ * fill). Waiting for other locks after this call could deadlock with a relay reading its watermark.
+ */
 export async function addToOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  await manager.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [outboxWritersLockKey(schemaOf(manager.connection))]);
   await manager.getRepository(OutboxMessage).insert(entries as Array<Partial<OutboxMessage>> as never);
 }
+
+/** Advisory lock names (hashed with `hashtext`) of a schema's outbox: one relay at a time; writers in flight. */
+export const outboxRelayLockKey = (schema: string) => `${schema}.outbox`;
+export const outboxWritersLockKey = (schema: string) => `${schema}.outbox-writers`;
 
 export function schemaOf(dataSource: DataSource): string {
   return (dataSource.options as { schema?: string }).schema ?? 'public';

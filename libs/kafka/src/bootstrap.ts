@@ -54,7 +54,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     const ms = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false, deferInitialization: true });
     ms.useGlobalFilters(new RethrowRpcErrors());
     (ms as unknown as { setIsInitHookCalled(v: boolean): void }).setIsInitHookCalled(true);
-    app.get(ConsumerState).setProbe(() => server.isReady);
+    app.get(ConsumerState).attach(server);
   }
   await options.configureHttp?.(app);
   // lifecycle hooks first (e.g. the matching index loads), then consume, then serve HTTP

@@ -6,6 +6,8 @@ export const HEADER = {
   eventId: 'event-id',
   eventType: 'event-type',
   correlationId: 'correlation-id',
+  /** `<schema>:<outbox row id>`: the outbox row an event was published from (order and dedupe checks) */
+  outboxId: 'outbox-id',
   // dead-letter provenance
   dltReason: 'dlt-reason',
   dltDetail: 'dlt-detail',
@@ -15,6 +17,8 @@ export const HEADER = {
   dltAttempts: 'dlt-attempts',
   dltFailedAt: 'dlt-failed-at',
   dltConsumer: 'dlt-consumer',
+  /** on a replayed event (npm run dlt:replay), and on its dead letter if it fails again: `<dlt topic>:<partition>:<offset>` */
+  dltReplayOf: 'dlt-replay-of',
   agencyId: 'agency-id',
 } as const;
 

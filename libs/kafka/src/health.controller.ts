@@ -1,18 +1,54 @@
-import { Controller, Get, HttpCode, Inject, Injectable, ServiceUnavailableException, SetMetadata } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Injectable, Logger, OnModuleDestroy, ServiceUnavailableException, SetMetadata } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KAFKA_CLIENT, SERVICE_NAME } from './kafka.tokens';
 
-/** What readiness knows about the service's consumer (set by the bootstrap). */
+/** The service's consumer as health and shutdown see it (attached by the bootstrap; none for an HTTP-only service). */
+export interface AttachedConsumer {
+  readonly isReady: boolean;
+  readonly isAlive: boolean;
+  describe(): object;
+  close(): Promise<void>;
+}
+
+/**
+ * The consumer, for readiness (joined its group, stable, not crashed) and for shutdown: it is
+ * the first thing to stop (module destroy), before the outbox relay flushes
+ * (before-application-shutdown), the producer disconnects and the database closes
+ * (application shutdown).
+ */
 @Injectable()
-export class ConsumerState {
-  private probe: () => boolean = () => true;
-  setProbe(probe: () => boolean): void {
-    this.probe = probe;
+export class ConsumerState implements OnModuleDestroy {
+  private readonly logger = new Logger('Shutdown');
+  private consumer?: AttachedConsumer;
+
+  attach(consumer: AttachedConsumer): void {
+    this.consumer = consumer;
   }
+
   get ready(): boolean {
-    return this.probe();
+    return this.consumer?.isReady ?? true;
+  }
+
+  get alive(): boolean {
+    return this.consumer?.isAlive ?? true;
+  }
+
+  describe(): object | undefined {
+    return this.consumer?.describe();
+  }
+
+  /** Stop consuming: finish the message in hand, commit offsets, leave the group. */
+  async stop(): Promise<void> {
+    if (!this.consumer) return;
+    const started = Date.now();
+    await this.consumer.close();
+    this.logger.log(`consumer stopped in ${Date.now() - started} ms`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
   }
 }
 
@@ -36,8 +72,10 @@ export class HealthController {
     private readonly consumer: ConsumerState,
   ) {}
 
+  /** Fails only when the process can no longer do its work on its own (its consumer crashed for good): restart it. */
   @Get('live')
   live() {
+    if (!this.consumer.alive) throw new ServiceUnavailableException({ status: 'dead', service: this.service, consumer: this.consumer.describe() });
     return { status: 'ok', service: this.service };
   }
 
@@ -46,8 +84,9 @@ export class HealthController {
   async ready() {
     const [database, broker] = await Promise.all([this.databaseOk(), this.brokerReachable()]);
     const checks = { database, broker, consumer: this.consumer.ready };
-    if (!Object.values(checks).every(Boolean)) throw new ServiceUnavailableException({ status: 'unavailable', service: this.service, checks });
-    return { status: 'ok', service: this.service, checks };
+    const consumer = this.consumer.describe();
+    if (!Object.values(checks).every(Boolean)) throw new ServiceUnavailableException({ status: 'unavailable', service: this.service, checks, consumer });
+    return { status: 'ok', service: this.service, checks, consumer };
   }
 
   private async databaseOk(): Promise<boolean> {

@@ -37,6 +37,8 @@ class Effects {
     if (kind === 'poison') throw new NotAllowed('refused by the rules');
     if (kind === 'flaky' && n < 3) throw new Error('database hiccup');
     if (kind === 'broken') throw new Error('always fails');
+    // the database restarting: more failures than maxAttempts, yet held rather than parked
+    if (kind === 'db-restarting' && n < 8) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
     await this.uow.once('it', e.eventId, async () => {
       seen.push(e.eventId);
       return { result: undefined, events: [] };
@@ -97,11 +99,14 @@ describe('KafkaEventServer on the real broker', () => {
     const flaky = event('flaky');
     const broken = event('broken');
     const ok2 = event('ok');
+    const dbDown = event('db-restarting');
     // one partition: everything below is in order behind the poison message
-    await publisher.publish([ok1, poison, flaky, broken, ok2]);
+    await publisher.publish([ok1, poison, flaky, broken, dbDown, ok2]);
     await publisher.publish([ok1, ok2]); // redelivery
 
-    await eventually(() => expect(seen).toEqual(expect.arrayContaining([ok1.eventId, flaky.eventId, ok2.eventId])), { timeoutMs: 60_000 });
+    await eventually(() => expect(seen).toEqual(expect.arrayContaining([ok1.eventId, flaky.eventId, dbDown.eventId, ok2.eventId])), { timeoutMs: 60_000 });
+    expect(seen.indexOf(dbDown.eventId)).toBeLessThan(seen.indexOf(ok2.eventId)); // held in place: order kept
+    expect(attempts.get(dbDown.eventId)).toBe(8);
     await eventually(() => expect(dead).toHaveLength(2), { timeoutMs: 60_000 });
     expect(seen.filter((id) => id === ok1.eventId)).toHaveLength(1);
     expect(seen.filter((id) => id === ok2.eventId)).toHaveLength(1);

@@ -4,7 +4,9 @@ import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafka
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DomainError, dispositionOf, INTERNAL_TOPICS, KinlinkEvent, LogicalTopic, MessageSource, TopicNames } from '@kinlink/contracts';
 import { EventPublisher } from './event-publisher';
+import { failpoint } from './failpoints';
 import { HEADER, headerText } from './headers';
+import { isTransientInfrastructureError } from './transient-errors';
 
 /** Pattern under which a handler receives raw messages from every agency's inbound topic. */
 export const AGENCY_INBOUND = 'agency-inbound';
@@ -27,7 +29,32 @@ export interface KafkaEventServerOptions {
   sessionTimeout?: number;
   heartbeatInterval?: number;
   fromBeginning?: boolean;
+  /** a rebalance longer than this makes the service unready (default 30 s) */
+  maxRebalanceMs?: number;
 }
+
+/** Where the consumer stands in its group, for readiness and operators. */
+export type ConsumerPhase = 'starting' | 'joining' | 'stable' | 'rebalancing' | 'crashed' | 'stopping' | 'stopped';
+export interface ConsumerStatus {
+  groupId: string;
+  phase: ConsumerPhase;
+  /** ISO time the phase began */
+  since: string;
+  memberId?: string;
+  /** partitions assigned at the last join, by topic */
+  assignment?: Record<string, number[]>;
+  /** group joins so far (1 after the first; more after rebalances and restarts) */
+  joins: number;
+  crashes: number;
+  /** false once the consumer crashed and could not be started again (the process should be restarted) */
+  restarting?: boolean;
+  lastError?: string;
+  /** a message held because a dependency (database, broker) is briefly unavailable */
+  holding?: { topic: string; partition: number; offset: string; since: string; error: string };
+}
+
+/** Thrown inside the transport to give a message back unacknowledged (the consumer is stopping or lost the partition). */
+class Abandoned extends Error {}
 
 export type KafkaMessageContextArgs = [MessageSource & { key: string | null; headers: IHeaders; value: Buffer | null }];
 
@@ -47,21 +74,46 @@ class MalformedInternalEvent extends DomainError<'malformed_event'> {
  * Per partition, messages are handled in order; an error is classified once (DomainError.retryable):
  * retryable errors are retried with exponential backoff and jitter, then parked on the dead-letter
  * topic; others go there at once. Either way the offset moves on: a poison message never blocks
- * its partition. Handlers must be idempotent (Kafka delivers at least once).
+ * its partition. Errors that say a dependency is briefly away (database restarting, connection
+ * dropped: `isTransientInfrastructureError`) are different: the message is held and retried for as
+ * long as that lasts, since parking it would park every message. Stopping, or losing the
+ * partition in a rebalance, gives the message in hand back unacknowledged (it is delivered again).
+ * Handlers must be idempotent (Kafka delivers at least once).
  */
 export class KafkaEventServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(KafkaEventServer.name);
   private consumer?: Consumer;
-  private ready = false;
-  private crashed?: Error;
+  private closing?: Promise<void>;
+  private consumerStatus: ConsumerStatus;
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
+    this.consumerStatus = { groupId: options.groupId, phase: 'starting', since: new Date().toISOString(), joins: 0, crashes: 0 };
   }
 
-  /** true once the consumer joined its group and has not crashed (for readiness). */
+  /**
+   * Ready: joined its group and stable (or in a rebalance shorter than `maxRebalanceMs`), not
+   * crashed, not stopping.
+   */
   get isReady(): boolean {
-    return this.ready && !this.crashed;
+    const { phase, since } = this.consumerStatus;
+    if (phase === 'stable') return true;
+    if (phase === 'rebalancing') return Date.now() - Date.parse(since) < (this.options.maxRebalanceMs ?? 30_000);
+    return false;
+  }
+
+  /** Alive unless the consumer crashed with an error it will not restart from (then the process should be restarted). */
+  get isAlive(): boolean {
+    return !(this.consumerStatus.phase === 'crashed' && this.consumerStatus.restarting === false);
+  }
+
+  describe(): ConsumerStatus {
+    return { ...this.consumerStatus };
+  }
+
+  private enter(phase: ConsumerPhase, extra: Partial<ConsumerStatus> = {}): void {
+    if (this.closing && phase !== 'stopped' && phase !== 'stopping') return;
+    this.consumerStatus = { ...this.consumerStatus, ...extra, phase, since: new Date().toISOString() };
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -82,14 +134,18 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       heartbeatInterval: o.heartbeatInterval ?? 1_000,
       maxWaitTimeInMs: 100,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.ready = true;
-      this.crashed = undefined;
+    const events = this.consumer.events;
+    this.consumer.on(events.CONNECT, () => this.enter('joining'));
+    this.consumer.on(events.GROUP_JOIN, (e) => {
+      const assignment = Object.fromEntries(Object.entries(e.payload.memberAssignment).map(([t, ps]) => [t, [...ps].sort((a, b) => a - b)]));
+      this.enter('stable', { memberId: e.payload.memberId, assignment, joins: this.consumerStatus.joins + 1, restarting: undefined });
     });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      this.crashed = e.payload.error;
-      this.ready = false;
-      this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`);
+    this.consumer.on(events.REBALANCING, () => this.enter('rebalancing'));
+    this.consumer.on(events.CRASH, (e) => {
+      this.enter('crashed', { crashes: this.consumerStatus.crashes + 1, restarting: true, lastError: e.payload.error.message });
+      this.logger.error(`consumer crashed (kafkajs restarts it: ${e.payload.restart}): ${e.payload.error.message}`);
+      // kafkajs gives up on errors it deems non-retriable; so would the service, silently: start over
+      if (!e.payload.restart && !this.closing) void this.restartAfterCrash(1);
     });
     await this.consumer.connect();
     const topics = o.subscribe.flatMap((p) =>
@@ -104,6 +160,21 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
   }
 
+  /** A new consumer after one kafkajs will not restart; after 10 failed attempts, liveness fails (restart the process). */
+  private async restartAfterCrash(attempt: number): Promise<void> {
+    await sleep(backoff(attempt, 1_000, 30_000));
+    if (this.closing) return;
+    try {
+      await this.consumer?.disconnect().catch(() => undefined);
+      await this.start();
+      this.logger.log(`consumer started again after a crash (attempt ${attempt})`);
+    } catch (e) {
+      this.logger.error(`consumer restart ${attempt} failed: ${(e as Error).message}`);
+      if (attempt >= 10) this.enter('crashed', { restarting: false });
+      else void this.restartAfterCrash(attempt + 1);
+    }
+  }
+
   private patternOf(topic: string): KinlinkPattern | undefined {
     if (this.options.topics.agencyOfInbound(topic) !== undefined) return AGENCY_INBOUND;
     const head = `${this.options.topics.prefix}.`;
@@ -111,16 +182,23 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
+    const live = () => isRunning() && !isStale() && !this.closing;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+      if (!live()) break;
+      try {
+        await this.handleMessage(batch.topic, batch.partition, message, heartbeat, live);
+      } catch (e) {
+        if (e instanceof Abandoned) break; // not resolved: delivered again to whoever owns the partition next
+        throw e;
+      }
+      await failpoint('consumer.after-effect');
       resolveOffset(message.offset);
-      await heartbeat();
+      await heartbeat().catch(() => undefined);
     }
     await commitOffsetsIfNecessary();
   }
 
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, live: () => boolean) {
     const source: KafkaMessageContextArgs[0] = {
       topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value,
     };
@@ -128,40 +206,72 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const handler = pattern && this.getHandlerByPattern(pattern);
     if (!handler) {
       this.logger.error(`no handler for topic ${topic}; message parked`);
-      await this.deadLetter(source, 'no_handler', `no handler for ${topic}`, 0);
+      await this.deadLetter(source, 'no_handler', `no handler for ${topic}`, 0, live);
       return;
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
-    for (let attempt = 1; ; attempt++) {
+    let holdingSince: number | undefined;
+    for (let attempt = 1, held = 0; ; attempt++) {
       try {
         // agency messages are checked by the gateway, dead letters are raw by nature: both arrive as bytes
         const data = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter ? message.value : parseInternalEvent(message.value);
         const result = await handler(data, new KafkaMessageContext([source]));
         if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        if (holdingSince !== undefined) {
+          this.logger.log(`${topic}[${partition}]@${message.offset}: handled after holding ${Date.now() - holdingSince} ms`);
+          this.consumerStatus = { ...this.consumerStatus, holding: undefined };
+        }
         return;
       } catch (error) {
         const code = error instanceof DomainError ? error.code : 'unexpected_error';
         const text = (error as Error)?.message ?? String(error);
+        if (isTransientInfrastructureError(error)) {
+          // A dependency is away (database restarting, connection dropped): hold the message and
+          // retry for as long as that lasts; these attempts do not count towards parking it.
+          holdingSince ??= Date.now();
+          this.consumerStatus = { ...this.consumerStatus, holding: { topic, partition, offset: message.offset, since: new Date(holdingSince).toISOString(), error: text.slice(0, 200) } };
+          if (held++ % 10 === 0) this.logger.warn(`${topic}[${partition}]@${message.offset}: dependency unavailable (${text}); holding the message`);
+          attempt--;
+          // short, capped backoff: the message goes on as soon as the dependency is back
+          await this.pause(backoff(Math.min(held, 5), this.options.retryBaseMs ?? 200, 2_000), heartbeat, live);
+          continue;
+        }
         if (dispositionOf(error) === 'dead-letter') {
           this.logger.warn(`${topic}[${partition}]@${message.offset}: ${code}; dead-lettered`);
-          await this.deadLetter(source, code, text, attempt, idHeadersOf(error));
+          await this.deadLetter(source, code, text, attempt, live, idHeadersOf(error));
           return;
         }
         if (attempt >= maxAttempts) {
           this.logger.error(`${topic}[${partition}]@${message.offset}: ${code} after ${attempt} attempts; parked: ${text}`);
-          await this.deadLetter(source, `retries_exhausted:${code}`, text, attempt);
+          await this.deadLetter(source, `retries_exhausted:${code}`, text, attempt, live);
           return;
         }
         this.logger.warn(`${topic}[${partition}]@${message.offset}: attempt ${attempt} failed (${code}): ${text}`);
-        await sleep(backoff(attempt, this.options.retryBaseMs ?? 200, this.options.retryMaxMs ?? 5_000));
-        await heartbeat().catch(() => undefined);
+        await this.pause(backoff(attempt, this.options.retryBaseMs ?? 200, this.options.retryMaxMs ?? 5_000), heartbeat, live);
       }
+    }
+  }
+
+  /** Sleeps between attempts, heartbeating; gives the message back if the consumer stops or loses the partition meanwhile. */
+  private async pause(ms: number, heartbeat: () => Promise<void>, live: () => boolean): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!live()) {
+        this.consumerStatus = { ...this.consumerStatus, holding: undefined };
+        throw new Abandoned();
+      }
+      await sleep(Math.min(500, until - Date.now()));
+      await heartbeat().catch(() => undefined);
+    }
+    if (!live()) {
+      this.consumerStatus = { ...this.consumerStatus, holding: undefined };
+      throw new Abandoned();
     }
   }
 
   /** Parks a message with provenance headers; retried until the broker takes it (never drops it). */
   private async deadLetter(
-    source: KafkaMessageContextArgs[0], reason: string, detail: string, attempts: number, ids: Record<string, string> = {},
+    source: KafkaMessageContextArgs[0], reason: string, detail: string, attempts: number, live: () => boolean, ids: Record<string, string> = {},
   ): Promise<void> {
     if (source.topic === this.options.topics.internal(INTERNAL_TOPICS.deadLetter)) {
       // never dead-letter a dead letter (that would loop); it stays on the topic for replay
@@ -179,7 +289,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       [HEADER.dltFailedAt]: new Date().toISOString(),
       [HEADER.dltConsumer]: this.options.groupId,
     };
-    for (const name of [HEADER.eventId, HEADER.eventType, HEADER.correlationId, HEADER.agencyId]) {
+    for (const name of [HEADER.eventId, HEADER.eventType, HEADER.correlationId, HEADER.agencyId, HEADER.dltReplayOf]) {
       const v = headerText(source.headers, name);
       if (v !== undefined) headers[name] = v;
     }
@@ -189,14 +299,26 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         return;
       } catch (e) {
         this.logger.error(`dead-letter publish failed (attempt ${attempt}): ${(e as Error).message}`);
-        await sleep(backoff(attempt, 200, 5_000));
+        // stopping or partition lost: give the message back instead (it is handled again, never dropped)
+        await this.pause(backoff(attempt, 200, 5_000), async () => undefined, live);
       }
     }
   }
 
-  async close(): Promise<void> {
-    this.ready = false;
-    await this.consumer?.disconnect().catch(() => undefined);
+  /**
+   * Stops consuming: no new batches; the message in hand is finished (or, if it is waiting
+   * between attempts, given back unacknowledged); resolved offsets are committed; the group is
+   * left so the partitions move at once. Idempotent.
+   */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.enter('stopping');
+      this.closing = (async () => {
+        await this.consumer?.disconnect().catch((e) => this.logger.warn(`consumer disconnect: ${(e as Error).message}`));
+        this.consumerStatus = { ...this.consumerStatus, phase: 'stopped', since: new Date().toISOString(), holding: undefined };
+      })();
+    }
+    return this.closing;
   }
 
   on(): never {

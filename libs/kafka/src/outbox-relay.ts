@@ -1,17 +1,33 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { schemaOf } from '@kinlink/database';
+import { outboxRelayLockKey, outboxWritersLockKey, schemaOf } from '@kinlink/database';
 import { EventPublisher } from './event-publisher';
+import { failpoint } from './failpoints';
+import { HEADER } from './headers';
 
 const BATCH = 500;
 const IDLE_POLL_MS = 250;
+const FLUSH_TIMEOUT_MS = Number(process.env.OUTBOX_FLUSH_TIMEOUT_MS ?? 10_000);
 
 /**
- * Publishes the service's outbox rows in id order and deletes them in the same transaction.
- * One relay at a time holds the schema's advisory lock, so several instances never publish the
- * same rows concurrently or out of order. Use cases call `kick()` after committing so events
- * leave immediately instead of at the next poll.
+ * Publishes the service's outbox rows in id order (keyed by subject id, so per-subject order
+ * holds on the topic) and deletes them in the same transaction: at least once, never skipped.
+ *
+ * - Several relays (several instances of a service): one at a time holds the schema's relay lock
+ *   (`pg_try_advisory_xact_lock`); the others find it taken and wait for the next poll.
+ * - Concurrent writers and sequence gaps: ids are taken when a writer inserts, but writers commit
+ *   in any order, so id 11 can be visible while id 10 is still in flight. Deleting published rows
+ *   (rather than keeping a high-water mark) means id 10 is never skipped; to also keep id order,
+ *   the relay only publishes up to a *watermark*: the highest id at a moment when no writer was
+ *   between its outbox insert and its commit. Writers hold the schema's writers lock in shared
+ *   mode from their outbox insert to their commit (`addToOutbox`, always the last step of a
+ *   transaction); the relay takes it exclusively for an instant to read the watermark. Every id
+ *   at or below the watermark is final (committed or rolled back), so nothing can appear below a
+ *   published row later.
+ *
+ * Use cases call `kick()` after committing so events leave at once rather than at the next poll.
+ * On shutdown (after the consumer stopped) the relay publishes what is left, within a time limit.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -21,6 +37,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private current: Promise<void> = Promise.resolve();
+  private failures = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly publisher: EventPublisher) {}
 
@@ -55,39 +72,66 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         const published = await this.publishBatch();
         again = published === BATCH || this.pending;
       } while (again && !this.stopped);
+      this.failures = 0;
     } catch (e) {
-      this.logger.warn(`outbox relay failed, retrying: ${(e as Error).message}`);
+      if (this.failures++ % 20 === 0) this.logger.warn(`outbox relay failed, retrying: ${(e as Error).message}`);
     } finally {
       this.running = false;
-      this.schedule(IDLE_POLL_MS);
+      this.schedule(this.failures > 0 ? Math.min(5_000, IDLE_POLL_MS * 2 ** Math.min(this.failures, 5)) : IDLE_POLL_MS);
     }
   }
 
-  /** Publishes at most one batch; returns how many rows it published. */
+  /** Publishes at most one batch; returns how many rows it published (0 if another relay holds the lock). */
   async publishBatch(): Promise<number> {
     const schema = schemaOf(this.dataSource);
     return this.dataSource.transaction(async (m) => {
-      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${schema}.outbox`]);
+      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [outboxRelayLockKey(schema)]);
       if (!locked) return 0;
+      const watermark = await this.watermark(schema);
+      if (watermark === '0') return 0;
       const rows: Array<{ id: string; topic: string; key: string; headers: Record<string, string>; payload: unknown }> =
-        await m.query(`SELECT id, topic, key, headers, payload FROM "${schema}".outbox ORDER BY id LIMIT ${BATCH}`);
+        await m.query(`SELECT id, topic, key, headers, payload FROM "${schema}".outbox WHERE id <= $1 ORDER BY id LIMIT ${BATCH}`, [watermark]);
       if (rows.length === 0) return 0;
-      await this.publisher.sendRecords(rows.map((r) => ({ topic: r.topic, key: r.key, headers: r.headers, value: JSON.stringify(r.payload) })));
+      await failpoint('relay.before-publish');
+      await this.publisher.sendRecords(rows.map((r) => ({
+        topic: r.topic, key: r.key, headers: { ...r.headers, [HEADER.outboxId]: `${schema}:${r.id}` }, value: JSON.stringify(r.payload),
+      })));
       await m.query(`DELETE FROM "${schema}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }
 
-  /** Publishes everything left; called on shutdown after consumers stop. */
+  /** The highest outbox id below which no writer is still in flight (see the class comment). */
+  private async watermark(schema: string): Promise<string> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL lock_timeout = '5s'`);
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [outboxWritersLockKey(schema)]);
+      const [{ max }] = await m.query(`SELECT coalesce(max(id), 0)::text AS max FROM "${schema}".outbox`);
+      return max as string;
+    });
+  }
+
+  /** Publishes everything left (at or below the watermark). */
   async flush(): Promise<void> {
     await this.current;
     while ((await this.publishBatch()) > 0);
   }
 
-  /** Before the producer disconnects (onApplicationShutdown), publish what is left. */
+  /**
+   * After the consumer stopped (ConsumerState, on module destroy) and before the producer
+   * disconnects and the database closes (on application shutdown), publish what is left. Rows
+   * that do not make it (broker away) stay in the outbox for the next start.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.flush().catch((e) => this.logger.warn(`outbox flush at shutdown failed: ${(e as Error).message}`));
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), FLUSH_TIMEOUT_MS); });
+    const outcome = await Promise.race([this.flush().then(() => 'flushed' as const), timeout])
+      .catch((e) => `failed: ${(e as Error).message}`);
+    clearTimeout(timer);
+    if (outcome === 'flushed') this.logger.log(`outbox flushed in ${Date.now() - started} ms`);
+    else this.logger.warn(`outbox not fully flushed at shutdown (${outcome}); the rest is published at the next start`);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { KinlinkEvent } from '@kinlink/contracts';
@@ -16,6 +16,7 @@ export type TransactionalEffect<T> = (manager: EntityManager) => Promise<{ resul
  */
 @Injectable()
 export class UnitOfWork {
+  private readonly logger = new Logger(UnitOfWork.name);
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
@@ -26,6 +27,8 @@ export class UnitOfWork {
   async once<T>(consumer: string, eventId: string, effect: TransactionalEffect<T>): Promise<{ duplicate: boolean; result?: T }> {
     const outcome = await runOnce(this.dataSource, consumer, eventId, (m) => this.withOutbox(m, effect));
     if (!outcome.duplicate) this.relay.kick();
+    // counted by the reliability suite (duplicates delivered vs applied); rare outside faults
+    else this.logger.log(`duplicate delivery ignored: consumer=${consumer} event=${eventId}`);
     return outcome.duplicate ? { duplicate: true } : { duplicate: false, result: outcome.result };
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { KinlinkEvent } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
 import { Actor, checkDecisionAllowed, checkRestrictions, decideOnProposal, ProposalDecision, ProposalState, releaseProtectionReview } from '../domain';
@@ -16,12 +17,22 @@ export class DecideProposal {
   constructor(private readonly uow: UnitOfWork, private readonly clock: Clock, private readonly names: NameMatcher) {}
 
   async execute(event: KinlinkEvent<'proposal.decision-requested'>): Promise<void> {
+    await this.uow.once(CASES_COMMANDS_CONSUMER, event.eventId, (m) => this.decide(m, event));
+  }
+
+  /**
+   * Decides inside the caller's transaction. A decision on a proposal this service has not read
+   * yet (the admin API read `match.proposed` first, e.g. after a restart of this service) waits in
+   * `pending_decision` and is decided when the proposal arrives — never refused for being early.
+   */
+  async decide(m: EntityManager, event: KinlinkEvent<'proposal.decision-requested'>): Promise<{ result: string; events: KinlinkEvent[] }> {
     const cmd = event.payload;
-    await this.uow.once(CASES_COMMANDS_CONSUMER, event.eventId, async (m) => {
+    {
       const repo = new CaseworkRepository(m);
       const row = await repo.proposalForUpdate(cmd.proposalId);
       if (!row) {
-        return { result: 'missing', events: [commandRejectedEvent(cmd.commandId, { code: 'PROPOSAL_NOT_FOUND', rule: 'no such proposal', httpStatus: 409 }, event)] };
+        await m.query('INSERT INTO cases.pending_decision (proposal_id, command) VALUES ($1, $2)', [cmd.proposalId, event]);
+        return { result: 'pending', events: [] };
       }
       const now = this.clock.now();
       const actor = event.actor as Actor;
@@ -54,7 +65,17 @@ export class DecideProposal {
         events.push(caseOpenedEvent(d.caseOpened, event));
       }
       return { result: 'decided', events };
-    });
+    }
+  }
+
+  /** Decisions that waited for this proposal, in arrival order; called when the proposal arrives. */
+  async decidePending(m: EntityManager, proposalId: string): Promise<KinlinkEvent[]> {
+    const waiting: Array<{ id: string; command: KinlinkEvent<'proposal.decision-requested'> }> =
+      await m.query('SELECT id, command FROM cases.pending_decision WHERE proposal_id = $1 ORDER BY id FOR UPDATE', [proposalId]);
+    if (waiting.length) await m.query('DELETE FROM cases.pending_decision WHERE proposal_id = $1', [proposalId]);
+    const events: KinlinkEvent[] = [];
+    for (const w of waiting.sort((a, b) => Number(a.id) - Number(b.id))) events.push(...(await this.decide(m, w.command)).events);
+    return events;
   }
 
   /** The child's "do not disclose to" list against the tracing request's inquirer, with the name engine. */

@@ -5,6 +5,7 @@ import { CASES_SYSTEM_ACTOR, decideOnProposal, newProposal, protectionReviewFor,
 import { proposalDecidedEvent, protectionChangedEvent } from './case-events';
 import { CaseworkRepository } from './casework.repository';
 import { Clock } from './clock';
+import { DecideProposal } from './decide-proposal.usecase';
 
 export const CASES_MATCHES_CONSUMER = 'cases.matches';
 
@@ -14,7 +15,7 @@ export const CASES_MATCHES_CONSUMER = 'cases.matches';
  */
 @Injectable()
 export class RecordProposal {
-  constructor(private readonly uow: UnitOfWork, private readonly clock: Clock) {}
+  constructor(private readonly uow: UnitOfWork, private readonly clock: Clock, private readonly decideProposal: DecideProposal) {}
 
   async execute(event: KinlinkEvent<'match.proposed' | 'match.withdrawn'>): Promise<void> {
     await this.uow.once(CASES_MATCHES_CONSUMER, event.eventId, async (m) => {
@@ -27,7 +28,8 @@ export class RecordProposal {
           const protection = protectionOf(p);
           await repo.saveProposal(newProposal({ proposalId: p.proposalId, kind: p.kind, left: p.left, right: p.right, fingerprint: p.fingerprint }, now), protection);
           const held = protection.status === 'pending' ? [protectionChangedEvent(p.proposalId, protection, event)] : [];
-          return { result: 'new', events: held };
+          const decided = await this.decideProposal.decidePending(m, p.proposalId);
+          return { result: 'new', events: [...held, ...decided] };
         }
         const d = decideOnProposal(existing.state, { type: 'reopen', fingerprint: p.fingerprint, commandId: `reopen:${p.fingerprint}` }, CASES_SYSTEM_ACTOR, now);
         if (!d.ok || d.duplicate) {

@@ -110,4 +110,28 @@ describe('safeguarding in match review', () => {
     expect((confirmed.payload as { note: string }).note).toMatch(/overridden by grace: the family court lifted/);
     await eventually(() => expect(out.some((x) => x.type === 'case.opened')).toBe(true));
   });
+
+  it('keeps a decision that arrives before its proposal and decides it when the proposal arrives', async () => {
+    const early = randomUUID();
+    const commandId = randomUUID();
+    const publisher = app.get(EventPublisher);
+    await publisher.publish([newEvent('proposal.decision-requested', {
+      correlationId: commandId, actor: coordinatorUnhcr, subject: { type: 'proposal', id: early },
+      payload: { commandId, proposalId: early, decision: 'reject', reasonCode: 'not_same_child' },
+    })]);
+    await publisher.publish([newEvent('match.proposed', {
+      correlationId: randomUUID(), actor: { id: 'service:matching', role: 'system', agencyId: 'kinlink' }, subject: { type: 'proposal', id: early },
+      payload: {
+        proposalId: early, kind: 'child-sought', probability: 0.8, score: 5, explanation: [], modelVersion: 't', fingerprint: 'f2',
+        left: { type: 'child', id: randomUUID(), agencyId: 'unhcr', safeguardingLevel: 'none' }, right: { type: 'sought-child', id: randomUUID(), ref: 'c1', agencyId: 'icrc' },
+      },
+    })]);
+    const outcome = await eventually(() => {
+      const e = out.find((x) => (x.payload as { commandId?: string }).commandId === commandId);
+      expect(e).toBeDefined();
+      return e!;
+    }, { timeoutMs: 30_000 });
+    expect(outcome.type).toBe('proposal.decided');
+    expect((outcome.payload as { status: string }).status).toBe('rejected');
+  });
 });
