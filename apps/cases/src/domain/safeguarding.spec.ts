@@ -62,6 +62,7 @@ describe('restrictions against a named inquirer', () => {
   it('lets an unrelated inquirer through, even one sharing a common given name', () => {
     expect(checkRestrictions({ ...input, inquirer: { given: 'Halima', family: 'Warsame' } })).toEqual({ ok: true, matched: false });
     expect(checkRestrictions({ ...input, inquirer: { given: 'Mohammed', family: 'Osman Jama' } })).toEqual({ ok: true, matched: false });
+    expect(checkRestrictions({ ...input, restrictedPersons: [{ given: 'Oleksandr', family: 'Kovalenko' }], inquirer: { given: 'Aleksandr', family: 'Kovalenko' } }).ok).toBe(false);
     expect(checkRestrictions({ ...input, restrictedPersons: [], inquirer: uncle })).toEqual({ ok: true, matched: false });
   });
 
