@@ -160,7 +160,7 @@ export class KeyMaker {
 
   private firstCodes(n: PName): number[] {
     const out: number[] = [];
-    const t = n.given[0] ?? n.orig[0];
+    const t = n.all[0] ?? n.orig[0];
     if (t !== undefined) out.push(...this.codes(t));
     if (n.orig.length > 0) for (const c of this.codes(n.orig[0])) if (!out.includes(c)) out.push(c);
     return out;
@@ -170,9 +170,11 @@ export class KeyMaker {
    * Key hashes of a record. `query` widens the birth bands (±30 months) so that
    * stored and queried records meet when their birth estimates are close.
    */
-  keys(p: Prepared, query: boolean): number[] {
+  keys(p: Prepared, query: boolean, debug?: Map<number, string>): number[] {
     const set = new Set<number>();
-    const add = (s: string) => set.add(hash32(s));
+    const add = debug
+      ? (s: string) => { const h = hash32(s); set.add(h); debug.set(h, s); }
+      : (s: string) => set.add(hash32(s));
     // name-token codes per rendering
     const renderings: number[][] = [];
     const lt = nameTokens(p.name);

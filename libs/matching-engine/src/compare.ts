@@ -6,7 +6,7 @@
  */
 import { Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel } from './model';
-import { BirthKind, NO_DATE, PName, PPlace, Prepared, nameTokens } from './prepare';
+import { BirthKind, NO_DATE, PName, PPlace, Prepared, firstToken, nameTokens } from './prepare';
 import { jaroWinkler } from './text/jaro-winkler';
 import { StringPool } from './util';
 import { FieldComparison } from './types';
@@ -15,12 +15,32 @@ export const enum Sim { Exact = 0, Variant = 1, Jw92 = 2, Phon = 3, Jw85 = 4, Jw
 const SIM_NAMES = ['exact', 'variant', 'jw92', 'phonetic', 'jw85', 'jw70', 'none'];
 
 const FIRST_LEVEL = { exact: 0, variant: 1, jw92: 2, nickname: 3, swapped: 4, phonetic: 5, elsewhere: 6, jw85: 7, jw70: 8, none: 9 } as const;
-const REST_LEVEL = { all2: 0, all1: 1, some: 2, fuzzy: 3, none: 4 } as const;
+const REST_LEVEL = { all2: 0, all1: 1, some: 2, fuzzy: 3, none: 4, viaFather: 5 } as const;
 const BIRTH_LEVEL = { exact: 0, 'dm-swap': 1, ym: 2, y: 3, y1: 4, y2: 5, y4: 6, far: 7, e0: 8, e1: 9, e2: 10, e4: 11, efar: 12 } as const;
 const PLACE_LEVEL = { exact: 0, admin2: 1, admin1: 2, country: 3, text: 4, 'text-disagree': 5, disagree: 6 } as const;
 const PARENT_LEVEL = { full: 0, first: 1, fuzzy: 2, disagree: 3 } as const;
 
 export const NFIELDS = FIELDS.length;
+
+/**
+ * Jaro-Winkler for folded name tokens. Theophoric compounds share a prefix
+ * (abd-, abu-) that says nothing about the name: Abdi vs Abdullahi or
+ * Abdirahman vs Abdulkadir are compared on what follows the prefix.
+ */
+export function nameJw(a: string, b: string): number {
+  if (a.length > 3 && b.length > 3 && a.charCodeAt(0) === 97 && b.charCodeAt(0) === 97) {
+    if (a.startsWith('abd') && b.startsWith('abd')) return jaroWinkler(a.slice(3), b.slice(3));
+    if (a.startsWith('abu') && b.startsWith('abu')) return jaroWinkler(a.slice(3), b.slice(3));
+  }
+  return jaroWinkler(a, b);
+}
+const NO_PLACE = Object.freeze({ level: -1, code: -1 });
+const PL_DISAGREE = Object.freeze({ level: PLACE_LEVEL.disagree, code: -1 });
+const PL_ADMIN2 = Object.freeze({ level: PLACE_LEVEL.admin2, code: -1 });
+const PL_ADMIN1 = Object.freeze({ level: PLACE_LEVEL.admin1, code: -1 });
+const PL_COUNTRY = Object.freeze({ level: PLACE_LEVEL.country, code: -1 });
+const PL_TEXT = Object.freeze({ level: PLACE_LEVEL.text, code: -1 });
+const PL_TEXT_DISAGREE = Object.freeze({ level: PLACE_LEVEL['text-disagree'], code: -1 });
 
 /** Comparison vector of one pair: level per field (-1 = missing) and TF adjustment (bits). */
 export class Comparison {
@@ -54,6 +74,7 @@ interface NameResult {
 export class Comparer {
   private memo = new Map<number, number>();
   private readonly scratchName: NameResult = { first: -1, rest: -1, tfFirst: 0, tfRest: 0, weight: 0 };
+  private readonly scratchRendering: NameResult = { first: -1, rest: -1, tfFirst: 0, tfRest: 0, weight: 0 };
 
   constructor(
     readonly lex: Lexicon,
@@ -88,11 +109,14 @@ export class Comparer {
     const ab = lex.tokAltFold.data[b];
     if (fa === fb || (aa >= 0 && (aa === fb || aa === ab)) || (ab >= 0 && fa === ab)) return Sim.Exact;
     if (this.sharedGroup(fa, aa, fb, ab) >= 0) return Sim.Variant;
+    // two names the curated table knows, in different groups, are different names
+    // (Mohamed vs Ahmed, Hassan vs Hussein) however close their spellings
+    if ((lex.curated(fa) || (aa >= 0 && lex.curated(aa))) && (lex.curated(fb) || (ab >= 0 && lex.curated(ab)))) return Sim.None;
     const sa = lex.foldStr[fa];
     const sb = lex.foldStr[fb];
-    let jw = jaroWinkler(sa, sb);
-    if (aa >= 0) jw = Math.max(jw, jaroWinkler(lex.foldStr[aa], sb));
-    if (ab >= 0) jw = Math.max(jw, jaroWinkler(sa, lex.foldStr[ab]));
+    let jw = nameJw(sa, sb);
+    if (aa >= 0) jw = Math.max(jw, nameJw(lex.foldStr[aa], sb));
+    if (ab >= 0) jw = Math.max(jw, nameJw(sa, lex.foldStr[ab]));
     if (jw >= 0.92) return Sim.Jw92;
     const pa = lex.foldPhon.data[fa];
     const pb = lex.foldPhon.data[fb];
@@ -136,14 +160,16 @@ export class Comparer {
    * keep the rendering pair with the highest weight.
    */
   private compareNames(L: PName, R: PName, detail: NameDetail | null): NameResult {
-    const lt = nameTokens(L);
-    const rt = nameTokens(R);
+    const lt = L.all;
+    const rt = R.all;
     const best = this.scratchName;
     best.first = -1;
     best.weight = -Infinity;
-    let bestRendering = '';
-    const tryPair = (a: number[], b: number[], rendering: string) => {
-      if (a.length === 0 || b.length === 0) return;
+    let bestRendering = 0; // 0 latin, 1 latin~original, 2 original~latin, 3 original, 4 nicknames
+    for (let k = 0; k < 4; k++) {
+      const a = k >= 2 ? L.orig : lt;
+      const b = k === 1 || k === 3 ? R.orig : rt;
+      if (a.length === 0 || b.length === 0) continue;
       const r = this.compareRendering(a, b, L.nick, R.nick, null);
       if (r.weight > best.weight) {
         best.first = r.first;
@@ -151,39 +177,30 @@ export class Comparer {
         best.tfFirst = r.tfFirst;
         best.tfRest = r.tfRest;
         best.weight = r.weight;
-        bestRendering = rendering;
+        bestRendering = k;
       }
-    };
-    tryPair(lt, rt, 'latin');
-    if (L.orig.length > 0 || R.orig.length > 0) {
-      if (R.orig.length > 0) tryPair(lt, R.orig, 'latin~original');
-      if (L.orig.length > 0) tryPair(L.orig, rt, 'original~latin');
-      if (L.orig.length > 0 && R.orig.length > 0) tryPair(L.orig, R.orig, 'original');
     }
     if (best.first < 0) {
-      // one side has nicknames only, or no name at all
       best.rest = -1;
       best.tfFirst = 0;
       best.tfRest = 0;
       best.weight = 0;
-      if (lt.length > 0 || rt.length > 0 || L.nick.length > 0 || R.nick.length > 0) {
-        const a = lt.length > 0 ? lt : L.nick;
-        const b = rt.length > 0 ? rt : R.nick;
-        if (a.length > 0 && b.length > 0) {
-          const r = this.compareRendering(a, b, L.nick, R.nick, null);
-          best.first = r.first;
-          best.rest = -1;
-          best.tfFirst = r.tfFirst;
-          best.weight = r.weight;
-          bestRendering = 'nicknames';
-        }
+      const a = lt.length > 0 ? lt : L.orig.length > 0 ? L.orig : L.nick;
+      const b = rt.length > 0 ? rt : R.orig.length > 0 ? R.orig : R.nick;
+      if (a.length > 0 && b.length > 0) {
+        const r = this.compareRendering(a, b, L.nick, R.nick, null);
+        best.first = r.first;
+        best.tfFirst = r.tfFirst;
+        best.weight = this.model.weights[F.FIRST][r.first] + r.tfFirst;
+        bestRendering = 4;
       }
     }
     if (detail && best.first >= 0) {
-      const a = bestRendering.startsWith('original') ? L.orig : bestRendering === 'nicknames' && lt.length === 0 ? L.nick : lt;
-      const b = bestRendering.endsWith('~original') || bestRendering === 'original' ? R.orig : bestRendering === 'nicknames' && rt.length === 0 ? R.nick : rt;
+      const k = bestRendering;
+      const a = k === 4 ? (lt.length > 0 ? lt : L.orig.length > 0 ? L.orig : L.nick) : k >= 2 ? L.orig : lt;
+      const b = k === 4 ? (rt.length > 0 ? rt : R.orig.length > 0 ? R.orig : R.nick) : k === 1 || k === 3 ? R.orig : rt;
       this.compareRendering(a, b, L.nick, R.nick, detail);
-      detail.rendering = bestRendering;
+      detail.rendering = ['latin', 'latin~original', 'original~latin', 'original', 'nicknames'][k];
     }
     return best;
   }
@@ -249,8 +266,9 @@ export class Comparer {
     }
     let weight = model.weights[F.FIRST][first];
     let tfFirst = 0;
-    if (first === FIRST_LEVEL.exact) {
-      tfFirst = this.tfAdjust('first', this.lex.tokFold.data[lf]);
+    if (first <= FIRST_LEVEL.phonetic && first !== FIRST_LEVEL.nickname) {
+      // the rarity of the name counts for spelling variants too (Tesfaye ≈ Tesfay is rarer than Mohamed ≈ Muhammad)
+      tfFirst = this.tfAdjust('first', this.lex.tfFold(firstL));
       weight += tfFirst;
     }
     // rest: tokens not consumed by the first-name match
@@ -284,7 +302,7 @@ export class Comparer {
             strong++;
             used |= 1 << bestJ;
             const lTok = shortIsL ? x : T[bestJ];
-            const fold = this.lex.tokFold.data[lTok];
+            const fold = this.lex.tfFold(lTok);
             const c = this.lex.any.count(fold);
             if (rare1 < 0 || c < this.lex.any.count(rare1)) { rare2 = rare1; rare1 = fold; }
             else if (rare2 < 0 || c < this.lex.any.count(rare2)) rare2 = fold;
@@ -302,7 +320,6 @@ export class Comparer {
         weight += model.weights[F.REST][rest];
         if (rest <= REST_LEVEL.some && rare1 >= 0) {
           tfRest = this.tfAdjust('any', rare1);
-          if (rest === REST_LEVEL.all2 && rare2 >= 0) tfRest += this.tfAdjust('any', rare2);
           weight += tfRest;
         }
       }
@@ -312,42 +329,74 @@ export class Comparer {
       detail.firstR = firstR;
       detail.firstSim = firstSim;
       detail.firstVia = via;
-      detail.tfFirst = first === FIRST_LEVEL.exact ? this.lex.tokFold.data[lf] : -1;
+      detail.tfFirst = tfFirst !== 0 ? this.lex.tfFold(firstL) : -1;
     }
-    const res = { first, rest, tfFirst, tfRest, weight };
+    const res = this.scratchRendering;
+    res.first = first;
+    res.rest = rest;
+    res.tfFirst = tfFirst;
+    res.tfRest = tfRest;
+    res.weight = weight;
     return res;
   }
 
   // ----------------------------------------------------------- parents ---
 
-  private parentLevel(L: PName | null, R: PName | null): { level: number; tf: number; a: number; b: number } {
-    if (!L || !R) return { level: -1, tf: 0, a: -1, b: -1 };
-    let best = { level: -1, tf: 0, a: -1, b: -1 };
-    const lrs = [nameTokens(L), L.orig];
-    const rrs = [nameTokens(R), R.orig];
-    for (const lt of lrs) for (const rt of rrs) {
-      if (lt.length === 0 || rt.length === 0) continue;
-      const s = this.sim(lt[0], rt[0]);
-      let level: number;
-      if (s <= Sim.Jw92) {
-        let restStrong = false;
-        for (let i = 1; i < lt.length && !restStrong; i++) for (let j = 1; j < rt.length; j++) if (this.sim(lt[i], rt[j]) <= Sim.Jw92) { restStrong = true; break; }
-        level = restStrong ? PARENT_LEVEL.full : PARENT_LEVEL.first;
-      } else if (s === Sim.Phon || s === Sim.Jw85) level = PARENT_LEVEL.fuzzy;
-      else level = PARENT_LEVEL.disagree;
-      if (best.level < 0 || level < best.level) {
-        const tf = level <= PARENT_LEVEL.first && s === Sim.Exact ? this.tfAdjust('parent', this.lex.tokFold.data[lt[0]]) : 0;
-        best = { level, tf, a: lt[0], b: rt[0] };
+  /**
+   * Parent-name level. 'full' needs the first name and another token to agree,
+   * where that token is not part of either child's own name (a family name
+   * shared by parent and child is already counted in name.rest).
+   */
+  private parentLevel(L: PName | null, R: PName | null, childA: PName | null, childB: PName | null): number {
+    this.parentA = -1;
+    this.parentB = -1;
+    this.parentTf = 0;
+    if (!L || !R) return -1;
+    let best = -1;
+    for (let x = 0; x < 2; x++) {
+      const lt = x === 0 ? L.all : L.orig;
+      if (lt.length === 0) continue;
+      for (let y = 0; y < 2; y++) {
+        const rt = y === 0 ? R.all : R.orig;
+        if (rt.length === 0) continue;
+        const s = this.sim(lt[0], rt[0]);
+        let level: number;
+        if (s <= Sim.Jw92) {
+          let restStrong = false;
+          for (let i = 1; i < lt.length && !restStrong; i++) {
+            if (this.inName(lt[i], childA) || this.inName(lt[i], childB)) continue;
+            for (let j = 1; j < rt.length; j++) if (this.sim(lt[i], rt[j]) <= Sim.Jw92) { restStrong = true; break; }
+          }
+          level = restStrong ? PARENT_LEVEL.full : PARENT_LEVEL.first;
+        } else if (s === Sim.Phon || s === Sim.Jw85) level = PARENT_LEVEL.fuzzy;
+        else level = PARENT_LEVEL.disagree;
+        if (best < 0 || level < best) {
+          best = level;
+          this.parentA = lt[0];
+          this.parentB = rt[0];
+          this.parentTf = level <= PARENT_LEVEL.first && s === Sim.Exact ? this.tfAdjust('parent', this.lex.tfFold(lt[0])) : 0;
+        }
       }
     }
     return best;
+  }
+  private parentA = -1;
+  private parentB = -1;
+  private parentTf = 0;
+
+  private inName(tok: number, n: PName | null): boolean {
+    if (!n) return false;
+    const f = this.lex.tokFold.data[tok];
+    for (const t of n.all) if (this.lex.tokFold.data[t] === f) return true;
+    for (const t of n.orig) if (this.lex.tokFold.data[t] === f) return true;
+    return false;
   }
 
   private siblingsLevel(L: PName[], R: PName[]): number {
     if (L.length === 0 || R.length === 0) return -1;
     for (const a of L) for (const b of R) {
-      const ta = a.given[0] ?? a.orig[0];
-      const tb = b.given[0] ?? b.orig[0];
+      const ta = firstToken(a);
+      const tb = firstToken(b);
       if (ta !== undefined && tb !== undefined && this.sim(ta, tb) <= Sim.Jw92) return 0;
     }
     return 1;
@@ -356,16 +405,29 @@ export class Comparer {
   private crossSiblingLevel(q: Prepared, c: Prepared): number {
     if (q.siblings.length === 0 && c.siblings.length === 0) return -1;
     const inList = (n: PName, list: PName[]) => {
-      const t = n.given[0] ?? n.orig[0];
+      const t = firstToken(n);
       if (t === undefined) return false;
       for (const s of list) {
-        const u = s.given[0] ?? s.orig[0];
+        const u = firstToken(s);
         if (u !== undefined && this.sim(t, u) <= Sim.Jw92) return true;
       }
       return false;
     };
     if (inList(q.name, c.siblings) || inList(c.name, q.siblings)) return 0;
     return 1;
+  }
+
+  /**
+   * Patronymic naming (Arabic, Somali, Tigrinya, Pashto…): a child's second name
+   * is the father's given name. True when `a` gives only a first name but names
+   * its father, and that father's name is among `b`'s other name tokens.
+   */
+  private fatherInName(a: Prepared, b: Prepared): boolean {
+    if (!a.father || a.name.all.length > 1 || b.name.all.length < 2) return false;
+    const t = firstToken(a.father);
+    if (t === undefined) return false;
+    for (let j = 1; j < b.name.all.length; j++) if (this.sim(t, b.name.all[j]) <= Sim.Jw92) return true;
+    return false;
   }
 
   // ------------------------------------------------------------ others ---
@@ -393,28 +455,53 @@ export class Comparer {
   }
 
   private placeLevel(a: PPlace | null, b: PPlace | null): { level: number; code: number } {
-    if (!a || !b) return { level: -1, code: -1 };
+    if (!a || !b) return NO_PLACE;
     const pool = this.pool;
     if (a.pcode >= 0 && b.pcode >= 0) {
       if (a.pcode === b.pcode) return { level: PLACE_LEVEL.exact, code: a.pcode };
       const x = pool.get(a.pcode)!;
       const y = pool.get(b.pcode)!;
-      if (x.slice(0, 2) !== y.slice(0, 2)) return { level: PLACE_LEVEL.disagree, code: -1 };
+      if (x.slice(0, 2) !== y.slice(0, 2)) return PL_DISAGREE;
       let k = 2;
       while (k < x.length && k < y.length && x[k] === y[k]) k++;
       const common = k - 2;
-      if (common >= 4) return { level: PLACE_LEVEL.admin2, code: -1 };
-      if (common >= 2) return { level: PLACE_LEVEL.admin1, code: -1 };
-      return { level: PLACE_LEVEL.country, code: -1 };
+      if (common >= 4) return PL_ADMIN2;
+      if (common >= 2) return PL_ADMIN1;
+      return PL_COUNTRY;
     }
+    const ra = this.admin1Of(a);
+    const rb = this.admin1Of(b);
+    const diffCountry = a.country >= 0 && b.country >= 0 && a.country !== b.country;
     if (a.text.length > 0 && b.text.length > 0) {
-      for (const s of a.text) for (const t of b.text) if (this.sim(s, t) <= Sim.Jw92) return { level: PLACE_LEVEL.text, code: -1 };
-      if (a.country >= 0 && b.country >= 0 && a.country !== b.country) return { level: PLACE_LEVEL.disagree, code: -1 };
-      return { level: PLACE_LEVEL['text-disagree'], code: -1 };
+      for (const s of a.text) for (const t of b.text) if (this.sim(s, t) <= Sim.Jw92) return PL_TEXT;
     }
-    if (a.country >= 0 && b.country >= 0) return { level: a.country === b.country ? PLACE_LEVEL.country : PLACE_LEVEL.disagree, code: -1 };
-    return { level: -1, code: -1 };
+    if (ra >= 0 && rb >= 0) {
+      if (ra === rb) return PL_ADMIN1;
+      if (diffCountry || this.pool.get(ra)!.slice(0, 2) !== this.pool.get(rb)!.slice(0, 2)) return PL_DISAGREE;
+      return PL_TEXT_DISAGREE;
+    }
+    if (a.text.length > 0 && b.text.length > 0) return diffCountry ? PL_DISAGREE : PL_TEXT_DISAGREE;
+    if (a.country >= 0 && b.country >= 0) return a.country === b.country ? PL_COUNTRY : PL_DISAGREE;
+    return NO_PLACE;
   }
+
+  private readonly admin1Cache = new Map<number, number>();
+  /** admin-1 P-code (pool id) of a place: from its P-code, else learned from its text (-1 unknown) */
+  admin1Of(p: PPlace): number {
+    if (p.pcode >= 0) {
+      let id = this.admin1Cache.get(p.pcode);
+      if (id === undefined) {
+        const code = this.pool.get(p.pcode)!;
+        id = code.length >= 4 ? this.pool.intern(code.slice(0, 4)) : -1;
+        this.admin1Cache.set(p.pcode, id);
+      }
+      return id;
+    }
+    return p.text.length > 0 ? this.inferAdmin1(p.text) : -1;
+  }
+
+  /** learned gazetteer: place-name tokens → admin-1 P-code (set by the engine) */
+  inferAdmin1: (textTokens: number[]) => number = () => -1;
 
   /** TF counts for P-codes live in the engine (pcode pool id → count). */
   pcodeAdjust: (code: number) => number = () => 0;
@@ -434,6 +521,8 @@ export class Comparer {
     if (nr.rest >= 0) {
       lv[F.REST] = nr.rest;
       tf[F.REST] = nr.tfRest;
+    } else if (nr.first >= 0 && (this.fatherInName(q, c) || this.fatherInName(c, q))) {
+      lv[F.REST] = REST_LEVEL.viaFather;
     }
     lv[F.BIRTH] = Comparer.birthLevel(q, c);
     if (q.sex > 0 && c.sex > 0) lv[F.SEX] = q.sex === c.sex ? 0 : 1;
@@ -447,12 +536,10 @@ export class Comparer {
       const d = Math.abs(q.sepDate - c.sepDate);
       lv[F.SEP_DATE] = d <= 7 ? 0 : d <= 31 ? 1 : d <= 92 ? 2 : d <= 365 ? 3 : 4;
     }
-    const m = this.parentLevel(q.mother, c.mother);
-    lv[F.MOTHER] = m.level;
-    tf[F.MOTHER] = m.tf;
-    const f = this.parentLevel(q.father, c.father);
-    lv[F.FATHER] = f.level;
-    tf[F.FATHER] = f.tf;
+    lv[F.MOTHER] = this.parentLevel(q.mother, c.mother, q.name, c.name);
+    tf[F.MOTHER] = this.parentTf;
+    lv[F.FATHER] = this.parentLevel(q.father, c.father, q.name, c.name);
+    tf[F.FATHER] = this.parentTf;
     lv[F.SIBLINGS] = this.siblingsLevel(q.siblings, c.siblings);
     lv[F.CROSS_SIB] = this.crossSiblingLevel(q, c);
     if (q.languages.length > 0 && c.languages.length > 0) {
@@ -463,15 +550,22 @@ export class Comparer {
     if (q.nationality >= 0 && c.nationality >= 0) lv[F.NATIONALITY] = q.nationality === c.nationality ? 0 : 1;
   }
 
+  /**
+   * Weight of one field: sibling model = log2(mSibling/u) + TF; same-child model
+   * = calibrated level weight + tfScale·TF (plain log2(m/u) + TF without calibration).
+   */
+  fieldWeight(cmp: Comparison, f: number, sibling: boolean): number {
+    const l = cmp.levels[f];
+    if (l < 0) return 0;
+    const m = this.model;
+    if (sibling) return m.siblingWeights[f][l] + cmp.tf[f];
+    return m.calibrated[f][l] + m.tfScale * cmp.tf[f];
+  }
+
   /** Sum of field weights (match model or sibling model), without the prior. */
   weightSum(cmp: Comparison, sibling = false): number {
-    const W = sibling ? this.model.siblingWeights : this.model.weights;
     let s = 0;
-    const lv = cmp.levels;
-    for (let i = 0; i < NFIELDS; i++) {
-      const l = lv[i];
-      if (l >= 0) s += W[i][l] + cmp.tf[i];
-    }
+    for (let i = 0; i < NFIELDS; i++) s += this.fieldWeight(cmp, i, sibling);
     return s;
   }
 
@@ -506,12 +600,21 @@ export class Comparer {
       case Sim.Jw92:
       case Sim.Jw85:
       case Sim.Jw70:
-        return `${A} ~ ${B} (Jaro-Winkler ${jaroWinkler(this.lex.foldString(a), this.lex.foldString(b)).toFixed(2)})`;
+        return `${A} ~ ${B} (Jaro-Winkler ${this.bestJw(a, b).toFixed(2)})`;
       case Sim.Phon:
         return `${A} ~ ${B} (same phonetic key ${this.lex.phonStr[this.lex.foldPhon.data[this.lex.tokFold.data[a]]]})`;
       default:
         return `${A} ≠ ${B}`;
     }
+  }
+
+  private bestJw(a: number, b: number): number {
+    const lex = this.lex;
+    const fa = lex.tokFold.data[a], fb = lex.tokFold.data[b], aa = lex.tokAltFold.data[a], ab = lex.tokAltFold.data[b];
+    let jw = nameJw(lex.foldStr[fa], lex.foldStr[fb]);
+    if (aa >= 0) jw = Math.max(jw, nameJw(lex.foldStr[aa], lex.foldStr[fb]));
+    if (ab >= 0) jw = Math.max(jw, nameJw(lex.foldStr[fa], lex.foldStr[ab]));
+    return jw;
   }
 
   private tfNote(table: 'first' | 'any' | 'parent', fold: number, adj: number): string {
@@ -524,12 +627,11 @@ export class Comparer {
    * weights. Entries are in FIELDS order (missing fields included with weight 0).
    */
   explain(q: Prepared, c: Prepared, cmp: Comparison, sibling: boolean): FieldComparison[] {
-    const W = sibling ? this.model.siblingWeights : this.model.weights;
     const pool = this.pool;
     const out: FieldComparison[] = [];
     const detail: NameDetail = { firstL: -1, firstR: -1, firstSim: Sim.None, firstVia: 'first', restPairs: [], rendering: 'latin', tfFirst: -1, tfRest: [] };
     this.compareNames(q.name, c.name, detail);
-    const w = (f: number) => (cmp.levels[f] >= 0 ? W[f][cmp.levels[f]] + cmp.tf[f] : 0);
+    const w = (f: number) => this.fieldWeight(cmp, f, sibling);
     const lvl = (f: number) => (cmp.levels[f] >= 0 ? FIELDS[f].levels[cmp.levels[f]] : 'missing');
     const useOrig = detail.rendering.startsWith('original');
     const useOrigR = detail.rendering.endsWith('~original') || detail.rendering === 'original';
@@ -540,23 +642,25 @@ export class Comparer {
         const via = detail.firstVia === 'first' ? '' : detail.firstVia === 'nickname' ? 'nickname: ' : detail.firstVia === 'swapped' ? 'given/family swapped: ' : 'found in another name position: ';
         notes.push(via + this.simNote(detail.firstL, detail.firstR, detail.firstSim));
         if (detail.rendering !== 'latin') notes.push(`compared in ${detail.rendering.replace('~', ' vs ')} script rendering`);
-        if (cmp.tf[F.FIRST] !== 0) notes.push(this.tfNote('first', this.lex.tokFold.data[detail.firstL], cmp.tf[F.FIRST]));
+        if (cmp.tf[F.FIRST] !== 0) notes.push(this.tfNote('first', this.lex.tfFold(detail.firstL), cmp.tf[F.FIRST]));
       }
       out.push({
         field: 'name.first',
-        left: pool.get(q.name.raw), right: pool.get(c.name.raw),
+        left: q.text.get(q.name.raw), right: c.text.get(c.name.raw),
         leftNormalised: this.nameNorm(q.name, useOrig), rightNormalised: this.nameNorm(c.name, useOrigR),
         level: lvl(F.FIRST), weight: w(F.FIRST), note: notes.join('; ') || undefined,
       });
     }
     // name.rest
     {
-      const notes = detail.restPairs.map(([a, b, s]) => this.simNote(a, b, s));
+      const notes = cmp.levels[F.REST] === REST_LEVEL.viaFather
+        ? ["one record gives only a first name; its father's given name appears among the other's names (patronymic naming)"]
+        : detail.restPairs.map(([a, b, s]) => this.simNote(a, b, s));
       if (cmp.tf[F.REST] !== 0) notes.push(`term-frequency adjustment ${cmp.tf[F.REST] >= 0 ? '+' : ''}${cmp.tf[F.REST].toFixed(2)}`);
       out.push({
         field: 'name.rest',
-        left: q.name.origRaw >= 0 ? pool.get(q.name.origRaw) : undefined,
-        right: c.name.origRaw >= 0 ? pool.get(c.name.origRaw) : undefined,
+        left: q.text.get(q.name.origRaw),
+        right: c.text.get(c.name.origRaw),
         level: lvl(F.REST), weight: w(F.REST), note: notes.join('; ') || undefined,
       });
     }
@@ -564,8 +668,8 @@ export class Comparer {
     {
       const fmt = (p: Prepared) => {
         if (p.birthKind === BirthKind.None) return undefined;
-        if (p.birthKind === BirthKind.Estimated) return `age ~${(p.age100 / 100).toString()} on ${pool.get(p.ageOn) ?? '?'}`;
-        return pool.get(p.dobRaw);
+        if (p.birthKind === BirthKind.Estimated) return `age ~${(p.age100 / 100).toString()} on ${p.text.get(p.ageOn) ?? '?'}`;
+        return p.text.get(p.dobRaw);
       };
       const norm = (p: Prepared) => {
         if (p.birthKind === BirthKind.None) return undefined;
@@ -579,11 +683,19 @@ export class Comparer {
     const sexName = ['unknown', 'male', 'female', 'other'];
     out.push({ field: 'sex', left: sexName[q.sex], right: sexName[c.sex], level: lvl(F.SEX), weight: w(F.SEX) });
     for (const [f, name, a, b] of [[F.ORIGIN, 'origin', q.origin, c.origin], [F.SEP_PLACE, 'separation.place', q.separation, c.separation]] as const) {
-      const note = cmp.tf[f] !== 0 ? `term-frequency adjustment ${cmp.tf[f] >= 0 ? '+' : ''}${cmp.tf[f].toFixed(2)}` : undefined;
+      const notes: string[] = [];
+      if (cmp.tf[f] !== 0) notes.push(`term-frequency adjustment ${cmp.tf[f] >= 0 ? '+' : ''}${cmp.tf[f].toFixed(2)}`);
+      for (const p of [a, b]) {
+        if (p && p.pcode < 0 && p.text.length > 0) {
+          const r = this.inferAdmin1(p.text);
+          if (r >= 0) notes.push(`"${p.text.map((t) => this.tokStr(t)).join(' ')}" is in ${this.pool.get(r)} (learned from records carrying both name and P-code)`);
+        }
+      }
+      const note = notes.join('; ') || undefined;
       const n = (p: PPlace | null) => (p ? [pool.get(p.pcode), p.text.map((t) => this.lex.foldString(t)).join(' ')].filter(Boolean).join(' ') || undefined : undefined);
-      out.push({ field: name, left: a ? pool.get(a.raw) : undefined, right: b ? pool.get(b.raw) : undefined, leftNormalised: n(a), rightNormalised: n(b), level: lvl(f), weight: w(f), note });
+      out.push({ field: name, left: a ? q.text.get(a.raw) : undefined, right: b ? c.text.get(b.raw) : undefined, leftNormalised: n(a), rightNormalised: n(b), level: lvl(f), weight: w(f), note });
     }
-    out.push({ field: 'separation.date', left: pool.get(q.sepDateRaw), right: pool.get(c.sepDateRaw), level: lvl(F.SEP_DATE), weight: w(F.SEP_DATE) });
+    out.push({ field: 'separation.date', left: q.text.get(q.sepDateRaw), right: c.text.get(c.sepDateRaw), level: lvl(F.SEP_DATE), weight: w(F.SEP_DATE) });
     for (const [f, name, a, b, ai, bi] of [
       [F.MOTHER, 'mother', q.mother, c.mother, q.motherFromInquirer, c.motherFromInquirer],
       [F.FATHER, 'father', q.father, c.father, q.fatherFromInquirer, c.fatherFromInquirer],
@@ -592,20 +704,21 @@ export class Comparer {
       if (ai) notes.push('left: the inquirer');
       if (bi) notes.push('right: the inquirer');
       if (a && b && cmp.levels[f] >= 0) {
-        const pr = this.parentLevel(a, b);
-        if (pr.a >= 0) notes.push(this.simNote(pr.a, pr.b, this.sim(pr.a, pr.b)));
-        if (cmp.tf[f] !== 0) notes.push(this.tfNote('parent', this.lex.tokFold.data[pr.a], cmp.tf[f]));
+        this.parentLevel(a, b, q.name, c.name);
+        const pa = this.parentA, pb = this.parentB;
+        if (pa >= 0) notes.push(this.simNote(pa, pb, this.sim(pa, pb)));
+        if (cmp.tf[f] !== 0 && pa >= 0) notes.push(this.tfNote('parent', this.lex.tfFold(pa), cmp.tf[f]));
       }
       out.push({
-        field: name, left: a ? pool.get(a.raw) : undefined, right: b ? pool.get(b.raw) : undefined,
+        field: name, left: a ? q.text.get(a.raw) : undefined, right: b ? c.text.get(b.raw) : undefined,
         leftNormalised: this.nameNorm(a), rightNormalised: this.nameNorm(b),
         level: lvl(f), weight: w(f), note: notes.join('; ') || undefined,
       });
     }
-    const sibs = (p: Prepared) => (p.siblings.length ? p.siblings.map((s) => pool.get(s.raw) ?? '?').join(', ') : undefined);
+    const sibs = (p: Prepared) => (p.siblings.length ? p.siblings.map((s) => p.text.get(s.raw) ?? '?').join(', ') : undefined);
     out.push({ field: 'siblings', left: sibs(q), right: sibs(c), level: lvl(F.SIBLINGS), weight: w(F.SIBLINGS) });
     out.push({
-      field: 'cross-sibling', left: pool.get(q.name.raw), right: sibs(c), level: lvl(F.CROSS_SIB), weight: w(F.CROSS_SIB),
+      field: 'cross-sibling', left: q.text.get(q.name.raw), right: sibs(c), level: lvl(F.CROSS_SIB), weight: w(F.CROSS_SIB),
       note: cmp.levels[F.CROSS_SIB] === 0 ? "one child's name is listed among the other's siblings" : undefined,
     });
     const langs = (p: Prepared) => (p.languages.length ? p.languages.map((l) => pool.get(l)!.slice(5)).join(', ') : undefined);

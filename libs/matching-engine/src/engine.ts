@@ -10,9 +10,10 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
-import { Prepared, Preparer, decode, encode } from './prepare';
+import { Prepared, Preparer, decode, encode, firstToken } from './prepare';
 import { KeyMaker, PostingIndex } from './blocking';
-import { IntVec, StringPool } from './util';
+import { IntVec, StringPool, TextHeap } from './util';
+import { IdIndex } from './idindex';
 import { VariantTable, defaultVariantTable } from './text/variants';
 import { DEFAULT_MODEL_JSON } from './model/default-model';
 import {
@@ -23,7 +24,7 @@ export interface EngineOptions {
   model?: MatchModel;
   /** probability at or above which a pair is proposed (default: the model's) */
   proposalThreshold?: number;
-  /** most candidate records scored per side and query (default 1500) */
+  /** most candidate records scored per side and query (default 400) */
   maxCandidates?: number;
   /** blocks (keys) with more postings than this are skipped (default 2500) */
   blockCap?: number;
@@ -43,6 +44,11 @@ export function defaultMatchModel(): MatchModel {
 const log2odds = (p: number) => Math.log2(p / (1 - p));
 const sigmoid2 = (s: number) => (s > 60 ? 1 : s < -60 ? 0 : 1 / (1 + Math.pow(2, -s)));
 const log2p1 = (x: number) => (x > 1e15 ? Math.log2(x) : Math.log2(1 + x));
+/** log2 odds of a probability, clamped away from 0 and 1 */
+const logit2 = (p: number) => {
+  const q = Math.min(1 - 1e-15, Math.max(1e-15, p));
+  return Math.log2(q / (1 - q));
+};
 
 interface Scored {
   n: number;
@@ -54,6 +60,8 @@ interface Scored {
   /** the competing hypothesis' score (sibling score for same-child, and vice versa) */
   rival: number;
   prior: number;
+  pSame: number;
+  pSib: number;
 }
 
 export class MatchingEngine {
@@ -67,11 +75,17 @@ export class MatchingEngine {
   private readonly maxCandidates: number;
   private readonly blockCap: number;
 
-  private readonly ids: string[] = [];
-  private readonly idIndex = new Map<string, number>();
+  /** external ids ↔ internal record numbers (compact) */
+  private readonly idIndex = new IdIndex();
+  /** number of internal record slots ever allocated (removed ones included) */
+  private nSlots = 0;
   private readonly offsets = new IntVec(1024);
   private readonly alive = new IntVec(1024);
   private readonly heap = new IntVec(1 << 16);
+  /** display strings of stored records */
+  private readonly text = new TextHeap();
+  /** display strings of the record being matched (reset per call) */
+  private readonly scratch = new TextHeap();
   private readonly indexes = [new PostingIndex(), new PostingIndex()];
   private readonly counts = [0, 0];
   private readonly pcodes = new CountTable();
@@ -85,14 +99,20 @@ export class MatchingEngine {
     this.preparer = new Preparer(this.lexicon, this.pool, { janFirstIsYearOnly: options.janFirstIsYearOnly ?? true });
     this.comparer = new Comparer(this.lexicon, this.pool, this.model);
     this.comparer.pcodeAdjust = (code) => this.pcodes.adjustment(code, this.model.tf.maxAdjustment, this.model.tf.minPopulation);
+    this.comparer.inferAdmin1 = (tokens) => this.inferAdmin1(tokens);
     this.keyMaker = new KeyMaker(this.lexicon, this.pool);
     this.proposalThreshold = options.proposalThreshold ?? this.model.proposalThreshold;
-    this.maxCandidates = options.maxCandidates ?? 1500;
+    this.maxCandidates = options.maxCandidates ?? 400;
     this.blockCap = options.blockCap ?? 2500;
   }
 
   get modelVersion(): string {
     return this.model.modelVersion;
+  }
+
+  /** the proposal threshold in use */
+  get threshold(): number {
+    return this.proposalThreshold;
   }
 
   /** Swap the model (e.g. after re-estimation); the index is unaffected. */
@@ -107,23 +127,30 @@ export class MatchingEngine {
 
   // ------------------------------------------------------------- index ---
 
+  /** Prepare a record that is not being stored: its display strings go to the scratch heap. */
+  private prepQuery(r: MatchRecord, keepScratch = false): Prepared {
+    if (!keepScratch) this.scratch.reset();
+    this.preparer.text = this.scratch;
+    return this.preparer.prepare(r);
+  }
+
   private countRecord(p: Prepared, delta: 1 | -1): void {
     const lex = this.lexicon;
     const firsts = new Set<number>();
-    const t0 = p.name.given[0];
-    if (t0 !== undefined) firsts.add(lex.tokFold.data[t0]);
-    if (p.name.orig[0] !== undefined) firsts.add(lex.tokFold.data[p.name.orig[0]]);
+    const t0 = p.name.all[0];
+    if (t0 !== undefined) firsts.add(lex.tfFold(t0));
+    if (p.name.orig[0] !== undefined) firsts.add(lex.tfFold(p.name.orig[0]));
     for (const f of firsts) lex.first.add(f, delta);
     lex.first.n += delta;
     const any = new Set<number>();
-    for (const a of [p.name.given, p.name.middle, p.name.family, p.name.orig]) for (const t of a) any.add(lex.tokFold.data[t]);
+    for (const a of [p.name.all, p.name.orig]) for (const t of a) any.add(lex.tfFold(t));
     for (const f of any) lex.any.add(f, delta);
     lex.any.n += delta;
     for (const par of [p.mother, p.father]) {
       if (!par) continue;
-      const t = par.given[0] ?? par.orig[0];
+      const t = firstToken(par);
       if (t === undefined) continue;
-      lex.parent.add(lex.tokFold.data[t], delta);
+      lex.parent.add(lex.tfFold(t), delta);
       lex.parent.n += delta;
     }
     const codes = new Set<number>();
@@ -131,6 +158,33 @@ export class MatchingEngine {
     if (p.separation && p.separation.pcode >= 0) codes.add(p.separation.pcode);
     for (const c of codes) this.pcodes.add(c, delta);
     this.pcodes.n += delta;
+    // learned gazetteer: which admin-1 area do place-name tokens denote?
+    for (const pl of [p.origin, p.separation]) {
+      if (!pl || pl.pcode < 0 || pl.text.length === 0) continue;
+      const a1 = this.comparer.admin1Of(pl);
+      if (a1 < 0) continue;
+      for (const t of pl.text) {
+        const f = lex.tokFold.data[t];
+        let e = this.gazetteer.get(f);
+        if (!e) this.gazetteer.set(f, (e = new Map()));
+        e.set(a1, Math.max(0, (e.get(a1) ?? 0) + delta));
+      }
+    }
+  }
+
+  private readonly gazetteer = new Map<number, Map<number, number>>();
+  private inferAdmin1(tokens: number[]): number {
+    for (const t of tokens) {
+      const e = this.gazetteer.get(this.lexicon.tokFold.data[t]);
+      if (!e) continue;
+      let best = -1, bestN = 0, total = 0;
+      for (const [a, n] of e) {
+        total += n;
+        if (n > bestN) { bestN = n; best = a; }
+      }
+      if (total >= 3 && bestN >= 0.7 * total) return best;
+    }
+    return -1;
   }
 
   /** Add a record to the candidate index, or replace the stored version. */
@@ -138,10 +192,10 @@ export class MatchingEngine {
     if (!record || typeof record.id !== 'string' || !record.id) throw new Error('upsert: record.id required');
     if (record.side !== 'child' && record.side !== 'sought') throw new Error(`upsert: bad side ${String(record.side)}`);
     this.remove(record.id);
+    this.preparer.text = this.text;
     const p = this.preparer.prepare(record);
-    const n = this.ids.length;
-    this.ids.push(record.id);
-    this.idIndex.set(record.id, n);
+    const n = this.nSlots++;
+    this.idIndex.add(record.id, n);
     this.offsets.push(encode(p, this.heap));
     this.alive.push(1);
     const keys = this.keyMaker.keys(p, false);
@@ -158,7 +212,7 @@ export class MatchingEngine {
     this.idIndex.delete(id);
     if (this.alive.data[n] === 0) return;
     this.alive.data[n] = 0;
-    const p = decode(this.heap.data, this.offsets.data[n]);
+    const p = decode(this.heap.data, this.offsets.data[n], this.text);
     this.counts[p.side]--;
     this.countRecord(p, -1);
   }
@@ -167,6 +221,12 @@ export class MatchingEngine {
     return this.idIndex.has(id);
   }
 
+  /**
+   * Candidate retrieval: every key's block (smallest first, oversize blocks
+   * skipped) votes for its records with the key's selectivity
+   * (log2 of side size / block size); the `maxCandidates` records with the
+   * most evidence are scored.
+   */
   private gather(keys: number[], side: number, out: number[]): void {
     const idx = this.indexes[side];
     const sized: Array<[number, number]> = [];
@@ -175,42 +235,58 @@ export class MatchingEngine {
       if (c > 0) sized.push([k, c]);
     }
     sized.sort((a, b) => a[1] - b[1]);
-    if (this.stamp.length < this.ids.length) {
-      const s = new Int32Array(Math.max(this.ids.length * 1.5, 1024) | 0);
+    if (this.stamp.length < this.nSlots) {
+      const cap = Math.max(this.nSlots * 1.5, 1024) | 0;
+      const s = new Int32Array(cap);
       s.set(this.stamp);
       this.stamp = s;
+      const a = new Float32Array(cap);
+      this.acc = a;
     }
     const stamp = this.stamp;
+    const acc = this.acc;
     const epoch = ++this.epoch;
     const next = idx.next.data;
     const vals = idx.vals.data;
     const alive = this.alive.data;
-    const max = this.maxCandidates;
+    const N = Math.max(2, this.counts[side]);
+    const touched = this.touched;
+    touched.length = 0;
     let oversize = -1;
     for (const [k, c] of sized) {
       if (c > this.blockCap) {
         if (oversize < 0) oversize = k;
         continue;
       }
+      const w = Math.log2((N + 1) / c);
       for (let p = idx.head(k); p >= 0; p = next[p]) {
         const r = vals[p];
-        if (stamp[r] === epoch) continue;
-        stamp[r] = epoch;
-        if (alive[r] === 0) continue;
-        out.push(r);
-        if (out.length >= max) return;
+        if (stamp[r] !== epoch) {
+          stamp[r] = epoch;
+          if (alive[r] === 0) { acc[r] = -1e9; continue; }
+          acc[r] = w;
+          touched.push(r);
+        } else acc[r] += w;
       }
     }
-    if (out.length === 0 && oversize !== -1) {
+    if (touched.length === 0 && oversize !== -1) {
       // every key is a giant block (a very common name and nothing else): newest records of the smallest
-      for (let p = idx.head(oversize); p >= 0 && out.length < max; p = next[p]) {
+      for (let p = idx.head(oversize); p >= 0 && touched.length < this.maxCandidates; p = next[p]) {
         const r = vals[p];
         if (stamp[r] === epoch || alive[r] === 0) continue;
         stamp[r] = epoch;
-        out.push(r);
+        acc[r] = 0;
+        touched.push(r);
       }
     }
+    if (touched.length > this.maxCandidates) {
+      touched.sort((a, b) => acc[b] - acc[a]);
+      touched.length = this.maxCandidates;
+    }
+    for (const r of touched) out.push(r);
   }
+  private acc = new Float32Array(1024);
+  private readonly touched: number[] = [];
 
   // ------------------------------------------------------------- match ---
 
@@ -230,7 +306,7 @@ export class MatchingEngine {
   match(record: MatchRecord, options: MatchOptions = {}): MatchCandidate[] {
     const minP = options.minProbability ?? this.proposalThreshold;
     const limit = options.limit ?? 20;
-    const q = this.preparer.prepare(record);
+    const q = this.prepQuery(record);
     const selfN = this.idIndex.get(record.id) ?? -1;
     const keys = this.keyMaker.keys(q, true);
     this.comparer.resetCache();
@@ -246,25 +322,53 @@ export class MatchingEngine {
       this.gather(keys, side, cands);
       for (const n of cands) {
         if (n === selfN) continue;
-        if (this.ids[n] === record.id) continue;
-        const c = decode(this.heap.data, this.offsets.data[n]);
-        if (side === q.side && q.group >= 0 && c.group === q.group) continue; // same tracing request: known siblings
+        const c = decode(this.heap.data, this.offsets.data[n], this.text);
+        if (side === q.side && q.group !== 0 && c.group === q.group) continue; // same tracing request: known siblings
         if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
         this.comparer.compare(q, c, cmp);
-        const s = prior + this.comparer.weightSum(cmp, false);
-        const ss = priorSib + this.comparer.weightSum(cmp, true);
-        // three hypotheses (same child / siblings / unrelated): P(same) = 2^s / (1 + 2^s + 2^ss)
-        const pSame = sigmoid2(s - log2p1(Math.pow(2, ss)));
-        const pSib = sigmoid2(ss - log2p1(Math.pow(2, s)));
-        const isSib = pSib > pSame && pSib >= sibThreshold;
-        const probability = isSib ? pSib : pSame;
+        const h = this.hypotheses(kind, prior, priorSib, cmp);
+        const isSib = h.pSib > h.pSame && h.pSib >= sibThreshold;
+        const probability = isSib ? h.pSib : h.pSame;
         if (probability < minP) continue;
-        scored.push({ n, c, kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? ss : s, sibling: isSib, rival: isSib ? s : ss, prior: isSib ? priorSib : prior });
+        const pSame = h.pSame, pSib = h.pSib, s = h.s, ss = h.ss;
+        void s; void ss;
+        scored.push({ n, c, kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? ss : s, sibling: isSib, rival: isSib ? s : ss, prior: isSib ? priorSib : prior, pSame, pSib });
       }
     }
     scored.sort((a, b) => b.probability - a.probability || b.score - a.score);
     const top = scored.slice(0, limit);
+    if (options.explain === false) {
+      return top.map((x) => ({
+        recordId: record.id, otherId: this.idIndex.idOf(x.n), kind: x.kind, probability: x.probability,
+        score: logit2(x.probability), explanation: [], modelVersion: this.model.modelVersion,
+        probabilities: { sameChild: x.pSame, siblings: x.pSib },
+      }));
+    }
     return top.map((x) => this.toCandidate(record.id, q, x));
+  }
+
+  /**
+   * Three hypotheses for a pair: same child, siblings, unrelated.
+   *   s = log2 odds(same : unrelated)  = prior + calibrated Σ field weights
+   *   d = log2 odds(same : siblings)   = log2(rate_same / rate_siblings) + calibrated Σ log2(m / mSibling)
+   * P(same) = 1 / (1 + 2^-s + 2^-d), P(siblings) = P(same) · 2^-d.
+   * ss (siblings : unrelated, plain Fellegi–Sunter) is kept for the sibling explanation.
+   */
+  private hypotheses(kind: MatchKind, prior: number, priorSib: number, cmp: Comparison): { s: number; ss: number; d: number; pSame: number; pSib: number } {
+    const m = this.model;
+    const s = prior + m.intercept + this.comparer.weightSum(cmp, false);
+    const ss = priorSib + this.comparer.weightSum(cmp, true);
+    let d = Math.log2(m.prior[kind] / m.prior['possible-sibling']) + m.siblingIntercept;
+    for (let f = 0; f < NFIELDS; f++) {
+      const l = cmp.levels[f];
+      if (l >= 0) d += m.discriminator[f][l];
+    }
+    // log-sum-exp in base 2 for stability
+    const mx = Math.max(0, -s, -d);
+    const lse = mx + Math.log2(Math.pow(2, -mx) + Math.pow(2, -s - mx) + Math.pow(2, -d - mx));
+    const pSame = Math.pow(2, -lse);
+    const pSib = Math.pow(2, -d - lse);
+    return { s, ss, d, pSame, pSib };
   }
 
   private toCandidate(recordId: string, q: Prepared, x: Scored): MatchCandidate {
@@ -273,27 +377,32 @@ export class MatchingEngine {
     const explanation: FieldComparison[] = [];
     const N = this.counts[x.c.side];
     const rate = this.model.prior[x.kind];
+    const icpt = x.sibling ? 0 : this.model.intercept;
     explanation.push({
-      field: 'prior', level: 'base-rate', weight: x.prior,
-      note: `${rate} expected ${x.sibling ? 'siblings' : 'partners'} among ${N} stored ${x.c.side === 0 ? 'children' : 'sought children'} (min population ${this.model.prior.minPopulation})`,
+      field: 'prior', level: 'base-rate', weight: x.prior + icpt,
+      note: `${rate} expected ${x.sibling ? 'siblings' : 'partners'} among ${N} stored ${x.c.side === 0 ? 'children' : 'sought children'} (min population ${this.model.prior.minPopulation})` +
+        (icpt !== 0 ? `; calibration intercept ${icpt >= 0 ? '+' : ''}${icpt.toFixed(2)}` : ''),
     });
     explanation.push(...this.comparer.explain(q, x.c, cmp, x.sibling));
-    const rivalAdj = -log2p1(Math.pow(2, x.rival));
+    const partial = explanation.reduce((a, e) => a + e.weight, 0);
+    const target = logit2(x.probability);
     explanation.push({
       field: x.sibling ? 'alternative.same-child' : 'alternative.siblings',
       level: 'competing-hypothesis',
-      weight: rivalAdj,
-      note: `evidence for the competing hypothesis (${x.sibling ? 'same child' : 'siblings'}) scores ${x.rival.toFixed(2)}; probability is shared among same child / siblings / unrelated`,
+      weight: target - partial,
+      note: `probability is shared among same child / siblings / unrelated (same child ${x.pSame.toFixed(3)}, siblings ${x.pSib.toFixed(3)}); ` +
+        `same child vs siblings is decided mainly by first name, date of birth and cross-listed siblings`,
     });
     const score = explanation.reduce((a, e) => a + e.weight, 0);
     return {
       recordId,
-      otherId: this.ids[x.n],
+      otherId: this.idIndex.idOf(x.n),
       kind: x.kind,
       probability: x.probability,
       score,
       explanation,
       modelVersion: this.model.modelVersion,
+      probabilities: { sameChild: x.pSame, siblings: x.pSib },
     };
   }
 
@@ -311,7 +420,7 @@ export class MatchingEngine {
       id: '\u0000search', side: 'child', agencyId: '\u0000search', consentForTracing: true,
       name: { full: query.name }, dateOfBirth: query.dateOfBirth, sex,
     };
-    const q = this.preparer.prepare(rec);
+    const q = this.prepQuery(rec);
     const keys = this.keyMaker.keys(q, true);
     this.comparer.resetCache();
     const cmp = this.cmp;
@@ -323,9 +432,9 @@ export class MatchingEngine {
       cands.length = 0;
       this.gather(keys, side, cands);
       for (const n of cands) {
-        const c = decode(this.heap.data, this.offsets.data[n]);
+        const c = decode(this.heap.data, this.offsets.data[n], this.text);
         this.comparer.compare(q, c, cmp);
-        hits.push({ n, c, score: prior + this.comparer.weightSum(cmp, false), prior });
+        hits.push({ n, c, score: prior + this.model.intercept + this.comparer.weightSum(cmp, false), prior: prior + this.model.intercept });
       }
     }
     hits.sort((a, b) => b.score - a.score);
@@ -336,7 +445,7 @@ export class MatchingEngine {
         ...this.comparer.explain(q, h.c, cmp, false),
       ];
       const score = explanation.reduce((a, e) => a + e.weight, 0);
-      return { id: this.ids[h.n], side: (h.c.side === 0 ? 'child' : 'sought') as RecordSide, probability: sigmoid2(score), score, explanation };
+      return { id: this.idIndex.idOf(h.n), side: (h.c.side === 0 ? 'child' : 'sought') as RecordSide, probability: sigmoid2(score), score, explanation };
     });
   }
 
@@ -347,8 +456,8 @@ export class MatchingEngine {
    * tests. Does not touch the index.
    */
   compareRecords(a: MatchRecord, b: MatchRecord): { levels: Int8Array; tf: Float64Array; names: Record<string, string> } {
-    const qa = this.preparer.prepare(a);
-    const qb = this.preparer.prepare(b);
+    const qa = this.prepQuery(a);
+    const qb = this.prepQuery(b, true);
     this.comparer.resetCache();
     const cmp = new Comparison();
     this.comparer.compare(qa, qb, cmp);
@@ -359,20 +468,20 @@ export class MatchingEngine {
 
   /** Full explanation of one pair as if `b` were stored (no consent/blocking filter). */
   explainPair(a: MatchRecord, b: MatchRecord): MatchCandidate {
-    const qa = this.preparer.prepare(a);
-    const qb = this.preparer.prepare(b);
+    const qa = this.prepQuery(a);
+    const qb = this.prepQuery(b, true);
     this.comparer.resetCache();
     const kind: MatchKind = qa.side !== qb.side ? 'child-sought' : qa.side === 0 ? 'duplicate-child' : 'same-sought-child';
     const cmp = this.cmp;
     this.comparer.compare(qa, qb, cmp);
     const prior = this.priorFor(kind, qb.side);
     const priorSib = this.priorFor('possible-sibling', qb.side);
-    const s = prior + this.comparer.weightSum(cmp, false);
-    const ss = priorSib + this.comparer.weightSum(cmp, true);
-    const pSame = sigmoid2(s - log2p1(Math.pow(2, ss)));
-    const pSib = sigmoid2(ss - log2p1(Math.pow(2, s)));
-    const isSib = pSib > pSame && pSib >= this.model.siblingThreshold;
-    const fake = { n: -1, c: qb, kind: isSib ? 'possible-sibling' as const : kind, probability: isSib ? pSib : pSame, score: isSib ? ss : s, sibling: isSib, rival: isSib ? s : ss, prior: isSib ? priorSib : prior };
+    const h = this.hypotheses(kind, prior, priorSib, cmp);
+    const isSib = h.pSib > h.pSame && h.pSib >= this.model.siblingThreshold;
+    const fake: Scored = {
+      n: -1, c: qb, kind: isSib ? 'possible-sibling' : kind, probability: isSib ? h.pSib : h.pSame, score: isSib ? h.ss : h.s,
+      sibling: isSib, rival: isSib ? h.s : h.ss, prior: isSib ? priorSib : prior, pSame: h.pSame, pSib: h.pSib,
+    };
     const cand = this.toCandidate(a.id, qa, fake);
     cand.otherId = b.id;
     return cand;
@@ -380,7 +489,7 @@ export class MatchingEngine {
 
   private aliveOfSide(side: number): number[] {
     const out: number[] = [];
-    for (let n = 0; n < this.ids.length; n++) {
+    for (let n = 0; n < this.nSlots; n++) {
       if (this.alive.data[n] === 0) continue;
       if ((this.heap.data[this.offsets.data[n]] & 1) === side) out.push(n);
     }
@@ -400,8 +509,8 @@ export class MatchingEngine {
     const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
     const cmp = new Comparison();
     for (let i = 0; i < count; i++) {
-      const x = decode(this.heap.data, this.offsets.data[a[Math.floor(rnd() * a.length)]]);
-      const y = decode(this.heap.data, this.offsets.data[b[Math.floor(rnd() * b.length)]]);
+      const x = decode(this.heap.data, this.offsets.data[a[Math.floor(rnd() * a.length)]], this.text);
+      const y = decode(this.heap.data, this.offsets.data[b[Math.floor(rnd() * b.length)]], this.text);
       if (i % 256 === 0) this.comparer.resetCache();
       this.comparer.compare(x, y, cmp);
       out.push(Int8Array.from(cmp.levels));
@@ -422,28 +531,77 @@ export class MatchingEngine {
     const cands: number[] = [];
     for (let i = 0; i < Math.min(maxQueries, a.length); i++) {
       const n = a[Math.floor(rnd() * a.length)];
-      const q = decode(this.heap.data, this.offsets.data[n]);
+      const q = decode(this.heap.data, this.offsets.data[n], this.text);
       cands.length = 0;
       this.gather(this.keyMaker.keys(q, true), 1, cands);
       this.comparer.resetCache();
       for (const cn of cands) {
-        this.comparer.compare(q, decode(this.heap.data, this.offsets.data[cn]), cmp);
+        this.comparer.compare(q, decode(this.heap.data, this.offsets.data[cn], this.text), cmp);
         out.push(Int8Array.from(cmp.levels));
       }
     }
     return out;
   }
 
+  /**
+   * Scored candidates of a stored or new record with their raw comparison
+   * vectors — the input for fitting the dependence calibration on labelled
+   * candidate pairs (bench/matching/train.ts).
+   */
+  candidateFeatures(record: MatchRecord): Array<{ otherId: string; kind: MatchKind; levels: Int8Array; tf: Float64Array; prior: number; siblingScore: number }> {
+    const q = this.prepQuery(record);
+    const selfN = this.idIndex.get(record.id) ?? -1;
+    const keys = this.keyMaker.keys(q, true);
+    this.comparer.resetCache();
+    const out: Array<{ otherId: string; kind: MatchKind; levels: Int8Array; tf: Float64Array; prior: number; siblingScore: number }> = [];
+    const cands: number[] = [];
+    const cmp = new Comparison();
+    for (const side of [1 - q.side, q.side]) {
+      const kind: MatchKind = side !== q.side ? 'child-sought' : q.side === 0 ? 'duplicate-child' : 'same-sought-child';
+      const prior = this.priorFor(kind, side);
+      const priorSib = this.priorFor('possible-sibling', side);
+      cands.length = 0;
+      this.gather(keys, side, cands);
+      for (const n of cands) {
+        if (n === selfN) continue;
+        const c = decode(this.heap.data, this.offsets.data[n], this.text);
+        if (side === q.side && q.group !== 0 && c.group === q.group) continue;
+        this.comparer.compare(q, c, cmp);
+        out.push({ otherId: this.idIndex.idOf(n), kind, levels: Int8Array.from(cmp.levels), tf: Float64Array.from(cmp.tf), prior, siblingScore: priorSib + this.comparer.weightSum(cmp, true) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Blocking diagnostics for a (query, stored) pair: the keys they share with
+   * block sizes, and the stored record's rank among the query's candidates.
+   */
+  blockingDebug(query: MatchRecord, otherId: string): { shared: Array<[string, number]>; rank: number; candidates: number } {
+    const q = this.prepQuery(query);
+    const n = this.idIndex.get(otherId);
+    if (n === undefined) return { shared: [], rank: -1, candidates: 0 };
+    const c = decode(this.heap.data, this.offsets.data[n], this.text);
+    const names = new Map<number, string>();
+    const qk = this.keyMaker.keys(q, true, names);
+    const ck = new Set(this.keyMaker.keys(c, false));
+    const idx = this.indexes[c.side];
+    const shared = qk.filter((k) => ck.has(k)).map((k) => [names.get(k)!, idx.count(k)] as [string, number]);
+    const out: number[] = [];
+    this.gather(qk, c.side, out);
+    return { shared, rank: out.indexOf(n), candidates: out.length };
+  }
+
   /** Candidate ids that blocking yields for a record (diagnostics/benchmark). */
   candidateIds(record: MatchRecord): string[] {
-    const q = this.preparer.prepare(record);
+    const q = this.prepQuery(record);
     const keys = this.keyMaker.keys(q, true);
     const out: number[] = [];
     const all: string[] = [];
     for (const side of [0, 1]) {
       out.length = 0;
       this.gather(keys, side, out);
-      for (const n of out) all.push(this.ids[n]);
+      for (const n of out) all.push(this.idIndex.idOf(n));
     }
     return all;
   }
@@ -451,7 +609,9 @@ export class MatchingEngine {
   /** Sizes of the index structures (bytes are typed-array bytes only). */
   stats(): Record<string, number> {
     return {
-      records: this.ids.length,
+      records: this.nSlots,
+      idIndexBytes: this.idIndex.byteLength,
+      textBytes: this.text.byteLength,
       alive: this.counts[0] + this.counts[1],
       heapInts: this.heap.length,
       heapBytes: this.heap.byteLength,

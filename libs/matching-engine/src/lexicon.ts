@@ -54,6 +54,8 @@ export class Lexicon {
   readonly foldStr: string[] = [];
   readonly foldPhon = new IntVec(1024);
   readonly foldGroups: (readonly number[])[] = [];
+  /** 1 when the folded form belongs to a curated (hand-made) variant group */
+  readonly foldCurated = new IntVec(1024);
   private readonly phonIndex = new Map<string, number>();
   readonly phonStr: string[] = [];
   /** first-name frequencies (first given token of a child's name) */
@@ -82,7 +84,9 @@ export class Lexicon {
         this.phonIndex.set(key, pid);
       }
       this.foldPhon.push(pid);
-      this.foldGroups.push(this.variants.groupsOf(folded));
+      const groups = this.variants.groupsOf(folded);
+      this.foldGroups.push(groups);
+      this.foldCurated.push(groups.some((g) => this.variants.groups[g].source === 'curated') ? 1 : 0);
     }
     return id;
   }
@@ -105,6 +109,16 @@ export class Lexicon {
   /** a plain token (place names, etc.) */
   plainToken(norm: string): number {
     return this.token({ norm });
+  }
+
+  curated(fold: number): boolean {
+    return this.foldCurated.data[fold] === 1;
+  }
+
+  /** the fold used for term frequencies: the alternative reading when there is one (Calii → ali) */
+  tfFold(tok: number): number {
+    const a = this.tokAltFold.data[tok];
+    return a >= 0 ? a : this.tokFold.data[tok];
   }
 
   fold(tok: number): number {

@@ -19,14 +19,14 @@ export const FIELDS: readonly FieldSpec[] = [
   {
     name: 'name.first',
     levels: ['exact', 'variant', 'jw92', 'nickname', 'swapped', 'phonetic', 'elsewhere', 'jw85', 'jw70', 'none'],
-    tf: ['exact'],
+    tf: ['exact', 'variant', 'jw92', 'swapped', 'phonetic'],
     description: 'personal (first given) name; swapped = given/family reversed; elsewhere = found in another name position',
   },
   {
     name: 'name.rest',
-    levels: ['all2', 'all1', 'some', 'fuzzy', 'none'],
+    levels: ['all2', 'all1', 'some', 'fuzzy', 'none', 'via-father'],
     tf: ['all2', 'all1', 'some'],
-    description: 'remaining name tokens (middle, father/grandfather, family, clan) as a token set',
+    description: "remaining name tokens (middle, father/grandfather, family, clan) as a token set; via-father = one side has no other name but its father's given name is among the other's",
   },
   {
     name: 'birth',
@@ -98,6 +98,27 @@ export interface MatchModelJson {
   tf: { minPopulation: number; maxAdjustment: number };
   proposalThreshold: number;
   siblingThreshold: number;
+  /**
+   * Dependence calibration (optional): Fellegi–Sunter assumes fields are
+   * independent given the match status; names, parents and places of one
+   * family are not. Fitted jointly on labelled candidate pairs (logistic
+   * regression regularised toward the Fellegi–Sunter weights):
+   * - same child vs unrelated: a weight per field level (levelWeights, or
+   *   fieldScale × log2(m/u)), TF adjustments × tfScale, plus intercept;
+   * - same child vs siblings: a weight per field level (siblingLevelWeights, or
+   *   siblingFieldScale × log2(m/mSibling)), plus siblingIntercept.
+   * Absent = plain Fellegi–Sunter.
+   */
+  calibration?: {
+    levelWeights?: Record<string, Record<string, number>>;
+    fieldScale?: Record<string, number>;
+    tfScale: number;
+    intercept: number;
+    siblingLevelWeights?: Record<string, Record<string, number>>;
+    siblingFieldScale?: Record<string, number>;
+    siblingIntercept?: number;
+    fittedOn?: unknown;
+  };
   estimatedFrom?: unknown;
 }
 
@@ -113,6 +134,13 @@ export interface MatchModel {
   readonly tf: MatchModelJson['tf'];
   readonly proposalThreshold: number;
   readonly siblingThreshold: number;
+  /** same child vs unrelated weight per field level after dependence calibration (= weights without it) */
+  readonly calibrated: Float64Array[];
+  readonly tfScale: number;
+  readonly intercept: number;
+  /** per-field log2(m/mSibling) (same child vs siblings), already scaled by siblingFieldScale */
+  readonly discriminator: Float64Array[];
+  readonly siblingIntercept: number;
 }
 
 const KINDS: MatchKind[] = ['child-sought', 'duplicate-child', 'same-sought-child', 'possible-sibling'];
@@ -154,6 +182,34 @@ export function loadModel(json: unknown): MatchModel {
     tfLevel.push(t);
   }
   const tf = { minPopulation: j.tf?.minPopulation ?? 1000, maxAdjustment: j.tf?.maxAdjustment ?? 8 };
+  const cal = j.calibration;
+  const scales = (rec: Record<string, number> | undefined, what: string) => {
+    const out = new Float64Array(FIELDS.length).fill(1);
+    FIELDS.forEach((f, i) => {
+      const v = rec?.[f.name];
+      if (v !== undefined) {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`model: calibration.${what}.${f.name} must be a number ≥ 0`);
+        out[i] = v;
+      }
+    });
+    return out;
+  };
+  const fieldScale = scales(cal?.fieldScale, 'fieldScale');
+  const sibScale = scales(cal?.siblingFieldScale, 'siblingFieldScale');
+  if (cal) {
+    for (const k of ['tfScale', 'intercept'] as const) {
+      if (typeof cal[k] !== 'number' || !Number.isFinite(cal[k])) throw new Error(`model: calibration.${k} must be a number`);
+    }
+  }
+  const levelTable = (rec: Record<string, Record<string, number>> | undefined, base: (f: number, l: number) => number, what: string) =>
+    FIELDS.map((spec, f) => Float64Array.from(spec.levels, (lv, l) => {
+      const v = rec?.[spec.name]?.[lv];
+      if (v === undefined) return base(f, l);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`model: calibration.${what}.${spec.name}.${lv} must be a number`);
+      return v;
+    }));
+  const calibrated = levelTable(cal?.levelWeights, (f, l) => fieldScale[f] * weights[f][l], 'levelWeights');
+  const discriminator = levelTable(cal?.siblingLevelWeights, (f, l) => sibScale[f] * (weights[f][l] - siblingWeights[f][l]), 'siblingLevelWeights');
   return {
     json: j,
     modelVersion: j.modelVersion,
@@ -164,5 +220,10 @@ export function loadModel(json: unknown): MatchModel {
     tf,
     proposalThreshold: j.proposalThreshold ?? 0.5,
     siblingThreshold: j.siblingThreshold ?? 0.5,
+    calibrated,
+    tfScale: cal?.tfScale ?? 1,
+    intercept: cal?.intercept ?? 0,
+    discriminator,
+    siblingIntercept: cal?.siblingIntercept ?? 0,
   };
 }

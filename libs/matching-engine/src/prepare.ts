@@ -5,21 +5,22 @@
  */
 import { MatchRecord, PersonName, Place } from './types';
 import { Lexicon } from './lexicon';
-import { IntVec, StringPool } from './util';
+import { IntVec, StringPool, TextHeap, hash32 } from './util';
 import { tokeniseName, NameToken } from './text/names';
 import { normaliseText } from './text/normalise';
 
 export const NO_DATE = -0x7fffffff;
 
 export interface PName {
-  given: number[];
-  middle: number[];
-  family: number[];
+  /** Latin-rendering tokens: given, then middle, then family */
+  all: number[];
+  nGiven: number;
+  nMiddle: number;
   nick: number[];
   orig: number[];
-  /** pool id of the display form (given middle family, or full) */
+  /** text id of the display form (given middle family, or full) */
   raw: number;
-  /** pool id of the original-script form */
+  /** text id of the original-script form */
   origRaw: number;
 }
 
@@ -33,9 +34,12 @@ export interface PPlace {
 export const enum BirthKind { None = 0, Year = 1, YearMonth = 2, Full = 3, Estimated = 4 }
 
 export interface Prepared {
+  /** where this record's display strings (raw, dobRaw, …) live */
+  text: TextHeap;
   side: 0 | 1;
   consent: boolean;
   agency: number;
+  /** 32-bit hash of the tracing request id (0 = none) */
   group: number;
   sex: number;
   birthKind: BirthKind;
@@ -107,6 +111,9 @@ export class Preparer {
     readonly options: PrepareOptions = { janFirstIsYearOnly: true },
   ) {}
 
+  /** where display strings go: the engine's store for upserts, a scratch heap for queries */
+  text: TextHeap = new TextHeap();
+
   private tokens(raw: string | undefined): NameToken[] {
     return tokeniseName(raw, this.lex.isKnown).tokens;
   }
@@ -161,13 +168,13 @@ export class Preparer {
       f = rest.slice(1);
     }
     return {
-      given: g,
-      middle: m,
-      family: f,
+      all: g.length + m.length + f.length === g.length ? g : [...g, ...m, ...f],
+      nGiven: g.length,
+      nMiddle: m.length,
       nick: this.ids(nick),
       orig: origIds,
-      raw: display ? this.pool.intern(display) : n.original ? this.pool.intern(n.original) : -1,
-      origRaw: n.original ? this.pool.intern(n.original) : -1,
+      raw: display ? this.text.add(display) : n.original ? this.text.add(n.original) : -1,
+      origRaw: n.original ? this.text.add(n.original) : -1,
     };
   }
 
@@ -182,7 +189,7 @@ export class Preparer {
       pcode: pcode ? this.pool.intern(pcode) : -1,
       country: country ? this.pool.intern(country) : -1,
       text: text.map((w) => this.lex.plainToken(w)),
-      raw: rawParts ? this.pool.intern(rawParts) : -1,
+      raw: rawParts ? this.text.add(rawParts) : -1,
     };
   }
 
@@ -247,22 +254,23 @@ export class Preparer {
       return LANG[k] ?? k.slice(0, 3);
     }).filter(Boolean))].map((l) => pool.intern('lang:' + l));
 
-    const name = this.prepareName(r.name) ?? { given: [], middle: [], family: [], nick: [], orig: [], raw: -1, origRaw: -1 };
+    const name = this.prepareName(r.name) ?? { all: [], nGiven: 0, nMiddle: 0, nick: [], orig: [], raw: -1, origRaw: -1 };
     return {
+      text: this.text,
       side,
       consent: r.consentForTracing === true,
       agency: pool.intern('agency:' + r.agencyId),
-      group: r.groupId ? pool.intern('group:' + r.groupId) : -1,
+      group: r.groupId ? hash32(r.groupId) : 0,
       sex,
       birthKind,
       birthLo,
       birthHi,
       dob,
-      dobRaw: r.dateOfBirth ? pool.intern(r.dateOfBirth) : -1,
+      dobRaw: r.dateOfBirth ? this.text.add(r.dateOfBirth) : -1,
       age100: typeof r.estimatedAgeYears === 'number' && Number.isFinite(r.estimatedAgeYears) ? Math.round(r.estimatedAgeYears * 100) : -1,
-      ageOn: r.ageRecordedOn ? pool.intern(r.ageRecordedOn) : -1,
+      ageOn: r.ageRecordedOn ? this.text.add(r.ageRecordedOn) : -1,
       sepDate,
-      sepDateRaw: r.dateOfSeparation ? pool.intern(r.dateOfSeparation) : -1,
+      sepDateRaw: r.dateOfSeparation ? this.text.add(r.dateOfSeparation) : -1,
       nationality: r.nationality ? pool.intern('nat:' + r.nationality.trim().toUpperCase()) : -1,
       languages,
       origin: this.preparePlace(r.placeOfOrigin),
@@ -282,12 +290,10 @@ export class Preparer {
 function encName(n: PName, out: IntVec): void {
   out.push(n.raw);
   out.push(n.origRaw);
-  out.push(n.given.length);
-  out.push(n.middle.length);
-  out.push(n.family.length);
+  out.push(n.all.length | (n.nGiven << 8) | (n.nMiddle << 16));
   out.push(n.nick.length);
   out.push(n.orig.length);
-  for (const a of [n.given, n.middle, n.family, n.nick, n.orig]) for (const v of a) out.push(v);
+  for (const a of [n.all, n.nick, n.orig]) for (const v of a) out.push(v);
 }
 
 function encPlace(p: PPlace, out: IntVec): void {
@@ -329,12 +335,16 @@ export function encode(p: Prepared, out: IntVec): number {
   return off;
 }
 
+const EMPTY: readonly number[] = Object.freeze([]);
+const EMPTY_NAMES: readonly PName[] = Object.freeze([]);
+
 class Reader {
   constructor(public h: Int32Array, public i: number) {}
   next(): number {
     return this.h[this.i++];
   }
   arr(n: number): number[] {
+    if (n === 0) return EMPTY as number[];
     const a = new Array<number>(n);
     for (let k = 0; k < n; k++) a[k] = this.h[this.i++];
     return a;
@@ -342,8 +352,8 @@ class Reader {
   name(): PName {
     const raw = this.next();
     const origRaw = this.next();
-    const ng = this.next(), nm = this.next(), nf = this.next(), nn = this.next(), no = this.next();
-    return { raw, origRaw, given: this.arr(ng), middle: this.arr(nm), family: this.arr(nf), nick: this.arr(nn), orig: this.arr(no) };
+    const sizes = this.next(), nn = this.next(), no = this.next();
+    return { raw, origRaw, all: this.arr(sizes & 255), nGiven: (sizes >> 8) & 255, nMiddle: (sizes >> 16) & 255, nick: this.arr(nn), orig: this.arr(no) };
   }
   place(): PPlace {
     const pcode = this.next(), country = this.next(), raw = this.next();
@@ -351,7 +361,7 @@ class Reader {
   }
 }
 
-export function decode(heap: Int32Array, off: number): Prepared {
+export function decode(heap: Int32Array, off: number, text: TextHeap): Prepared {
   const r = new Reader(heap, off);
   const flags = r.next();
   const agency = r.next(), group = r.next(), birthLo = r.next(), birthHi = r.next(), dob = r.next(), dobRaw = r.next();
@@ -363,9 +373,10 @@ export function decode(heap: Int32Array, off: number): Prepared {
   const mother = flags & (1 << 12) ? r.name() : null;
   const father = flags & (1 << 13) ? r.name() : null;
   const ns = r.next();
-  const siblings: PName[] = [];
+  const siblings: PName[] = ns === 0 ? (EMPTY_NAMES as PName[]) : [];
   for (let k = 0; k < ns; k++) siblings.push(r.name());
   return {
+    text,
     side: (flags & 1) as 0 | 1,
     consent: (flags & 2) !== 0,
     sex: (flags >> 2) & 7,
@@ -379,5 +390,10 @@ export function decode(heap: Int32Array, off: number): Prepared {
 
 /** All tokens of a name in the order first-given, middle, family (the Latin rendering). */
 export function nameTokens(n: PName): number[] {
-  return n.middle.length === 0 && n.family.length === 0 ? n.given : [...n.given, ...n.middle, ...n.family];
+  return n.all;
+}
+
+/** first token of a name: Latin rendering, else original script */
+export function firstToken(n: PName): number | undefined {
+  return n.all.length > 0 ? n.all[0] : n.orig[0];
 }

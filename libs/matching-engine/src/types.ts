@@ -73,11 +73,15 @@ export interface MatchCandidate {
   score: number;
   explanation: FieldComparison[];
   modelVersion: string;
+  /** both hypotheses' probabilities (same child vs siblings), whatever the kind */
+  probabilities?: { sameChild: number; siblings: number };
 }
 
 export interface MatchOptions {
   limit?: number;
   minProbability?: number;
+  /** build explanations (default true); false for bulk evaluation */
+  explain?: boolean;
 }
 
 export interface NameSearchQuery {

@@ -73,3 +73,48 @@ export function hash32(s: string): number {
   h ^= h >>> 13;
   return h === 0 ? 1 : h | 0;
 }
+
+/**
+ * Append-only UTF-8 text store: display strings (raw names, dates, places) of
+ * stored records live here as bytes, not as millions of small JS strings.
+ * An entry is a 1–3 byte length prefix followed by the bytes; its id is the offset.
+ */
+export class TextHeap {
+  private buf = new Uint8Array(1 << 16);
+  length = 0;
+  private static readonly enc = new TextEncoder();
+  private static readonly dec = new TextDecoder();
+
+  add(s: string): number {
+    const need = this.length + 3 + s.length * 3;
+    if (need > this.buf.length) {
+      let cap = this.buf.length;
+      while (cap < need) cap = cap < 1 << 26 ? cap * 2 : Math.ceil(cap * 1.5);
+      const next = new Uint8Array(cap);
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+    }
+    const off = this.length;
+    const { written } = TextHeap.enc.encodeInto(s, this.buf.subarray(off + 3));
+    this.buf[off] = written & 255;
+    this.buf[off + 1] = (written >> 8) & 255;
+    this.buf[off + 2] = (written >> 16) & 255;
+    // compact: move bytes down when the length fits in fewer bytes is not worth it; 3-byte prefix
+    this.length = off + 3 + written;
+    return off;
+  }
+
+  get(off: number): string | undefined {
+    if (off < 0 || off >= this.length) return undefined;
+    const n = this.buf[off] | (this.buf[off + 1] << 8) | (this.buf[off + 2] << 16);
+    return TextHeap.dec.decode(this.buf.subarray(off + 3, off + 3 + n));
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+
+  get byteLength(): number {
+    return this.buf.byteLength;
+  }
+}

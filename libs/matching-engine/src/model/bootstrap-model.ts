@@ -21,7 +21,7 @@ export const BOOTSTRAP_MODEL: MatchModelJson = {
       swapped: L(0.04, 0.0005, 0.005), phonetic: L(0.05, 0.01, 0.03), elsewhere: L(0.03, 0.01, 0.02), jw85: L(0.03, 0.02, 0.03),
       jw70: L(0.03, 0.1, 0.1), none: L(0.03, 0.85, 0.78),
     },
-    'name.rest': { all2: L(0.35, 0.0005, 0.4), all1: L(0.3, 0.01, 0.3), some: L(0.15, 0.02, 0.15), fuzzy: L(0.08, 0.05, 0.05), none: L(0.12, 0.92, 0.1) },
+    'name.rest': { all2: L(0.35, 0.0005, 0.4), all1: L(0.3, 0.01, 0.3), some: L(0.15, 0.02, 0.15), fuzzy: L(0.08, 0.05, 0.05), none: L(0.12, 0.92, 0.1), 'via-father': L(0.1, 0.01, 0.3) },
     birth: {
       exact: L(0.25, 0.0003, 0.005), 'dm-swap': L(0.02, 0.0003, 0.0001), ym: L(0.03, 0.003, 0.001), y: L(0.08, 0.05, 0.02),
       y1: L(0.06, 0.1, 0.2), y2: L(0.02, 0.1, 0.2), y4: L(0.01, 0.2, 0.25), far: L(0.005, 0.45, 0.3),
@@ -38,7 +38,7 @@ export const BOOTSTRAP_MODEL: MatchModelJson = {
     languages: { agree: L(0.95, 0.4, 0.95), disagree: L(0.05, 0.6, 0.05) },
     nationality: { agree: L(0.97, 0.4, 0.97), disagree: L(0.03, 0.6, 0.03) },
   },
-  tf: { minPopulation: 1000, maxAdjustment: 8 },
+  tf: { minPopulation: 1000, maxAdjustment: 6 },
   proposalThreshold: 0.5,
   siblingThreshold: 0.5,
 };

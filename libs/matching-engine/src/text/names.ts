@@ -8,6 +8,7 @@
  * - Arabic articles (al-, el-, ul-, ad-, ash-…) dropped, glued `al`/`el`
  *   prefixes stripped when the rest is a known name (Alhassan → hassan);
  * - compounds joined: abd/abdul/abdel + (article) + name, abu/abou + name,
+ *   French compound given names (Jean-Pierre, Marie Claire),
  *   name + (al-)din / uddin / eddine, name + ullah, Ethiopian gebre-/wolde-/
  *   habte-/tekle-/kidane- + name and haile + saint name;
  * - abbreviations expanded (Md, Mohd, Mhd → muhammad);
@@ -39,6 +40,9 @@ const DIN = /^(?:[aeiou][dl]{1,2})?d(?:i|ee)ne?$/;
 const MUHAMMAD_ABBR = new Set(['md', 'mohd', 'mhd', 'muhd', 'mohd', 'mhmd']);
 const ETH_PREFIX = new Set(['gebre', 'ghebre', 'gebra', 'gabre', 'gebri', 'wolde', 'welde', 'walde', 'wolda', 'habte', 'hapte', 'tekle', 'tekla', 'kidane']);
 const ETH_SAINT = new Set(['mariam', 'maryam', 'selassie', 'sellassie', 'silassie', 'michael', 'mikael', 'gabriel', 'giorgis', 'georgis', 'yesus', 'iyesus', 'kiros', 'medhin', 'medhen', 'egziabher', 'haimanot', 'haymanot', 'hiwet', 'hiwot', 'amlak']);
+
+const FR_FIRST = new Set(['jean', 'marie', 'anne']);
+const FR_SECOND = new Set(['pierre', 'claude', 'paul', 'baptiste', 'marie', 'luc', 'jacques', 'michel', 'louis', 'francois', 'bosco', 'pascal', 'marc', 'christophe', 'bernard', 'claire', 'louise', 'therese', 'jeanne', 'rose', 'noel', 'felix', 'joseph', 'daniel', 'didier', 'robert', 'richard', 'charles', 'paulin', 'chantal', 'josee', 'france', 'laure', 'sophie', 'christine', 'madeleine']);
 
 export type KnownNameTest = (norm: string) => boolean;
 
@@ -77,6 +81,8 @@ function applyRules(words: string[], isKnown?: KnownNameTest): string[] {
     if (DIN.test(w) && out.length > 0) { out[out.length - 1] += w; continue; }
     if (ULLAH.has(w) && out.length > 0) { out[out.length - 1] += w; continue; }
     if (ETH_PREFIX.has(w) && hasNext) { out.push(w + words[i + 1]); i++; continue; }
+    // French compound given names: Jean-Pierre, Jean Claude, Marie-Claire → one name
+    if (FR_SECOND.has(w) && out.length > 0 && FR_FIRST.has(out[out.length - 1])) { out[out.length - 1] += w; continue; }
     if (ETH_SAINT.has(w) && out.length > 0 && out[out.length - 1] === 'haile') { out[out.length - 1] += w; continue; }
     if (isKnown && w.length >= 6 && (w.startsWith('al') || w.startsWith('el'))) {
       const rest = w.slice(2);

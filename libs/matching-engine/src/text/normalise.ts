@@ -2,7 +2,7 @@
  * Text normalisation and romanisation folding.
  *
  *   normaliseText  NFKC → transliterate → lower case → strip diacritics → ASCII letters/digits + spaces
- *   fold           romanisation-variant folding of one normalised token (kh/h, q/k, ou/u, ee/i,
+ *   fold           romanisation-variant folding of one normalised token (kh, q/k, ou/u, ee/i,
  *                  doubled letters, abd-compounds, -uddin, Francophone ch/dj, Slavic -ij/-yi …)
  *   somaliAlt      the alternative reading of Somali orthography (c = ayn, x = ħ)
  *   phoneticKey    a consonant-class skeleton that survives missing vowels (Arabic script) and
@@ -43,11 +43,12 @@ export function fold(token: string): string {
   s = s.replace(/sch/g, 'sh');
   s = s.replace(/dzh|dj/g, 'j');
   s = s.replace(/zh/g, 'j');
-  s = s.replace(/kh/g, 'h').replace(/gh/g, 'g').replace(/ph/g, 'f').replace(/th/g, 't').replace(/dh/g, 'd');
+  s = s.replace(/x/g, 'ks');
+  // kh (خ, х) is kept as its own letter x: Khadija ≈ Kadija (South Asian k) and ≈ Hadija only via the variant table
+  s = s.replace(/kh/g, 'x').replace(/gh/g, 'g').replace(/ph/g, 'f').replace(/th/g, 't').replace(/dh/g, 'd');
   s = s.replace(/ch/g, 'sh');
   s = s.replace(/ck/g, 'k').replace(/q/g, 'k');
   s = s.replace(/c(?=[eiy])/g, 's').replace(/c/g, 'k');
-  s = s.replace(/x/g, 'ks');
   s = s.replace(/w/g, 'v');
   s = s.replace(/ou/g, 'u').replace(/oo/g, 'u').replace(/ee/g, 'i');
   s = s.replace(/([iy])j(?![aeiou])/g, 'i');
@@ -104,7 +105,7 @@ export function phoneticKey(folded: string): string {
       case 's': case 'z': c = 'S'; break;
       case 'j': c = 'J'; break;
       case 'g': c = 'G'; break;
-      case 'k': c = 'K'; break;
+      case 'k': case 'x': c = 'K'; break;
       case 'l': c = 'L'; break;
       case 'm': c = 'M'; break;
       case 'n': c = 'N'; break;

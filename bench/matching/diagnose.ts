@@ -1,0 +1,45 @@
+/**
+ * Blocking diagnostics on a generated population: which key types find the
+ * true pairs, how big their blocks are, and where true partners rank among
+ * the candidates.   node -r @swc-node/register bench/matching/diagnose.ts [size] [seed]
+ */
+import { MatchingEngine } from '../../libs/matching-engine/src/engine';
+import { generatePopulation } from './generator';
+
+const size = Number(process.argv[2] ?? 10000);
+const seed = Number(process.argv[3] ?? 7);
+const pop = generatePopulation(seed, size);
+const e = new MatchingEngine();
+for (const r of pop.records) e.upsert(r);
+const byPerson = new Map<number, string[]>();
+for (const r of pop.records) {
+  const p = pop.truth.get(r.id)!.person;
+  byPerson.set(p, [...(byPerson.get(p) ?? []), r.id]);
+}
+const byId = new Map(pop.records.map((r) => [r.id, r]));
+const typeHits = new Map<string, number>();
+const onlyType = new Map<string, number>();
+const ranks: number[] = [];
+let pairs = 0, none = 0, outOfBudget = 0;
+for (const ids of byPerson.values()) {
+  for (const a of ids) for (const b of ids) {
+    if (a === b) continue;
+    const A = byId.get(a)!;
+    const d = e.blockingDebug(A, b);
+    pairs++;
+    const types = new Set(d.shared.filter(([, n]) => n <= 2500).map(([k]) => k.slice(0, 2)));
+    for (const t of types) typeHits.set(t, (typeHits.get(t) ?? 0) + 1);
+    if (types.size === 1) { const t = [...types][0]; onlyType.set(t, (onlyType.get(t) ?? 0) + 1); }
+    if (d.shared.length === 0) none++;
+    if (d.rank < 0 && d.shared.length > 0) outOfBudget++;
+    if (d.rank >= 0) ranks.push(d.rank);
+    if (d.shared.length === 0 && none <= 8) console.log('NO KEY', JSON.stringify(A.name), '|', JSON.stringify(byId.get(b)!.name), A.dateOfBirth ?? A.estimatedAgeYears, byId.get(b)!.dateOfBirth ?? byId.get(b)!.estimatedAgeYears);
+  }
+}
+ranks.sort((x, y) => x - y);
+const q = (p: number) => ranks[Math.floor(p * (ranks.length - 1))];
+console.log(JSON.stringify({ pairs, noSharedKey: none, sharedButNotInBudget: outOfBudget, found: ranks.length }));
+console.log('rank quantiles 50/90/99/99.9/max', q(0.5), q(0.9), q(0.99), q(0.999), ranks[ranks.length - 1]);
+console.log("hits", JSON.stringify(Object.fromEntries(typeHits)));
+console.log('pairs hit by a single key type only', Object.fromEntries(onlyType));
+console.log(e.stats());

@@ -1,0 +1,135 @@
+/**
+ * Estimates the shipped model from labelled pairs of a *training* population
+ * (its own seed, never the benchmark's) and writes
+ * libs/matching-engine/src/model/default-model.ts.
+ *
+ *   node -r @swc-node/register bench/matching/train.ts [--size 20000] [--seed 1001] [--version kinlink-fs-1.0.0]
+ *
+ * m = level distribution over true pairs (same child: child–sought, duplicate
+ * registrations, two requests for one child); mSibling over sibling pairs;
+ * u over 400k random child–sought pairs of the population. Base rates are
+ * the training population's (expected partners per record). Run twice
+ * (the second pass compares with the first pass's weights, which choose the
+ * best name rendering).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { MatchingEngine } from '../../libs/matching-engine/src/engine';
+import { MatchModelJson, loadModel } from '../../libs/matching-engine/src/model';
+import { CalibrationSample, estimateFromLabelledPairs, fitCalibration, LabelledPair } from '../../libs/matching-engine/src/estimate';
+import { Rng } from './rng';
+import { BOOTSTRAP_MODEL } from '../../libs/matching-engine/src/model/bootstrap-model';
+import { MatchRecord } from '../../libs/matching-engine/src/types';
+import { generateFamily, NOISE } from './generator';
+
+const argv = process.argv.slice(2);
+const arg = (n: string) => { const i = argv.indexOf('--' + n); return i >= 0 ? argv[i + 1] : undefined; };
+const size = Number(arg('size') ?? 20000);
+const seed = Number(arg('seed') ?? 1001);
+const version = arg('version') ?? 'kinlink-fs-1.0.0';
+const outFile = path.resolve(__dirname, '../../libs/matching-engine/src/model/default-model.ts');
+
+function population() {
+  const fams: MatchRecord[][] = [];
+  const person = new Map<string, number>();
+  const counters = { child: 0, request: 0 };
+  let nc = 0, ns = 0, f = 0;
+  while (nc < size || ns < size) {
+    const fam = generateFamily(seed, f++, counters);
+    const keep = fam.records.filter((r) => (r.side === 'child' ? nc++ < size : ns++ < size));
+    for (const r of keep) person.set(r.id, fam.truth.get(r.id)!.person);
+    if (keep.length) fams.push(keep);
+  }
+  return { fams, person, nc: Math.min(nc, size), ns: Math.min(ns, size) };
+}
+
+function estimate(start: MatchModelJson, pop: ReturnType<typeof population>): MatchModelJson {
+  const engine = new MatchingEngine({ model: loadModel(start) });
+  for (const fam of pop.fams) for (const r of fam) engine.upsert(r);
+  const pairs: LabelledPair[] = [];
+  let cs = 0, dup = 0, ss = 0, sib = 0;
+  for (const fam of pop.fams) {
+    for (let i = 0; i < fam.length; i++) for (let j = i + 1; j < fam.length; j++) {
+      const a = fam[i], b = fam[j];
+      if (a.side === 'sought' && b.side === 'sought' && a.groupId === b.groupId) continue;
+      const same = pop.person.get(a.id) === pop.person.get(b.id);
+      pairs.push({ levels: engine.compareRecords(a, b).levels, label: same ? 'match' : 'sibling' });
+      if (same) { if (a.side !== b.side) cs++; else if (a.side === 'child') dup++; else ss++; } else sib++;
+    }
+  }
+  const random = engine.randomPairVectors(400_000, seed);
+  const N = pop.nc + pop.ns;
+  const prior = {
+    'child-sought': +((2 * cs) / N).toFixed(4),
+    'duplicate-child': +((2 * dup) / pop.nc).toFixed(4),
+    'same-sought-child': +((2 * ss) / pop.ns).toFixed(4),
+    'possible-sibling': +((2 * sib) / N).toFixed(4),
+    minPopulation: start.prior.minPopulation,
+  };
+  const res = estimateFromLabelledPairs(pairs, random, { ...start, prior }, {
+    modelVersion: version,
+    description: 'Kinlink default Fellegi–Sunter model: m from labelled same-child pairs, mSibling from sibling pairs, u from random child–sought pairs of a generated training population (bench/matching/train.ts).',
+    estimatedFrom: {
+      method: 'labelled-pairs', generator: 'bench/matching/generator.ts', seed, recordsPerSide: size,
+      pairs: { childSought: cs, duplicateChild: dup, sameSoughtChild: ss, siblings: sib, random: random.length },
+      noiseProfile: 'hard', noiseVersion: JSON.stringify(NOISE).length,
+    },
+  });
+  console.log(`pairs: cs=${cs} dup=${dup} ss=${ss} sib=${sib} random=${random.length}`, prior);
+  return res.model;
+}
+
+/**
+ * Dependence calibration: logistic fit of per-field weight scales on labelled
+ * candidate pairs (what blocking actually hands to scoring), negatives far from
+ * the decision boundary subsampled with importance weights.
+ */
+function calibrate(json: MatchModelJson, pop: ReturnType<typeof population>, queries: number): MatchModelJson {
+  const compiled = loadModel({ ...json, calibration: undefined });
+  const engine = new MatchingEngine({ model: compiled });
+  for (const fam of pop.fams) for (const r of fam) engine.upsert(r);
+  const famOf = new Map<string, number>();
+  pop.fams.forEach((f, i) => f.forEach((r) => famOf.set(r.id, i)));
+  const rng = new Rng(seed + 1);
+  const all = pop.fams.flat();
+  const samples: CalibrationSample[] = [];
+  const counts = { same: 0, sibling: 0, unrelated: 0 };
+  for (let i = 0; i < queries; i++) {
+    const rec = all[Math.floor(rng.next() * all.length)];
+    const me = pop.person.get(rec.id);
+    for (const c of engine.candidateFeatures(rec)) {
+      const label = pop.person.get(c.otherId) === me ? 'same' : famOf.get(c.otherId) === famOf.get(rec.id) ? 'sibling' : 'unrelated';
+      const tf = c.tf.reduce((a, b) => a + b, 0);
+      let z = c.prior + tf;
+      c.levels.forEach((l, f) => { if (l >= 0) z += compiled.weights[f][l]; });
+      let weight = 1;
+      if (label === 'unrelated' && z < -12) {
+        if (rng.next() > 0.05) continue;
+        weight = 20;
+      }
+      counts[label]++;
+      samples.push({ levels: c.levels, tf, prior: c.prior, siblingPrior: Math.log2(json.prior[c.kind] / json.prior['possible-sibling']), label, weight });
+    }
+  }
+  const cal = fitCalibration(samples, compiled);
+  console.log(`calibration on ${samples.length} candidate pairs`, counts, cal);
+  return { ...json, calibration: cal };
+}
+
+const pop = population();
+let model: MatchModelJson = BOOTSTRAP_MODEL;
+for (let pass = 0; pass < 2; pass++) model = estimate(model, pop);
+model = calibrate({ ...model, modelVersion: version }, pop, Number(arg('calibration-queries') ?? 8000));
+const body = `/**
+ * The shipped default model — GENERATED by bench/matching/train.ts (do not edit by hand;
+ * re-run the script, or re-estimate on deployment data with estimateFromLabelledPairs / estimateEM).
+ */
+import { MatchModelJson } from '../model';
+
+export const DEFAULT_MODEL_JSON: MatchModelJson = ${JSON.stringify(model, null, 2)};
+`;
+fs.writeFileSync(outFile, body);
+console.log('written', path.relative(process.cwd(), outFile), model.modelVersion);
+for (const [f, lv] of Object.entries(model.fields)) {
+  console.log(f.padEnd(18), Object.entries(lv).map(([l, p]) => `${l}:${Math.log2(p.m / p.u).toFixed(1)}/${Math.log2((p.mSibling ?? p.m) / p.u).toFixed(1)}`).join(' '));
+}

@@ -1,0 +1,187 @@
+import { MatchingEngine, defaultMatchModel, loadModel, DEFAULT_MODEL_JSON, MatchRecord, FIELDS } from './index';
+
+const child = (id: string, over: Partial<MatchRecord> = {}): MatchRecord => ({
+  id, side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Hassan Ali' },
+  sex: 'male', dateOfBirth: '2014-03-05', mother: { given: 'Fatima', family: 'Omar' }, father: { given: 'Hassan', family: 'Ali' },
+  placeOfOrigin: { pcode: 'SO220103', text: 'Mogadishu' }, languages: ['Somali'], nationality: 'SO', ...over,
+});
+const sought = (id: string, over: Partial<MatchRecord> = {}): MatchRecord => ({
+  id, side: 'sought', agencyId: 'B', groupId: id.split('#')[0], consentForTracing: true,
+  name: { given: 'Muhammad', middle: 'Hasan', family: 'Cali' }, sex: 'male', dateOfBirth: '2014-05-03',
+  inquirer: { name: { given: 'Fatuma', family: 'Omar' }, relation: 'mother' }, father: { given: 'Xasan' },
+  placeOfOrigin: { pcode: 'SO2201' }, languages: ['Somali'], nationality: 'SO', ...over,
+});
+
+/** unrelated filler so that priors and term frequencies are realistic */
+function filler(e: MatchingEngine, n: number): void {
+  const given = ['Amina', 'Yusuf', 'Omar', 'Hodan', 'Abdi', 'Ayaan', 'Liban', 'Sagal', 'Warsame', 'Guled', 'Deeqa', 'Ilhan'];
+  const fam = ['Farah', 'Jama', 'Warsame', 'Dirie', 'Samatar', 'Egal', 'Duale', 'Boqor', 'Yusuf', 'Aden'];
+  for (let i = 0; i < n; i++) {
+    const side = i % 2 === 0 ? 'child' : 'sought';
+    e.upsert({
+      id: `${side === 'child' ? 'f' : 'g' + i + '#'}${i}`, side, agencyId: 'Z', groupId: side === 'sought' ? `g${i}` : undefined,
+      consentForTracing: true, name: { given: given[i % given.length], family: `${fam[(i * 7) % fam.length]} ${fam[(i * 3) % fam.length]}` },
+      sex: i % 3 === 0 ? 'female' : 'male', dateOfBirth: `${2005 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}`,
+      placeOfOrigin: { pcode: `SO${10 + (i % 13)}0${1 + (i % 5)}` },
+    });
+  }
+}
+
+describe('MatchingEngine', () => {
+  it('loads the shipped versioned model', () => {
+    const e = new MatchingEngine();
+    expect(e.modelVersion).toBe(DEFAULT_MODEL_JSON.modelVersion);
+    expect(e.modelVersion).toMatch(/^kinlink-fs-\d+\.\d+\.\d+/);
+    expect(defaultMatchModel().weights).toHaveLength(FIELDS.length);
+  });
+
+  it('upserts, replaces and removes records', () => {
+    const e = new MatchingEngine();
+    e.upsert(child('c1'));
+    e.upsert(sought('t1#1'));
+    expect(e.size).toEqual({ child: 1, sought: 1 });
+    e.upsert(child('c1', { name: { given: 'Ahmed' } }));
+    expect(e.size).toEqual({ child: 1, sought: 1 });
+    e.remove('c1');
+    e.remove('nope');
+    expect(e.size).toEqual({ child: 0, sought: 1 });
+    expect(e.match(sought('t1#1'), { minProbability: 0 })).toEqual([]);
+  });
+
+  it('matches a child to the sought child across scripts and spellings, never to itself', () => {
+    const e = new MatchingEngine();
+    filler(e, 400);
+    e.upsert(child('c1'));
+    e.upsert(sought('t1#1'));
+    const res = e.match(child('c1'));
+    expect(res.map((r) => r.otherId)).toContain('t1#1');
+    expect(res.every((r) => r.otherId !== 'c1')).toBe(true);
+    const top = res[0];
+    expect(top.otherId).toBe('t1#1');
+    expect(top.kind).toBe('child-sought');
+    expect(top.probability).toBeGreaterThan(0.9);
+    expect(top.modelVersion).toBe(e.modelVersion);
+    // the other direction finds it too
+    expect(e.match(sought('t1#1'))[0].otherId).toBe('c1');
+  });
+
+  it("explanation weights add up to the score, and probability = 2^score / (1 + 2^score)", () => {
+    const e = new MatchingEngine();
+    filler(e, 300);
+    e.upsert(child('c1'));
+    e.upsert(sought('t1#1'));
+    e.upsert(sought('t2#1', { name: { given: 'Mohamed', family: 'Farah' }, dateOfBirth: '2012' }));
+    const res = e.match(child('c1'), { minProbability: 0, limit: 50 });
+    expect(res.length).toBeGreaterThan(1);
+    for (const r of res) {
+      const sum = r.explanation.reduce((a, f) => a + f.weight, 0);
+      expect(sum).toBeCloseTo(r.score, 9);
+      expect(r.probability).toBeCloseTo(1 / (1 + Math.pow(2, -r.score)), 9);
+      expect(r.explanation[0].field).toBe('prior');
+      for (const f of FIELDS) expect(r.explanation.some((x) => x.field === f.name)).toBe(true);
+    }
+    // sorted by probability
+    for (let i = 1; i < res.length; i++) expect(res[i - 1].probability).toBeGreaterThanOrEqual(res[i].probability);
+  });
+
+  it('cites the variant table, raw and normalised values in the explanation', () => {
+    const e = new MatchingEngine();
+    e.upsert(sought('t1#1'));
+    const [top] = e.match(child('c1'), { minProbability: 0 });
+    const first = top.explanation.find((x) => x.field === 'name.first')!;
+    expect(first.level).toBe('variant');
+    expect(first.left).toBe('Mohammed Hassan Ali');
+    expect(first.right).toBe('Muhammad Hasan Cali');
+    expect(first.note).toMatch(/variant.*mohammed ≈ muhammad/);
+    const mother = top.explanation.find((x) => x.field === 'mother')!;
+    expect(mother.note).toMatch(/inquirer/);
+    const birth = top.explanation.find((x) => x.field === 'birth')!;
+    expect(birth.level).toBe('dm-swap');
+  });
+
+  it('probabilities are absolute, not normalised to the best hit', () => {
+    const a = new MatchingEngine();
+    filler(a, 300);
+    a.upsert(sought('t1#1'));
+    const alone = a.match(child('c1'))[0].probability;
+    const b = new MatchingEngine();
+    filler(b, 300);
+    b.upsert(sought('t1#1'));
+    b.upsert(sought('t9#1', { name: { given: 'Mohamed', family: 'Hassan' }, inquirer: undefined, father: undefined, dateOfBirth: '2014' }));
+    const withOther = b.match(child('c1'), { minProbability: 0 }).find((r) => r.otherId === 't1#1')!.probability;
+    expect(withOther).toBeCloseTo(alone, 2);
+    // a single weak hit is not "likely"
+    const c = new MatchingEngine();
+    filler(c, 300);
+    c.upsert(sought('w#1', { name: { given: 'Mohamed', family: 'Jama' }, dateOfBirth: '2009', inquirer: undefined, father: undefined, placeOfOrigin: undefined }));
+    const weak = c.match(child('c1'), { minProbability: 0 });
+    expect(weak.every((r) => r.probability < 0.5)).toBe(true);
+  });
+
+  it('respects consent: no proposal to other agencies without consent for tracing', () => {
+    const e = new MatchingEngine();
+    e.upsert(sought('t1#1', { consentForTracing: false }));
+    expect(e.match(child('c1'), { minProbability: 0 })).toEqual([]);
+    // the same agency still sees it
+    expect(e.match(child('c1', { agencyId: 'B' }), { minProbability: 0 }).map((r) => r.otherId)).toEqual(['t1#1']);
+    // and the query record's own consent counts too
+    const f = new MatchingEngine();
+    f.upsert(sought('t1#1'));
+    expect(f.match(child('c1', { consentForTracing: false }), { minProbability: 0 })).toEqual([]);
+  });
+
+  it('finds duplicate registrations and two requests for the same child', () => {
+    const e = new MatchingEngine();
+    filler(e, 300);
+    e.upsert(child('c1'));
+    e.upsert(child('c2', { agencyId: 'C', name: { full: 'Maxamed Xasan Cali' }, dateOfBirth: undefined, estimatedAgeYears: 9, ageRecordedOn: '2023-06-01' }));
+    e.upsert(sought('t1#1'));
+    e.upsert(sought('t2#1', { agencyId: 'D', inquirer: { name: { given: 'Hassan', family: 'Ali' }, relation: 'father' } }));
+    const fromChild = e.match(child('c1'));
+    expect(fromChild.find((r) => r.otherId === 'c2')?.kind).toBe('duplicate-child');
+    const fromSought = e.match(sought('t1#1'));
+    expect(fromSought.find((r) => r.otherId === 't2#1')?.kind).toBe('same-sought-child');
+    expect(fromSought.find((r) => r.otherId === 'c1')?.kind).toBe('child-sought');
+  });
+
+  it('surfaces siblings as possible-sibling, never as the same child', () => {
+    const e = new MatchingEngine();
+    filler(e, 400);
+    // the family's request names two children; the registered child is Mohammed; his brother Omar is sought too
+    e.upsert(sought('t1#1'));
+    e.upsert(sought('t1#2', { name: { given: 'Omar', middle: 'Hasan', family: 'Cali' }, dateOfBirth: '2010-08-20' }));
+    e.upsert(child('c1'));
+    const res = e.match(child('c1'), { minProbability: 0.2 });
+    const omar = res.find((r) => r.otherId === 't1#2');
+    expect(omar?.kind).toBe('possible-sibling');
+    expect(res.find((r) => r.otherId === 't1#1')?.kind).toBe('child-sought');
+    // two sought children of one request are never proposed to each other
+    expect(e.match(sought('t1#1'), { minProbability: 0 }).some((r) => r.otherId === 't1#2')).toBe(false);
+  });
+
+  it('searches by name across scripts', () => {
+    const e = new MatchingEngine();
+    filler(e, 200);
+    e.upsert(child('c1', { name: { given: 'Yusuf', family: 'Ibrahim' }, dateOfBirth: '2012-01-09' }));
+    e.upsert(child('c2', { name: { original: 'Олександр Коваленко' }, dateOfBirth: '2015-04-02', placeOfOrigin: undefined }));
+    const hits = e.searchByName({ name: 'يوسف إبراهيم' });
+    expect(hits[0].id).toBe('c1');
+    const hits2 = e.searchByName({ name: 'Aleksandr Kovalenko', side: 'child', dateOfBirth: '2015' });
+    expect(hits2[0].id).toBe('c2');
+    expect(hits2[0].side).toBe('child');
+    for (const h of hits2) expect(h.explanation.reduce((a, f) => a + f.weight, 0)).toBeCloseTo(h.score, 9);
+    expect(e.searchByName({ name: 'Oleksandr', side: 'sought' }).every((h) => h.side === 'sought')).toBe(true);
+  });
+
+  it('validates models', () => {
+    expect(() => loadModel({})).toThrow(/modelVersion/);
+    const bad = JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
+    bad.fields['name.first'].exact.m = 2;
+    expect(() => loadModel(bad)).toThrow(/probability/);
+    const missing = JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
+    delete missing.fields.sex;
+    expect(() => loadModel(missing)).toThrow(/sex/);
+    const ok = loadModel(JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON)));
+    expect(new MatchingEngine({ model: ok }).modelVersion).toBe(DEFAULT_MODEL_JSON.modelVersion);
+  });
+});
