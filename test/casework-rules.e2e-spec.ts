@@ -130,7 +130,8 @@ describe('casework rules and the supersede cascade, through the API', () => {
 
     // the withdrawn request's proposal: the matching service withdraws it when the agency closes the request
     await closeTracingRequest(withdrawnRequest);
-    await eventually(async () => expect((await proposalOf(p4)).status).toBe('withdrawn'), { timeoutMs: 30_000 });
+    // both projections of the withdrawal: matching's `match.withdrawn` and cases' `proposal.decided`
+    await eventually(async () => expect(await proposalOf(p4)).toMatchObject({ status: 'withdrawn', decision: { decision: 'withdraw' } }), { timeoutMs: 30_000 });
     await refusedDecision(coordinator, p4, { decision: 'confirm' }, 'PROPOSAL_WITHDRAWN');
   });
 
