@@ -94,7 +94,9 @@ const procs = Object.keys(last.resources.processes);
 const handledOf: Record<string, string> = { registry: 'registry', matching: 'matching', cases: 'cases', audit: 'audit', 'admin-api': 'admin_api' };
 const svcRows = procs.map((p) => {
   const cpuPerEvent = med(runs.map((x) => x.fullSpeed.cpuMsPerEvent[p]));
-  const h = handledOf[p] ? med(runs.map((x) => x.fullSpeed.handled[handledOf[p]] / x.fullSpeed.events)) : p === 'agency-gateway' ? 1 : NaN;
+  const h = handledOf[p]
+    ? med(runs.map((x) => x.fullSpeed.handled[handledOf[p]] / x.fullSpeed.events))
+    : p === 'agency-gateway' ? med(runs.map((x) => 1 + (x.fullSpeed.handled.agency_gateway ?? 0) / x.fullSpeed.events)) : NaN;
   return [p, fmt(cpuPerEvent, 1), fmt(h, 2), fmt(cpuPerEvent / h, 1), fmt(med(runs.map((x) => x.fullSpeed.resources.processes[p].cores)), 2),
     fmt(Math.max(...runs.map((x) => x.fullSpeed.resources.processes[p].peakRssMiB ?? NaN))), fmt(r.idle.processes[p]?.cores, 2)];
 });

@@ -19,9 +19,11 @@
  * Options: --runs N  --events N  --stored N  --rate R | --rates a,b,c  --rate-seconds S  --rate-max-events N
  *          (a rate is events/s, or `0.5x` = half the run's measured full-speed throughput)
  *          --quick  --no-build  --no-profile  --no-restart  --soak S [--soak-rate R]
- *          --seed N  --partitions N  --db-pool N  --keep-broker  --out FILE
+ *          --restart-stored N (bulk-load N candidates per side into matching, time its restart, measure latency)
+ *          --seed N  --partitions N  --db-pool N  --drain-timeout S  --keep-broker  --out FILE
  *
- * Writes bench/results/e2e.json (or --out) and prints a table. Medians over the runs.
+ * Writes bench/results/e2e.json (--quick: .run/bench-e2e/<prefix>/e2e.json; or --out) and prints a
+ * table. Medians over the runs.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -66,8 +68,9 @@ const repo = require('../../scripts/lib/repo.mjs') as { ROOT: string; SERVICES: 
 const BROKER_PORT = 39492;
 const PORT_BASE = 3800;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink_bench';
-const SCHEMAS = ['registry', 'matching', 'cases', 'audit', 'admin_api'] as const;
-const OUTBOX_SCHEMAS = ['agency_gateway', ...SCHEMAS] as const;
+/** schemas whose inbox (`processed_event`) shows when each consumer handled its last message */
+const SCHEMAS = ['agency_gateway', 'registry', 'matching', 'cases', 'audit', 'admin_api'] as const;
+const OUTBOX_SCHEMAS = SCHEMAS;
 
 interface Options {
   runs: number;
@@ -113,7 +116,8 @@ function parseOptions(argv: string[]): Options {
     partitions: 3,
     dbPool: 6,
     keepBroker: false,
-    out: path.join(repo.ROOT, 'bench', 'results', 'e2e.json'),
+    // a quick check never overwrites the published results
+    out: quick ? '' : path.join(repo.ROOT, 'bench', 'results', 'e2e.json'),
     drainTimeoutS: quick ? 90 : 240,
   };
   const num = (i: number, name: string) => {
@@ -1120,6 +1124,7 @@ async function main(): Promise<void> {
   const runDir = path.join(repo.ROOT, '.run', 'bench-e2e', prefix);
   const logDir = path.join(runDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  if (!o.out) o.out = path.join(runDir, 'e2e.json');
   let distRoot = repo.ROOT;
   if (o.build) {
     log(`building a snapshot of apps/ and libs/ in ${path.relative(repo.ROOT, runDir)}/snapshot`);
