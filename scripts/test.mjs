@@ -8,6 +8,7 @@ const started = Date.now();
 ensureInstalled();
 const { ensureBroker, stopBroker } = await import('./lib/kafka-broker.mjs');
 const { DEFAULT_DATABASE_URL, ensurePostgres } = await import('./lib/system.mjs');
+const { auditDependencies } = await import('./lib/dependency-audit.mjs');
 
 await ensurePostgres(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
 const broker = await ensureBroker({});
@@ -15,8 +16,11 @@ const jest = (args) => spawnSync(process.execPath, ['node_modules/jest/bin/jest.
 const extra = process.argv.slice(2);
 let status = 0;
 try {
+  const audit = auditDependencies();
+  console.log(`[kinlink] ${audit.status === 'skipped' ? 'SKIPPED ' : ''}${audit.summary}`);
+  if (audit.status === 'failed') status = 1;
   console.log('[kinlink] type-checking…');
-  status = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: ROOT, stdio: 'inherit' }).status;
+  if (status === 0) status = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: ROOT, stdio: 'inherit' }).status;
   if (status === 0) status = jest(['--selectProjects', 'unit', ...extra]);
   if (status === 0) status = jest(['--selectProjects', 'integration-infra', 'integration', 'e2e', '--runInBand', ...extra]);
   // the fast subset of the fault-injection suite (kill -9, broker down, poison); the full suite: npm run test:faults
