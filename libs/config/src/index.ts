@@ -52,3 +52,5 @@ export function kinlinkConfigModule<S extends z.ZodType>(schema: S): Promise<Dyn
 }
 
 export { z };
+
+export { devSecretFile, devSecretsDir, repoRoot } from './dev-secrets';

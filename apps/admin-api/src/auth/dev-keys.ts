@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { devSecretFile, devSecretsDir, repoRoot } from '@kinlink/config';
 
 /**
  * Development key pair (Ed25519) for signing and verifying local tokens. Lives under
@@ -20,32 +21,16 @@ export interface DevKeys {
 export const PRIVATE_KEY_FILE = 'ed25519-private.pem';
 export const PUBLIC_KEY_FILE = 'ed25519-public.pem';
 
-/** The repository root: the nearest ancestor of this file with Kinlink's package.json (not the cwd). */
-export function repoRoot(from: string = __dirname): string {
-  let dir = from;
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'kinlink') return dir;
-      } catch {
-        // unreadable package.json: keep climbing
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`Cannot find the Kinlink repository root above ${from}`);
-    dir = parent;
-  }
-}
+export { repoRoot };
 
 export function defaultDevKeysDir(): string {
-  return path.join(repoRoot(), '.run', 'dev-keys');
+  return devSecretsDir();
 }
 
 /**
- * Loads the dev key pair, generating it when missing. Safe against concurrent first use (jest
- * workers, two services starting): the pair is written to a temporary directory and renamed into
- * place; whoever loses the race reads the winner's keys.
+ * Loads the dev key pair, generating it when missing (race-safe across jest workers and services
+ * starting together, see `devSecretFile`). The public key is derived from the private one, so the
+ * two files always agree.
  */
 export function devKeys(options: { dir?: string } = {}): DevKeys {
   if (process.env.NODE_ENV === 'production') {
@@ -54,12 +39,19 @@ export function devKeys(options: { dir?: string } = {}): DevKeys {
   const dir = options.dir ?? defaultDevKeysDir();
   const privateKeyPath = path.join(dir, PRIVATE_KEY_FILE);
   const publicKeyPath = path.join(dir, PUBLIC_KEY_FILE);
-  if (!fs.existsSync(privateKeyPath) || !fs.existsSync(publicKeyPath)) generate(dir);
-
-  const privateKey = createPrivateKey(fs.readFileSync(privateKeyPath, 'utf8'));
-  const publicKey = createPublicKey(fs.readFileSync(publicKeyPath, 'utf8'));
-  if (privateKey.asymmetricKeyType !== 'ed25519' || publicKey.asymmetricKeyType !== 'ed25519') {
+  const privatePem = devSecretFile(privateKeyPath, () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  const privateKey = createPrivateKey(privatePem);
+  if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new Error(`Dev keys in ${dir} are not Ed25519; delete the directory to regenerate them`);
+  }
+  const publicKey = createPublicKey(privateKey);
+  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  if (!fs.existsSync(publicKeyPath) || fs.readFileSync(publicKeyPath, 'utf8') !== publicPem) {
+    // aside then renamed: a concurrent reader never sees a half-written file
+    const tmp = `${publicKeyPath}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, publicPem, { mode: 0o644 });
+    fs.renameSync(tmp, publicKeyPath);
   }
   return { dir, privateKey, publicKey, privateKeyPath, publicKeyPath, kid: keyId(publicKey) };
 }
@@ -68,34 +60,4 @@ export function devKeys(options: { dir?: string } = {}): DevKeys {
 export function keyId(publicKey: KeyObject): string {
   const der = publicKey.export({ type: 'spki', format: 'der' });
   return createHash('sha256').update(der).digest('base64url').slice(0, 16);
-}
-
-function generate(dir: string): void {
-  const parent = path.dirname(dir);
-  fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}-`));
-  try {
-    fs.chmodSync(tmp, 0o700);
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    fs.writeFileSync(path.join(tmp, PRIVATE_KEY_FILE), privateKey.export({ type: 'pkcs8', format: 'pem' }), {
-      mode: 0o600,
-      flag: 'wx',
-    });
-    fs.writeFileSync(path.join(tmp, PUBLIC_KEY_FILE), publicKey.export({ type: 'spki', format: 'pem' }), {
-      mode: 0o644,
-      flag: 'wx',
-    });
-    try {
-      fs.renameSync(tmp, dir);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // another process created the directory first: use its keys
-      if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw error;
-      if (!fs.existsSync(path.join(dir, PRIVATE_KEY_FILE))) {
-        throw new Error(`${dir} exists but holds no dev key pair; delete it to regenerate`);
-      }
-    }
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
 }
