@@ -5,7 +5,7 @@
  *   npm run bench:matching -- --size 1000000     # one size (e.g. the 1M latency/memory run)
  *   options: --sizes 10000,100000  --seed 7  --queries N  --latency-queries N
  *            --baseline-queries N  --no-baseline  --out bench/results/matching.json
- *            --max-candidates N --block-cap N  --debug
+ *            --max-candidates N --block-cap N --posting-budget N  --debug
  *
  * For each size: a seeded population is generated family by family and
  * upserted into the engine as the matching service does; then the records of a
@@ -45,6 +45,7 @@ const modelFile = arg('model');
 const engineOptions = {
   maxCandidates: arg('max-candidates') ? Number(arg('max-candidates')) : undefined,
   blockCap: arg('block-cap') ? Number(arg('block-cap')) : undefined,
+  postingBudget: arg('posting-budget') ? Number(arg('posting-budget')) : undefined,
 };
 
 // ------------------------------------------------------------ helpers ---

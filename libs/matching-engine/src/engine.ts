@@ -28,6 +28,8 @@ export interface EngineOptions {
   maxCandidates?: number;
   /** blocks (keys) with more postings than this are skipped (default 2500) */
   blockCap?: number;
+  /** most postings visited per side and query, smallest blocks first (default 40000) */
+  postingBudget?: number;
   /** name-variant table (default: the shipped one) */
   variants?: VariantTable;
   /** treat YYYY-01-01 as a year-only placeholder (default true) */
@@ -74,6 +76,7 @@ export class MatchingEngine {
   private readonly proposalThreshold: number;
   private readonly maxCandidates: number;
   private readonly blockCap: number;
+  private readonly postingBudget: number;
 
   /** external ids ↔ internal record numbers (compact) */
   private readonly idIndex = new IdIndex();
@@ -104,6 +107,7 @@ export class MatchingEngine {
     this.proposalThreshold = options.proposalThreshold ?? this.model.proposalThreshold;
     this.maxCandidates = options.maxCandidates ?? 400;
     this.blockCap = options.blockCap ?? 2500;
+    this.postingBudget = options.postingBudget ?? 40000;
   }
 
   get modelVersion(): string {
@@ -201,6 +205,7 @@ export class MatchingEngine {
     const keys = this.keyMaker.keys(p, false);
     const idx = this.indexes[p.side];
     for (const k of keys) idx.add(k, n);
+    if (idx.wantsCompaction) idx.compact((r) => this.alive.data[r] === 0);
     this.counts[p.side]++;
     this.countRecord(p, 1);
   }
@@ -229,37 +234,53 @@ export class MatchingEngine {
    */
   private gather(keys: number[], side: number, out: number[]): void {
     const idx = this.indexes[side];
-    const sized: Array<[number, number]> = [];
+    const sized = this.sized;
+    sized.length = 0;
     for (const k of keys) {
-      const c = idx.count(k);
-      if (c > 0) sized.push([k, c]);
+      const s = idx.slot(k);
+      const c = idx.countAt(s);
+      if (c > 0) sized.push(c * 4294967296 + (s >>> 0)); // count-major: sort numbers, not pairs
     }
-    sized.sort((a, b) => a[1] - b[1]);
+    sized.sort((a, b) => a - b);
     if (this.stamp.length < this.nSlots) {
       const cap = Math.max(this.nSlots * 1.5, 1024) | 0;
       const s = new Int32Array(cap);
       s.set(this.stamp);
       this.stamp = s;
-      const a = new Float32Array(cap);
-      this.acc = a;
+      this.acc = new Float32Array(cap);
     }
     const stamp = this.stamp;
     const acc = this.acc;
     const epoch = ++this.epoch;
     const next = idx.next.data;
     const vals = idx.vals.data;
+    const packed = idx.packed;
     const alive = this.alive.data;
     const N = Math.max(2, this.counts[side]);
     const touched = this.touched;
     touched.length = 0;
     let oversize = -1;
-    for (const [k, c] of sized) {
-      if (c > this.blockCap) {
-        if (oversize < 0) oversize = k;
+    let budget = this.postingBudget;
+    for (const sc of sized) {
+      const c = Math.floor(sc / 4294967296);
+      const slot = sc % 4294967296;
+      if (c > this.blockCap || c > budget) {
+        if (oversize < 0) oversize = slot;
         continue;
       }
+      budget -= c;
       const w = Math.log2((N + 1) / c);
-      for (let p = idx.head(k); p >= 0; p = next[p]) {
+      const a = idx.packedStartAt(slot), b = a + idx.packedCountAt(slot);
+      for (let p = a; p < b; p++) {
+        const r = packed[p];
+        if (stamp[r] !== epoch) {
+          stamp[r] = epoch;
+          if (alive[r] === 0) { acc[r] = -1e9; continue; }
+          acc[r] = w;
+          touched.push(r);
+        } else acc[r] += w;
+      }
+      for (let p = idx.headAt(slot); p >= 0; p = next[p]) {
         const r = vals[p];
         if (stamp[r] !== epoch) {
           stamp[r] = epoch;
@@ -271,20 +292,45 @@ export class MatchingEngine {
     }
     if (touched.length === 0 && oversize !== -1) {
       // every key is a giant block (a very common name and nothing else): newest records of the smallest
-      for (let p = idx.head(oversize); p >= 0 && touched.length < this.maxCandidates; p = next[p]) {
+      for (let p = idx.headAt(oversize); p >= 0 && touched.length < this.maxCandidates; p = next[p]) {
         const r = vals[p];
         if (stamp[r] === epoch || alive[r] === 0) continue;
         stamp[r] = epoch;
         acc[r] = 0;
         touched.push(r);
       }
+      const a = idx.packedStartAt(oversize);
+      for (let p = a + idx.packedCountAt(oversize) - 1; p >= a && touched.length < this.maxCandidates; p--) {
+        const r = packed[p];
+        if (stamp[r] === epoch || alive[r] === 0) continue;
+        stamp[r] = epoch;
+        acc[r] = 0;
+        touched.push(r);
+      }
     }
-    if (touched.length > this.maxCandidates) {
-      touched.sort((a, b) => acc[b] - acc[a]);
-      touched.length = this.maxCandidates;
+    const T = touched.length;
+    if (T > this.maxCandidates) {
+      // keep the maxCandidates best-supported records: the cut-off from a native numeric sort of
+      // the scores (a comparator sort of 10⁵ record numbers costs more than the scoring itself)
+      if (this.scoreBuf.length < T) this.scoreBuf = new Float32Array(T * 2);
+      const sb = this.scoreBuf.subarray(0, T);
+      for (let i = 0; i < T; i++) sb[i] = -acc[touched[i]];
+      sb.sort();
+      const cut = -sb[this.maxCandidates - 1];
+      let above = 0;
+      for (let i = 0; i < this.maxCandidates; i++) if (-sb[i] > cut) above++;
+      let ties = this.maxCandidates - above;
+      for (const r of touched) {
+        const v = acc[r];
+        if (v > cut) out.push(r);
+        else if (v === cut && ties > 0) { out.push(r); ties--; }
+      }
+      return;
     }
     for (const r of touched) out.push(r);
   }
+  private scoreBuf = new Float32Array(1024);
+  private readonly sized: number[] = [];
   private acc = new Float32Array(1024);
   private readonly touched: number[] = [];
 
