@@ -3,7 +3,7 @@
  * (consent-allowed), the pair's explanation; prints how the field levels of
  * missed pairs (p < threshold) differ from found ones, per culture, and
  * sample misses / sibling false positives with their explanations.
- *   node -r @swc-node/register bench/matching/misses.ts [size] [seed] [samples]
+ *   node -r @swc-node/register bench/matching/misses.ts [size] [seed] [samples] [field=level]
  */
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { MatchRecord } from '../../libs/matching-engine/src/types';
@@ -12,6 +12,8 @@ import { generatePopulation } from './generator';
 const size = Number(process.argv[2] ?? 10000);
 const seed = Number(process.argv[3] ?? 7);
 const samples = Number(process.argv[4] ?? 12);
+/** only sample misses with this field=level in their explanation, e.g. name.first=none */
+const only = process.argv[5];
 const pop = generatePopulation(seed, size);
 const e = new MatchingEngine();
 for (const r of pop.records) e.upsert(r);
@@ -55,7 +57,7 @@ for (const fam of byFamily.values()) {
       v[ok ? 1 : 0]++;
       levelCount.set(k, v);
     }
-    if (!ok && missShown.length < samples && (missShown.length * 7919 + found) % 3 === 0) missShown.push(`[${ta.culture}] ` + show(a, b, c));
+    if (!ok && missShown.length < samples && (only ? c.explanation.some((x) => `${x.field}=${x.level}` === only) : (missShown.length * 7919 + found) % 3 === 0)) missShown.push(`[${ta.culture}] ` + show(a, b, c));
   }
 }
 console.log({ found, miss, recall: found / (found + miss), sibs, sibFp });

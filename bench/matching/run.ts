@@ -5,6 +5,8 @@
  *   npm run bench:matching -- --size 1000000     # one size (e.g. the 1M latency/memory run)
  *   options: --sizes 10000,100000  --seed 7  --queries N  --latency-queries N
  *            --baseline-queries N  --no-baseline  --out bench/results/matching.json
+ *            --merge   keep the other sizes' runs already in the output file (e.g. add the 1M run
+ *                      to the default 10k/100k file; a run of the same size is replaced)
  *            --max-candidates N --block-cap N --posting-budget N  --debug
  *
  * For each size: a seeded population is generated family by family and
@@ -395,7 +397,16 @@ async function main() {
   for (const size of sizes) {
     partnerIndex.clear();
     const r = await runSize(size, model);
-    runs.push(r);
+    runs.push({ command: 'npm run bench:matching' + (argv.length ? ' -- ' + argv.join(' ') : ''), modelVersion: new MatchingEngine({ model }).modelVersion, ...r });
+  }
+  if (flag('merge') && fs.existsSync(outFile)) {
+    // one results file: runs of other sizes from earlier invocations stay, each with its own command
+    const prev = JSON.parse(fs.readFileSync(outFile, 'utf8')) as { command?: string; runs?: Array<{ size: number; command?: string }> };
+    for (const old of prev.runs ?? []) {
+      if (runs.some((x) => x.size === old.size)) continue;
+      runs.push({ command: prev.command, ...old } as (typeof runs)[number]);
+    }
+    runs.sort((a, b) => a.size - b.size);
   }
   const eng = new MatchingEngine({ model });
   const result = {

@@ -27,14 +27,14 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
         "mSibling": 0.001847
       },
       "jw92": {
-        "m": 0.06093,
+        "m": 0.0611,
         "u": 0.0005362,
         "mSibling": 0.0009625
       },
       "nickname": {
-        "m": 0.001582,
-        "u": 0.0003112,
-        "mSibling": 0.001483
+        "m": 0.038,
+        "u": 0.05383,
+        "mSibling": 0.04903
       },
       "swapped": {
         "m": 0.06588,
@@ -42,61 +42,61 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
         "mSibling": 0.001119
       },
       "phonetic": {
-        "m": 0.07818,
-        "u": 0.002016,
+        "m": 0.07806,
+        "u": 0.002014,
         "mSibling": 0.001223
       },
       "elsewhere": {
-        "m": 0.03018,
-        "u": 0.01886,
-        "mSibling": 0.09347
+        "m": 0.0303,
+        "u": 0.01895,
+        "mSibling": 0.09487
       },
       "jw85": {
-        "m": 0.006597,
-        "u": 0.001129,
+        "m": 0.006537,
+        "u": 0.001126,
         "mSibling": 0.002107
       },
       "jw70": {
-        "m": 0.007552,
-        "u": 0.02299,
-        "mSibling": 0.02802
+        "m": 0.005821,
+        "u": 0.02106,
+        "mSibling": 0.02531
       },
       "none": {
-        "m": 0.04361,
-        "u": 0.945,
-        "mSibling": 0.8603
+        "m": 0.008866,
+        "u": 0.8933,
+        "mSibling": 0.8141
       }
     },
     "name.rest": {
       "all2": {
         "m": 0.1979,
         "u": 0.0002058,
-        "mSibling": 0.07956
+        "mSibling": 0.07945
       },
       "all1": {
-        "m": 0.4938,
-        "u": 0.01054,
-        "mSibling": 0.3934
+        "m": 0.494,
+        "u": 0.01048,
+        "mSibling": 0.3933
       },
       "some": {
-        "m": 0.06791,
-        "u": 0.008284,
-        "mSibling": 0.09779
+        "m": 0.06778,
+        "u": 0.008267,
+        "mSibling": 0.09746
       },
       "fuzzy": {
-        "m": 0.06441,
-        "u": 0.008923,
-        "mSibling": 0.05388
+        "m": 0.06447,
+        "u": 0.008852,
+        "mSibling": 0.05343
       },
       "none": {
-        "m": 0.1321,
-        "u": 0.9693,
-        "mSibling": 0.3353
+        "m": 0.1319,
+        "u": 0.9694,
+        "mSibling": 0.3362
       },
       "via-father": {
-        "m": 0.04389,
+        "m": 0.04396,
         "u": 0.002753,
-        "mSibling": 0.04002
+        "mSibling": 0.04019
       }
     },
     "birth": {
@@ -281,14 +281,14 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
     },
     "mother": {
       "full": {
-        "m": 0.2575,
+        "m": 0.2578,
         "u": 0.0005848,
-        "mSibling": 0.2226
+        "mSibling": 0.2227
       },
       "first": {
-        "m": 0.5437,
+        "m": 0.5433,
         "u": 0.01343,
-        "mSibling": 0.5769
+        "mSibling": 0.5768
       },
       "fuzzy": {
         "m": 0.08936,
@@ -305,22 +305,22 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
       "full": {
         "m": 0.2217,
         "u": 0.0005711,
-        "mSibling": 0.1958
+        "mSibling": 0.1962
       },
       "first": {
         "m": 0.5958,
         "u": 0.02227,
-        "mSibling": 0.6242
+        "mSibling": 0.6243
       },
       "fuzzy": {
         "m": 0.07147,
         "u": 0.004426,
-        "mSibling": 0.07346
+        "mSibling": 0.07322
       },
       "disagree": {
         "m": 0.111,
         "u": 0.9727,
-        "mSibling": 0.1066
+        "mSibling": 0.1063
       }
     },
     "siblings": {
@@ -394,207 +394,207 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
     "noiseVersion": 1038
   },
   "calibration": {
-    "tfScale": 0.7167,
-    "intercept": -0.6227,
-    "siblingIntercept": 0.6613,
+    "tfScale": 0.7222,
+    "intercept": -0.9465,
+    "siblingIntercept": 0.4737,
     "fittedOn": {
       "sameVsUnrelated": {
-        "pairs": 774062,
-        "positives": 6516
+        "pairs": 724709,
+        "positives": 6450
       },
       "sameVsSiblings": {
-        "pairs": 11290,
-        "positives": 6516
+        "pairs": 11091,
+        "positives": 6450
       },
       "perLevel": true,
       "l2": 5
     },
     "levelWeights": {
       "name.first": {
-        "exact": 6.0665,
-        "variant": 4.955,
-        "jw92": 4.7622,
-        "nickname": 2.1578,
-        "swapped": 7.5467,
-        "phonetic": 4.2539,
-        "elsewhere": 1.7227,
-        "jw85": 3.2624,
-        "jw70": -1.048,
-        "none": -2.6165
+        "exact": 5.9445,
+        "variant": 4.8686,
+        "jw92": 4.7229,
+        "nickname": 0.9477,
+        "swapped": 7.7467,
+        "phonetic": 3.8435,
+        "elsewhere": 1.4274,
+        "jw85": 2.8208,
+        "jw70": -1.4456,
+        "none": -5.4593
       },
       "name.rest": {
-        "all2": 6.1525,
-        "all1": 2.8485,
-        "some": 0.7905,
-        "fuzzy": 2.2336,
-        "none": -1.3464,
-        "via-father": 3.7988
+        "all2": 6.2475,
+        "all1": 3.0603,
+        "some": 0.6391,
+        "fuzzy": 2.1907,
+        "none": -1.3803,
+        "via-father": 4.0141
       },
       "birth": {
-        "exact": 13.0386,
-        "dm-swap": 9.1552,
-        "ym": 4.5484,
-        "y": 3.1046,
-        "y1": -0.0288,
-        "y2": -4.6934,
-        "y4": -4.5956,
-        "far": -6.9154,
-        "e0": 3.0007,
-        "e1": 2.2945,
-        "e2": 0.8419,
-        "e4": -0.9743,
-        "efar": -5.8917
+        "exact": 13.0092,
+        "dm-swap": 9.3741,
+        "ym": 4.9571,
+        "y": 3.2399,
+        "y1": 0.2656,
+        "y2": -4.587,
+        "y4": -4.225,
+        "far": -6.715,
+        "e0": 2.6817,
+        "e1": 2.1533,
+        "e2": 0.752,
+        "e4": -1.162,
+        "efar": -6.0959
       },
       "sex": {
-        "agree": 0.17,
-        "disagree": -5.0856
+        "agree": 0.241,
+        "disagree": -4.7834
       },
       "origin": {
-        "exact": 7.7373,
-        "admin2": 7.6883,
-        "admin1": 2.0911,
-        "country": -1.9283,
-        "text": 3.3403,
-        "text-disagree": -2.2946,
-        "disagree": -3.2771
+        "exact": 7.6223,
+        "admin2": 7.6616,
+        "admin1": 2.0093,
+        "country": -2.366,
+        "text": 3.2966,
+        "text-disagree": -2.0579,
+        "disagree": -3.4332
       },
       "separation.place": {
-        "exact": 7.7344,
+        "exact": 7.8707,
         "admin2": 4.5679,
-        "admin1": 2.6111,
-        "country": -0.4198,
-        "text": 3.8357,
-        "text-disagree": -1.8366,
-        "disagree": -2.6498
+        "admin1": 2.8835,
+        "country": -0.1429,
+        "text": 3.8497,
+        "text-disagree": -1.5201,
+        "disagree": -2.6189
       },
       "separation.date": {
-        "d7": 4.8324,
-        "d31": 4.0831,
-        "d92": 1.2737,
-        "d365": -1.5034,
-        "far": -5.7971
+        "d7": 4.7997,
+        "d31": 4.1951,
+        "d92": 1.5501,
+        "d365": -1.7735,
+        "far": -6.0176
       },
       "mother": {
-        "full": 6.6629,
-        "first": 3.7884,
-        "fuzzy": 3.4465,
-        "disagree": -3.5999
+        "full": 6.5107,
+        "first": 3.9581,
+        "fuzzy": 3.5454,
+        "disagree": -3.5318
       },
       "father": {
-        "full": 6.8396,
-        "first": 2.4273,
-        "fuzzy": 3.1132,
-        "disagree": -3.3583
+        "full": 6.7757,
+        "first": 2.315,
+        "fuzzy": 3.1906,
+        "disagree": -3.2459
       },
       "siblings": {
-        "agree": 5.6561,
-        "disagree": -2.2111
+        "agree": 5.3221,
+        "disagree": -2.1426
       },
       "cross-sibling": {
-        "listed": -0.6674,
-        "not-listed": -0.529
+        "listed": -0.5326,
+        "not-listed": -0.4589
       },
       "languages": {
-        "agree": 0.1361,
-        "disagree": -1.5812
+        "agree": 0.3289,
+        "disagree": -1.1855
       },
       "nationality": {
-        "agree": -0.058,
-        "disagree": -1.0383
+        "agree": 0.1461,
+        "disagree": -0.7655
       }
     },
     "siblingLevelWeights": {
       "name.first": {
-        "exact": 6.1239,
-        "variant": 5.5368,
-        "jw92": 6.0307,
-        "nickname": 0.1518,
-        "swapped": 6.0635,
-        "phonetic": 5.9433,
-        "elsewhere": -0.9907,
-        "jw85": 1.7401,
-        "jw70": -2.1143,
-        "none": -4.2448
+        "exact": 6.203,
+        "variant": 5.6366,
+        "jw92": 6.1568,
+        "nickname": -0.4756,
+        "swapped": 5.8804,
+        "phonetic": 6.0388,
+        "elsewhere": -1.1353,
+        "jw85": 1.6407,
+        "jw70": -2.4043,
+        "none": -6.424
       },
       "name.rest": {
-        "all2": 1.4576,
-        "all1": 0.1897,
-        "some": -0.6711,
-        "fuzzy": 0.2124,
-        "none": -1.3633,
-        "via-father": 0.3682
+        "all2": 1.2524,
+        "all1": 0.4913,
+        "some": -0.2786,
+        "fuzzy": 0.2551,
+        "none": -1.8568,
+        "via-father": 0.1779
       },
       "birth": {
-        "exact": 5.6205,
-        "dm-swap": 5.7664,
-        "ym": 3.8779,
-        "y": 2.4273,
-        "y1": -0.2836,
-        "y2": -4.3522,
-        "y4": -3.893,
-        "far": -6.5471,
-        "e0": 2.2074,
-        "e1": 1.916,
-        "e2": 0.8939,
-        "e4": -0.7426,
-        "efar": -5.5944
+        "exact": 5.8075,
+        "dm-swap": 5.7716,
+        "ym": 3.9526,
+        "y": 2.9518,
+        "y1": -0.5415,
+        "y2": -4.3255,
+        "y4": -3.6716,
+        "far": -6.3505,
+        "e0": 2.0917,
+        "e1": 1.7021,
+        "e2": 0.7356,
+        "e4": -1.1317,
+        "efar": -5.3993
       },
       "sex": {
-        "agree": 1.2533,
-        "disagree": -5.5711
+        "agree": 1.3926,
+        "disagree": -5.6465
       },
       "origin": {
-        "exact": -0.0823,
-        "admin2": 0.207,
-        "admin1": -0.1314,
-        "country": 0.112,
-        "text": -0.1077,
-        "text-disagree": -0.001,
-        "disagree": -0.1915
+        "exact": -0.1006,
+        "admin2": 0.2881,
+        "admin1": 0.3439,
+        "country": -0.1172,
+        "text": -0.1744,
+        "text-disagree": 0.251,
+        "disagree": 0.0859
       },
       "separation.place": {
-        "exact": -0.129,
+        "exact": -0.1765,
         "admin2": 0.2171,
-        "admin1": 0.1765,
-        "country": -0.009,
-        "text": 0.102,
-        "text-disagree": -0.3494,
-        "disagree": -0.1475
+        "admin1": 0.0556,
+        "country": 0.0347,
+        "text": 0.1416,
+        "text-disagree": -0.0601,
+        "disagree": 0.1195
       },
       "separation.date": {
-        "d7": 0.2422,
-        "d31": 0.0956,
-        "d92": 0.1346,
-        "d365": -0.2986,
-        "far": 0.1752
+        "d7": 0.3815,
+        "d31": -0.2292,
+        "d92": -0.2702,
+        "d365": 0.2084,
+        "far": 0.1773
       },
       "mother": {
-        "full": 0.2133,
-        "first": -0.0964,
-        "fuzzy": -0.1674,
-        "disagree": -0.1216
+        "full": -0.1821,
+        "first": -0.0482,
+        "fuzzy": -0.027,
+        "disagree": 0.3229
       },
       "father": {
-        "full": 0.5541,
-        "first": -0.0766,
-        "fuzzy": -0.0113,
-        "disagree": 0.1787
+        "full": 0.4456,
+        "first": 0.2725,
+        "fuzzy": 0.2421,
+        "disagree": -0.289
       },
       "siblings": {
-        "agree": 0.9472,
-        "disagree": -1.595
+        "agree": 0.7812,
+        "disagree": -1.4616
       },
       "cross-sibling": {
-        "listed": -5.8022,
-        "not-listed": 0.8217
+        "listed": -5.941,
+        "not-listed": 0.6023
       },
       "languages": {
-        "agree": 0.0915,
-        "disagree": -0.0743
+        "agree": 0.3577,
+        "disagree": 0.1266
       },
       "nationality": {
-        "agree": -0.0196,
-        "disagree": 0.3273
+        "agree": 0.0866,
+        "disagree": 0.1713
       }
     }
   }
