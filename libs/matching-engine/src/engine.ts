@@ -10,7 +10,7 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
-import { Prepared, Preparer, decode, encode, firstToken } from './prepare';
+import { BirthKind, Prepared, Preparer, decode, encode, firstToken } from './prepare';
 import { KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap } from './util';
 import { IdIndex } from './idindex';
@@ -232,7 +232,7 @@ export class MatchingEngine {
    * (log2 of side size / block size); the `maxCandidates` records with the
    * most evidence are scored.
    */
-  private gather(keys: number[], side: number, out: number[]): void {
+  private gather(keys: number[], side: number, out: number[], q?: Prepared): void {
     const idx = this.indexes[side];
     const sized = this.sized;
     sized.length = 0;
@@ -310,6 +310,24 @@ export class MatchingEngine {
     }
     const T = touched.length;
     if (T > this.maxCandidates) {
+      // key votes are blind to age and sex; before the cut, move records whose birth estimate or
+      // sex contradicts the query's down (and a compatible birth up) — the weights of the same
+      // order as the model's birth/sex levels — so common names keep their true partner in the cut
+      if (q && (q.birthKind !== BirthKind.None || q.sex > 0)) {
+        const heap = this.heap.data, offs = this.offsets.data;
+        const qLo = q.birthLo, qHi = q.birthHi, qb = q.birthKind !== BirthKind.None, qs = q.sex;
+        for (let i = 0; i < T; i++) {
+          const r = touched[i];
+          const o = offs[r];
+          const flags = heap[o];
+          const sx = (flags >> 2) & 7;
+          if (qs > 0 && sx > 0 && sx !== qs) acc[r] -= 4;
+          if (qb && ((flags >> 5) & 7) !== BirthKind.None) {
+            const gap = Math.max(heap[o + 3], qLo) - Math.min(heap[o + 4], qHi);
+            acc[r] += gap <= 0 ? 1 : gap <= 12 ? 0 : gap <= 24 ? -2 : gap <= 48 ? -4 : -6;
+          }
+        }
+      }
       // keep the maxCandidates best-supported records: the cut-off from a native numeric sort of
       // the scores (a comparator sort of 10⁵ record numbers costs more than the scoring itself)
       if (this.scoreBuf.length < T) this.scoreBuf = new Float32Array(T * 2);
@@ -365,7 +383,7 @@ export class MatchingEngine {
       const prior = this.priorFor(kind, side);
       const priorSib = this.priorFor('possible-sibling', side);
       cands.length = 0;
-      this.gather(keys, side, cands);
+      this.gather(keys, side, cands, q);
       for (const n of cands) {
         if (n === selfN) continue;
         const c = decode(this.heap.data, this.offsets.data[n], this.text);
@@ -476,7 +494,7 @@ export class MatchingEngine {
       const N = Math.max(this.counts[side], this.model.prior.minPopulation);
       const prior = log2odds(1 / N);
       cands.length = 0;
-      this.gather(keys, side, cands);
+      this.gather(keys, side, cands, q);
       for (const n of cands) {
         const c = decode(this.heap.data, this.offsets.data[n], this.text);
         this.comparer.compare(q, c, cmp);
@@ -579,7 +597,7 @@ export class MatchingEngine {
       const n = a[Math.floor(rnd() * a.length)];
       const q = decode(this.heap.data, this.offsets.data[n], this.text);
       cands.length = 0;
-      this.gather(this.keyMaker.keys(q, true), 1, cands);
+      this.gather(this.keyMaker.keys(q, true), 1, cands, q);
       this.comparer.resetCache();
       for (const cn of cands) {
         this.comparer.compare(q, decode(this.heap.data, this.offsets.data[cn], this.text), cmp);
@@ -607,7 +625,7 @@ export class MatchingEngine {
       const prior = this.priorFor(kind, side);
       const priorSib = this.priorFor('possible-sibling', side);
       cands.length = 0;
-      this.gather(keys, side, cands);
+      this.gather(keys, side, cands, q);
       for (const n of cands) {
         if (n === selfN) continue;
         const c = decode(this.heap.data, this.offsets.data[n], this.text);
@@ -634,7 +652,7 @@ export class MatchingEngine {
     const idx = this.indexes[c.side];
     const shared = qk.filter((k) => ck.has(k)).map((k) => [names.get(k)!, idx.count(k)] as [string, number]);
     const out: number[] = [];
-    this.gather(qk, c.side, out);
+    this.gather(qk, c.side, out, q);
     return { shared, rank: out.indexOf(n), candidates: out.length };
   }
 
@@ -646,7 +664,7 @@ export class MatchingEngine {
     const all: string[] = [];
     for (const side of [0, 1]) {
       out.length = 0;
-      this.gather(keys, side, out);
+      this.gather(keys, side, out, q);
       for (const n of out) all.push(this.idIndex.idOf(n));
     }
     return all;
