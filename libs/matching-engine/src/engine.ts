@@ -24,7 +24,7 @@ export interface EngineOptions {
   model?: MatchModel;
   /** probability at or above which a pair is proposed (default: the model's) */
   proposalThreshold?: number;
-  /** most candidate records scored per side and query (default 400) */
+  /** most candidate records scored per side and query (default 600) */
   maxCandidates?: number;
   /** blocks (keys) with more postings than this are skipped (default 2500) */
   blockCap?: number;
@@ -105,7 +105,7 @@ export class MatchingEngine {
     this.comparer.inferAdmin1 = (tokens) => this.inferAdmin1(tokens);
     this.keyMaker = new KeyMaker(this.lexicon, this.pool);
     this.proposalThreshold = options.proposalThreshold ?? this.model.proposalThreshold;
-    this.maxCandidates = options.maxCandidates ?? 400;
+    this.maxCandidates = options.maxCandidates ?? 600;
     this.blockCap = options.blockCap ?? 2500;
     this.postingBudget = options.postingBudget ?? 40000;
   }
