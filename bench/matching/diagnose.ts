@@ -9,7 +9,11 @@ import { generatePopulation } from './generator';
 const size = Number(process.argv[2] ?? 10000);
 const seed = Number(process.argv[3] ?? 7);
 const pop = generatePopulation(seed, size);
-const e = new MatchingEngine();
+const e = new MatchingEngine({
+  maxCandidates: process.env.DIAG_MAX_CANDIDATES ? Number(process.env.DIAG_MAX_CANDIDATES) : undefined,
+  blockCap: process.env.DIAG_BLOCK_CAP ? Number(process.env.DIAG_BLOCK_CAP) : undefined,
+  postingBudget: process.env.DIAG_POSTING_BUDGET ? Number(process.env.DIAG_POSTING_BUDGET) : undefined,
+});
 for (const r of pop.records) e.upsert(r);
 const byPerson = new Map<number, string[]>();
 for (const r of pop.records) {

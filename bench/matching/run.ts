@@ -5,7 +5,9 @@
  *   npm run bench:matching -- --size 1000000     # one size (e.g. the 1M latency/memory run)
  *   options: --sizes 10000,100000  --seed 7  --queries N  --latency-queries N
  *            --baseline-queries N  --no-baseline  --out bench/results/matching.json
- *            --max-candidates N --block-cap N  --debug
+ *            --merge   keep the other sizes' runs already in the output file (e.g. add the 1M run
+ *                      to the default 10k/100k file; a run of the same size is replaced)
+ *            --max-candidates N --block-cap N --posting-budget N  --debug
  *
  * For each size: a seeded population is generated family by family and
  * upserted into the engine as the matching service does; then the records of a
@@ -45,6 +47,7 @@ const modelFile = arg('model');
 const engineOptions = {
   maxCandidates: arg('max-candidates') ? Number(arg('max-candidates')) : undefined,
   blockCap: arg('block-cap') ? Number(arg('block-cap')) : undefined,
+  postingBudget: arg('posting-budget') ? Number(arg('posting-budget')) : undefined,
 };
 
 // ------------------------------------------------------------ helpers ---
@@ -95,6 +98,8 @@ interface Eval {
   siblingPairs: Set<string>;
   seen: Set<string>;
   proposed: Set<string>;
+  /** highest same-child probability seen per pair (for the precision/recall curve) */
+  bestP: Map<string, number>;
   proposedTrue: Set<string>;
   siblingAsSame: Set<string>;
   siblingSurfaced: Set<string>;
@@ -107,7 +112,7 @@ interface Eval {
 
 function newEval(): Eval {
   return {
-    truePairs: new Map(), siblingPairs: new Set(), seen: new Set(), proposed: new Set(), proposedTrue: new Set(),
+    truePairs: new Map(), siblingPairs: new Set(), seen: new Set(), proposed: new Set(), bestP: new Map(), proposedTrue: new Set(),
     siblingAsSame: new Set(), siblingSurfaced: new Set(), top5: { hits: 0, total: 0 }, calib: new Calibration(),
     perCulture: new Map(), missedExamples: [], fpExamples: [],
   };
@@ -143,6 +148,16 @@ function summarise(ev: Eval, threshold: number) {
   const fp = ev.proposed.size - tp;
   const precision = ev.proposed.size ? tp / ev.proposed.size : 1;
   const recall = ev.truePairs.size ? tp / ev.truePairs.size : 1;
+  // precision/recall at other thresholds (a deployment's policy choice; the model's is `threshold`)
+  const curve = ev.bestP.size === 0 ? undefined : [0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99].map((t) => {
+    let prop = 0, hit = 0;
+    for (const [k, p] of ev.bestP) {
+      if (p < t) continue;
+      prop++;
+      if (ev.truePairs.has(k)) hit++;
+    }
+    return { threshold: t, proposed: prop, precision: prop ? +(hit / prop).toFixed(4) : 1, recall: ev.truePairs.size ? +(hit / ev.truePairs.size).toFixed(4) : 1 };
+  });
   const perKind = Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, { ...v, pairsCompleteness: v.reachedScoring / v.pairs, recall: v.proposed / v.pairs }]));
   return {
     threshold,
@@ -160,6 +175,7 @@ function summarise(ev: Eval, threshold: number) {
     siblingPairsProposedAsSameChild: ev.siblingAsSame.size,
     siblingPairsProposedAsSameChildRate: ev.siblingPairs.size ? ev.siblingAsSame.size / ev.siblingPairs.size : 0,
     siblingPairsSurfacedAsSiblings: ev.siblingSurfaced.size,
+    precisionRecallCurve: curve,
     perKind,
     perCultureChildSoughtRecall: Object.fromEntries([...ev.perCulture].map(([c, v]) => [c, +(v.tp / v.total).toFixed(4)])),
     calibration: ev.calib.toJSON(),
@@ -245,6 +261,10 @@ async function runSize(size: number, model: ReturnType<typeof loadModel> | undef
       const same = b !== undefined && b.t.person === a.t.person;
       const sameChild = res1.kind !== 'possible-sibling';
       ev.calib.add(res1.probabilities?.sameChild ?? res1.probability, same ? 1 : 0);
+      if (sameChild) {
+        const pk = pairKey(rec.id, o);
+        if ((ev.bestP.get(pk) ?? -1) < res1.probability) ev.bestP.set(pk, res1.probability);
+      }
       if (sameChild && res1.probability >= threshold) {
         if (b) ev.proposed.add(k);
         if (same && ev.truePairs.has(k)) ev.proposedTrue.add(k);
@@ -394,7 +414,16 @@ async function main() {
   for (const size of sizes) {
     partnerIndex.clear();
     const r = await runSize(size, model);
-    runs.push(r);
+    runs.push({ command: 'npm run bench:matching' + (argv.length ? ' -- ' + argv.join(' ') : ''), modelVersion: new MatchingEngine({ model }).modelVersion, ...r });
+  }
+  if (flag('merge') && fs.existsSync(outFile)) {
+    // one results file: runs of other sizes from earlier invocations stay, each with its own command
+    const prev = JSON.parse(fs.readFileSync(outFile, 'utf8')) as { command?: string; runs?: Array<{ size: number; command?: string }> };
+    for (const old of prev.runs ?? []) {
+      if (runs.some((x) => x.size === old.size)) continue;
+      runs.push({ command: prev.command, ...old } as (typeof runs)[number]);
+    }
+    runs.sort((a, b) => a.size - b.size);
   }
   const eng = new MatchingEngine({ model });
   const result = {
@@ -430,6 +459,12 @@ function printSummary(runs: any[]): void {
   add('precision @ threshold', (q) => pct(q.precision));
   add('recall @ threshold', (q) => pct(q.recall));
   add('F1', (q) => q.f1.toFixed(4));
+  for (const t of [0.9, 0.97]) {
+    add(`precision / recall @ ${t}`, (q) => {
+      const c = q.precisionRecallCurve?.find((x: { threshold: number }) => x.threshold === t);
+      return c ? `${pct(c.precision)} / ${pct(c.recall)}` : '–';
+    });
+  }
   add('top-5 recall', (q) => pct(q.top5Recall));
   add('siblings proposed as same', (q) => `${q.siblingPairsProposedAsSameChild}/${q.siblingPairs} (${pct(q.siblingPairsProposedAsSameChildRate)})`);
   add('Brier (all scored pairs)', (q) => (q.calibration.brier ?? NaN).toFixed(5));

@@ -19,8 +19,11 @@
  * at most `maxCandidates` distinct records are scored.
  *
  * The posting store is an open-addressing hash table (Int32Array key / head /
- * count) over singly linked posting lists held in two Int32 vectors, i.e. about
- * 8 bytes per posting plus ~20 bytes per distinct key, with no per-key objects.
+ * count / run) over a packed Int32 store with one contiguous run per key
+ * (4 bytes per posting, scanned without pointer chasing), plus linked lists
+ * for postings added since the last compaction; compaction runs when that tail
+ * reaches a quarter of the packed store (amortised O(1) per posting). About
+ * 4–5 bytes per posting plus ~28 bytes per distinct key, no per-key objects.
  */
 import { IntVec, hash32 } from './util';
 import { Lexicon } from './lexicon';
@@ -31,12 +34,20 @@ import { fold } from './text/normalise';
 
 export class PostingIndex {
   private keys: Int32Array;
+  /** per slot: head of the key's linked tail in next/vals (-1 = none) */
   private heads: Int32Array;
+  /** per slot: postings of the key (compacted + tail) */
   private counts: Int32Array;
+  /** per slot: the key's compacted run in `packed` */
+  private packedStart: Int32Array;
+  private packedCount: Int32Array;
   private mask: number;
   private used = 0;
-  readonly next = new IntVec(1 << 16);
-  readonly vals = new IntVec(1 << 16);
+  /** compacted postings, one contiguous run per key (scanned without pointer chasing) */
+  packed = new Int32Array(0);
+  /** postings added since the last compaction, as linked lists per key */
+  readonly next = new IntVec(1 << 12);
+  readonly vals = new IntVec(1 << 12);
 
   constructor(initialCapacity = 1 << 14) {
     let cap = 1;
@@ -44,10 +55,13 @@ export class PostingIndex {
     this.keys = new Int32Array(cap);
     this.heads = new Int32Array(cap);
     this.counts = new Int32Array(cap);
+    this.packedStart = new Int32Array(cap);
+    this.packedCount = new Int32Array(cap);
     this.mask = cap - 1;
   }
 
-  private slot(key: number): number {
+  /** the slot of a key (its `keys` entry is 0 when the key is absent) */
+  slot(key: number): number {
     let i = (Math.imul(key, 0x9e3779b1) >>> 0) & this.mask;
     const keys = this.keys;
     while (keys[i] !== 0 && keys[i] !== key) i = (i + 1) & this.mask;
@@ -55,11 +69,13 @@ export class PostingIndex {
   }
 
   private rehash(): void {
-    const oldK = this.keys, oldH = this.heads, oldC = this.counts;
+    const oldK = this.keys, oldH = this.heads, oldC = this.counts, oldS = this.packedStart, oldN = this.packedCount;
     const cap = oldK.length * 2;
     this.keys = new Int32Array(cap);
     this.heads = new Int32Array(cap);
     this.counts = new Int32Array(cap);
+    this.packedStart = new Int32Array(cap);
+    this.packedCount = new Int32Array(cap);
     this.mask = cap - 1;
     for (let i = 0; i < oldK.length; i++) {
       if (oldK[i] === 0) continue;
@@ -67,6 +83,8 @@ export class PostingIndex {
       this.keys[s] = oldK[i];
       this.heads[s] = oldH[i];
       this.counts[s] = oldC[i];
+      this.packedStart[s] = oldS[i];
+      this.packedCount[s] = oldN[i];
     }
   }
 
@@ -84,25 +102,90 @@ export class PostingIndex {
     this.counts[s]++;
   }
 
+  /** true when enough postings were added since the last compaction to make one worth it */
+  get wantsCompaction(): boolean {
+    return this.vals.length >= 4096 && this.vals.length * 4 >= this.packed.length;
+  }
+
+  /**
+   * Move every key's postings into one contiguous run (postings of records
+   * `isDead` says are gone are dropped). Amortised O(1) per posting: called
+   * when the tail reaches a quarter of the packed store.
+   */
+  compact(isDead: (value: number) => boolean = () => false): void {
+    const cap = this.keys.length;
+    let total = 0;
+    for (let i = 0; i < cap; i++) if (this.keys[i] !== 0) total += this.counts[i];
+    let out = new Int32Array(total);
+    const old = this.packed;
+    const next = this.next.data, vals = this.vals.data;
+    let w = 0;
+    for (let i = 0; i < cap; i++) {
+      if (this.keys[i] === 0) continue;
+      const start = w;
+      const a = this.packedStart[i], b = a + this.packedCount[i];
+      for (let k = a; k < b; k++) if (!isDead(old[k])) out[w++] = old[k];
+      // the tail is newest-first: append it reversed so a run stays oldest → newest
+      const from = w;
+      for (let p = this.heads[i]; p >= 0; p = next[p]) if (!isDead(vals[p])) out[w++] = vals[p];
+      out.subarray(from, w).reverse();
+      this.packedStart[i] = start;
+      this.packedCount[i] = w - start;
+      this.counts[i] = w - start;
+      this.heads[i] = -1;
+    }
+    if (w < total) out = out.slice(0, w); // postings of removed records were dropped
+    this.packed = out;
+    this.next.length = 0;
+    this.vals.length = 0;
+    this.next.shrink(1 << 12);
+    this.vals.shrink(1 << 12);
+  }
+
   /** postings count of a key (0 when absent) */
   count(key: number): number {
     const s = this.slot(key);
     return this.keys[s] === 0 ? 0 : this.counts[s];
   }
 
+  /** head of the key's tail list (postings since the last compaction) */
   head(key: number): number {
     const s = this.slot(key);
     return this.keys[s] === 0 ? -1 : this.heads[s];
+  }
+  headAt(slot: number): number {
+    return this.keys[slot] === 0 ? -1 : this.heads[slot];
+  }
+  countAt(slot: number): number {
+    return this.keys[slot] === 0 ? 0 : this.counts[slot];
+  }
+  /** start of the key's compacted run in `packed` */
+  packedStartAt(slot: number): number {
+    return this.packedStart[slot];
+  }
+  packedCountAt(slot: number): number {
+    return this.keys[slot] === 0 ? 0 : this.packedCount[slot];
+  }
+
+  /** all postings of a key (tests, diagnostics) */
+  values(key: number): number[] {
+    const s = this.slot(key);
+    if (this.keys[s] === 0) return [];
+    const out: number[] = [];
+    for (let p = this.heads[s]; p >= 0; p = this.next.data[p]) out.push(this.vals.data[p]);
+    const a = this.packedStart[s];
+    for (let k = a + this.packedCount[s] - 1; k >= a; k--) out.push(this.packed[k]);
+    return out;
   }
 
   get distinctKeys(): number {
     return this.used;
   }
   get postings(): number {
-    return this.vals.length;
+    return this.vals.length + this.packed.length;
   }
   get bytes(): number {
-    return this.keys.byteLength * 3 + this.next.byteLength + this.vals.byteLength;
+    return this.keys.byteLength * 5 + this.packed.byteLength + this.next.byteLength + this.vals.byteLength;
   }
 }
 

@@ -56,7 +56,7 @@ interface NameDetail {
   firstL: number;
   firstR: number;
   firstSim: Sim;
-  firstVia: string; // 'first' | 'nickname' | 'swapped' | 'elsewhere'
+  firstVia: string; // 'first' | 'nickname' | 'pet-name' | 'swapped' | 'elsewhere'
   restPairs: Array<[number, number, Sim]>;
   rendering: string;
   tfFirst: number; // fold id or -1
@@ -259,6 +259,10 @@ export class Comparer {
           via = 'elsewhere';
           if (jR > 0) { li = 0; ri = jR; firstR = rt[jR]; firstSim = this.sim(lf, rt[jR]); }
           else { li = iL; ri = 0; firstL = lt[iL]; firstSim = this.sim(lt[iL], rf); }
+        } else if (s >= Sim.Jw70 && (this.lex.petName(lf) || this.lex.petName(rf))) {
+          // one side gives a pet name (Hamoudi, Dheere, Papy) where the other has the registered name
+          first = FIRST_LEVEL.nickname;
+          via = 'pet-name';
         } else {
           first = s === Sim.Jw85 ? FIRST_LEVEL.jw85 : s === Sim.Jw70 ? FIRST_LEVEL.jw70 : FIRST_LEVEL.none;
         }
@@ -639,7 +643,7 @@ export class Comparer {
     {
       const notes: string[] = [];
       if (cmp.levels[F.FIRST] >= 0 && detail.firstL >= 0) {
-        const via = detail.firstVia === 'first' ? '' : detail.firstVia === 'nickname' ? 'nickname: ' : detail.firstVia === 'swapped' ? 'given/family swapped: ' : 'found in another name position: ';
+        const via = detail.firstVia === 'first' ? '' : detail.firstVia === 'nickname' ? 'nickname: ' : detail.firstVia === 'pet-name' ? 'a pet name on one side, no evidence either way: ' : detail.firstVia === 'swapped' ? 'given/family swapped: ' : 'found in another name position: ';
         notes.push(via + this.simNote(detail.firstL, detail.firstR, detail.firstSim));
         if (detail.rendering !== 'latin') notes.push(`compared in ${detail.rendering.replace('~', ' vs ')} script rendering`);
         if (cmp.tf[F.FIRST] !== 0) notes.push(this.tfNote('first', this.lex.tfFold(detail.firstL), cmp.tf[F.FIRST]));

@@ -184,4 +184,41 @@ describe('MatchingEngine', () => {
     const ok = loadModel(JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON)));
     expect(new MatchingEngine({ model: ok }).modelVersion).toBe(DEFAULT_MODEL_JSON.modelVersion);
   });
+
+  it('treats a pet name against a registered given name as no evidence either way, not as disagreement', () => {
+    const e = new MatchingEngine();
+    const a = child('c1', { name: { given: 'Hamoudi', family: 'Hassan Ali' } });
+    const pet = e.compareRecords(a, sought('t1#1'));
+    expect(pet.names['name.first']).toBe('nickname');
+    const other = e.compareRecords(child('c2', { name: { given: 'Ahmed', family: 'Hassan Ali' } }), sought('t1#1'));
+    expect(other.names['name.first']).toBe('none');
+    const x = e.explainPair(a, sought('t1#1'));
+    expect(x.explanation.find((f) => f.field === 'name.first')?.note).toMatch(/pet name/);
+    const w = (c: ReturnType<MatchingEngine['explainPair']>) => c.explanation.find((f) => f.field === 'name.first')!.weight;
+    expect(w(x)).toBeGreaterThan(w(e.explainPair(child('c2', { name: { given: 'Ahmed', family: 'Hassan Ali' } }), sought('t1#1'))));
+  });
+
+  it('joins Ethiopian compounds however they are spelled (Gabra Medhn = Gebremedhn)', () => {
+    const e = new MatchingEngine();
+    const r = e.compareRecords(
+      child('c1', { name: { given: 'Gabra Medhn', family: 'Yohans' } }),
+      sought('t1#1', { name: { given: 'Gebremedhn', family: 'Yohans' } }),
+    );
+    expect(['exact', 'variant', 'jw92', 'phonetic']).toContain(r.names['name.first']); // was 'none' when 'Gabra Medhn' stayed two tokens
+  });
+
+  it('keeps the true partner of a common name among the candidates when the population is large', () => {
+    // 3,000 same-named records of the other sex or 3 years older/younger: key votes alone tie with
+    // the partner's; the age/sex-aware cut keeps the right one among the 50 scored
+    const e = new MatchingEngine({ maxCandidates: 50 });
+    const plain = { consentForTracing: true, name: { given: 'Muhammad', family: 'Cali' } };
+    for (let i = 0; i < 3000; i++) {
+      const other = i % 2 === 0 ? { sex: 'female' as const, dateOfBirth: `2014-0${1 + (i % 9)}-2${i % 8}` } : { sex: 'male' as const, dateOfBirth: i % 4 === 1 ? '2011-02-01' : '2017-07-01' };
+      e.upsert({ id: `x${i}#1`, side: 'sought', agencyId: 'Z', groupId: `x${i}`, ...plain, ...other });
+    }
+    e.upsert({ id: 't1#1', side: 'sought', agencyId: 'Z', groupId: 't1', ...plain, sex: 'male', dateOfBirth: '2014-04-20' });
+    const query: MatchRecord = { id: 'c1', side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Ali' }, sex: 'male', dateOfBirth: '2014-03-05' };
+    const ids = e.match(query, { minProbability: 0, limit: 1000 }).map((c) => c.otherId);
+    expect(ids).toContain('t1#1');
+  });
 });

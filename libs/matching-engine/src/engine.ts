@@ -10,7 +10,7 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
-import { Prepared, Preparer, decode, encode, firstToken } from './prepare';
+import { BirthKind, Prepared, Preparer, decode, encode, firstToken } from './prepare';
 import { KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap } from './util';
 import { IdIndex } from './idindex';
@@ -24,10 +24,12 @@ export interface EngineOptions {
   model?: MatchModel;
   /** probability at or above which a pair is proposed (default: the model's) */
   proposalThreshold?: number;
-  /** most candidate records scored per side and query (default 400) */
+  /** most candidate records scored per side and query (default 600) */
   maxCandidates?: number;
   /** blocks (keys) with more postings than this are skipped (default 2500) */
   blockCap?: number;
+  /** most postings visited per side and query, smallest blocks first (default 40000) */
+  postingBudget?: number;
   /** name-variant table (default: the shipped one) */
   variants?: VariantTable;
   /** treat YYYY-01-01 as a year-only placeholder (default true) */
@@ -74,6 +76,7 @@ export class MatchingEngine {
   private readonly proposalThreshold: number;
   private readonly maxCandidates: number;
   private readonly blockCap: number;
+  private readonly postingBudget: number;
 
   /** external ids ↔ internal record numbers (compact) */
   private readonly idIndex = new IdIndex();
@@ -102,8 +105,9 @@ export class MatchingEngine {
     this.comparer.inferAdmin1 = (tokens) => this.inferAdmin1(tokens);
     this.keyMaker = new KeyMaker(this.lexicon, this.pool);
     this.proposalThreshold = options.proposalThreshold ?? this.model.proposalThreshold;
-    this.maxCandidates = options.maxCandidates ?? 400;
+    this.maxCandidates = options.maxCandidates ?? 600;
     this.blockCap = options.blockCap ?? 2500;
+    this.postingBudget = options.postingBudget ?? 40000;
   }
 
   get modelVersion(): string {
@@ -201,6 +205,7 @@ export class MatchingEngine {
     const keys = this.keyMaker.keys(p, false);
     const idx = this.indexes[p.side];
     for (const k of keys) idx.add(k, n);
+    if (idx.wantsCompaction) idx.compact((r) => this.alive.data[r] === 0);
     this.counts[p.side]++;
     this.countRecord(p, 1);
   }
@@ -227,39 +232,55 @@ export class MatchingEngine {
    * (log2 of side size / block size); the `maxCandidates` records with the
    * most evidence are scored.
    */
-  private gather(keys: number[], side: number, out: number[]): void {
+  private gather(keys: number[], side: number, out: number[], q?: Prepared): void {
     const idx = this.indexes[side];
-    const sized: Array<[number, number]> = [];
+    const sized = this.sized;
+    sized.length = 0;
     for (const k of keys) {
-      const c = idx.count(k);
-      if (c > 0) sized.push([k, c]);
+      const s = idx.slot(k);
+      const c = idx.countAt(s);
+      if (c > 0) sized.push(c * 4294967296 + (s >>> 0)); // count-major: sort numbers, not pairs
     }
-    sized.sort((a, b) => a[1] - b[1]);
+    sized.sort((a, b) => a - b);
     if (this.stamp.length < this.nSlots) {
       const cap = Math.max(this.nSlots * 1.5, 1024) | 0;
       const s = new Int32Array(cap);
       s.set(this.stamp);
       this.stamp = s;
-      const a = new Float32Array(cap);
-      this.acc = a;
+      this.acc = new Float32Array(cap);
     }
     const stamp = this.stamp;
     const acc = this.acc;
     const epoch = ++this.epoch;
     const next = idx.next.data;
     const vals = idx.vals.data;
+    const packed = idx.packed;
     const alive = this.alive.data;
     const N = Math.max(2, this.counts[side]);
     const touched = this.touched;
     touched.length = 0;
     let oversize = -1;
-    for (const [k, c] of sized) {
-      if (c > this.blockCap) {
-        if (oversize < 0) oversize = k;
+    let budget = this.postingBudget;
+    for (const sc of sized) {
+      const c = Math.floor(sc / 4294967296);
+      const slot = sc % 4294967296;
+      if (c > this.blockCap || c > budget) {
+        if (oversize < 0) oversize = slot;
         continue;
       }
+      budget -= c;
       const w = Math.log2((N + 1) / c);
-      for (let p = idx.head(k); p >= 0; p = next[p]) {
+      const a = idx.packedStartAt(slot), b = a + idx.packedCountAt(slot);
+      for (let p = a; p < b; p++) {
+        const r = packed[p];
+        if (stamp[r] !== epoch) {
+          stamp[r] = epoch;
+          if (alive[r] === 0) { acc[r] = -1e9; continue; }
+          acc[r] = w;
+          touched.push(r);
+        } else acc[r] += w;
+      }
+      for (let p = idx.headAt(slot); p >= 0; p = next[p]) {
         const r = vals[p];
         if (stamp[r] !== epoch) {
           stamp[r] = epoch;
@@ -271,20 +292,63 @@ export class MatchingEngine {
     }
     if (touched.length === 0 && oversize !== -1) {
       // every key is a giant block (a very common name and nothing else): newest records of the smallest
-      for (let p = idx.head(oversize); p >= 0 && touched.length < this.maxCandidates; p = next[p]) {
+      for (let p = idx.headAt(oversize); p >= 0 && touched.length < this.maxCandidates; p = next[p]) {
         const r = vals[p];
         if (stamp[r] === epoch || alive[r] === 0) continue;
         stamp[r] = epoch;
         acc[r] = 0;
         touched.push(r);
       }
+      const a = idx.packedStartAt(oversize);
+      for (let p = a + idx.packedCountAt(oversize) - 1; p >= a && touched.length < this.maxCandidates; p--) {
+        const r = packed[p];
+        if (stamp[r] === epoch || alive[r] === 0) continue;
+        stamp[r] = epoch;
+        acc[r] = 0;
+        touched.push(r);
+      }
     }
-    if (touched.length > this.maxCandidates) {
-      touched.sort((a, b) => acc[b] - acc[a]);
-      touched.length = this.maxCandidates;
+    const T = touched.length;
+    if (T > this.maxCandidates) {
+      // key votes are blind to age and sex; before the cut, move records whose birth estimate or
+      // sex contradicts the query's down (and a compatible birth up) — the weights of the same
+      // order as the model's birth/sex levels — so common names keep their true partner in the cut
+      if (q && (q.birthKind !== BirthKind.None || q.sex > 0)) {
+        const heap = this.heap.data, offs = this.offsets.data;
+        const qLo = q.birthLo, qHi = q.birthHi, qb = q.birthKind !== BirthKind.None, qs = q.sex;
+        for (let i = 0; i < T; i++) {
+          const r = touched[i];
+          const o = offs[r];
+          const flags = heap[o];
+          const sx = (flags >> 2) & 7;
+          if (qs > 0 && sx > 0 && sx !== qs) acc[r] -= 4;
+          if (qb && ((flags >> 5) & 7) !== BirthKind.None) {
+            const gap = Math.max(heap[o + 3], qLo) - Math.min(heap[o + 4], qHi);
+            acc[r] += gap <= 0 ? 1 : gap <= 12 ? 0 : gap <= 24 ? -2 : gap <= 48 ? -4 : -6;
+          }
+        }
+      }
+      // keep the maxCandidates best-supported records: the cut-off from a native numeric sort of
+      // the scores (a comparator sort of 10⁵ record numbers costs more than the scoring itself)
+      if (this.scoreBuf.length < T) this.scoreBuf = new Float32Array(T * 2);
+      const sb = this.scoreBuf.subarray(0, T);
+      for (let i = 0; i < T; i++) sb[i] = -acc[touched[i]];
+      sb.sort();
+      const cut = -sb[this.maxCandidates - 1];
+      let above = 0;
+      for (let i = 0; i < this.maxCandidates; i++) if (-sb[i] > cut) above++;
+      let ties = this.maxCandidates - above;
+      for (const r of touched) {
+        const v = acc[r];
+        if (v > cut) out.push(r);
+        else if (v === cut && ties > 0) { out.push(r); ties--; }
+      }
+      return;
     }
     for (const r of touched) out.push(r);
   }
+  private scoreBuf = new Float32Array(1024);
+  private readonly sized: number[] = [];
   private acc = new Float32Array(1024);
   private readonly touched: number[] = [];
 
@@ -319,7 +383,7 @@ export class MatchingEngine {
       const prior = this.priorFor(kind, side);
       const priorSib = this.priorFor('possible-sibling', side);
       cands.length = 0;
-      this.gather(keys, side, cands);
+      this.gather(keys, side, cands, q);
       for (const n of cands) {
         if (n === selfN) continue;
         const c = decode(this.heap.data, this.offsets.data[n], this.text);
@@ -430,7 +494,7 @@ export class MatchingEngine {
       const N = Math.max(this.counts[side], this.model.prior.minPopulation);
       const prior = log2odds(1 / N);
       cands.length = 0;
-      this.gather(keys, side, cands);
+      this.gather(keys, side, cands, q);
       for (const n of cands) {
         const c = decode(this.heap.data, this.offsets.data[n], this.text);
         this.comparer.compare(q, c, cmp);
@@ -533,7 +597,7 @@ export class MatchingEngine {
       const n = a[Math.floor(rnd() * a.length)];
       const q = decode(this.heap.data, this.offsets.data[n], this.text);
       cands.length = 0;
-      this.gather(this.keyMaker.keys(q, true), 1, cands);
+      this.gather(this.keyMaker.keys(q, true), 1, cands, q);
       this.comparer.resetCache();
       for (const cn of cands) {
         this.comparer.compare(q, decode(this.heap.data, this.offsets.data[cn], this.text), cmp);
@@ -561,7 +625,7 @@ export class MatchingEngine {
       const prior = this.priorFor(kind, side);
       const priorSib = this.priorFor('possible-sibling', side);
       cands.length = 0;
-      this.gather(keys, side, cands);
+      this.gather(keys, side, cands, q);
       for (const n of cands) {
         if (n === selfN) continue;
         const c = decode(this.heap.data, this.offsets.data[n], this.text);
@@ -588,7 +652,7 @@ export class MatchingEngine {
     const idx = this.indexes[c.side];
     const shared = qk.filter((k) => ck.has(k)).map((k) => [names.get(k)!, idx.count(k)] as [string, number]);
     const out: number[] = [];
-    this.gather(qk, c.side, out);
+    this.gather(qk, c.side, out, q);
     return { shared, rank: out.indexOf(n), candidates: out.length };
   }
 
@@ -600,7 +664,7 @@ export class MatchingEngine {
     const all: string[] = [];
     for (const side of [0, 1]) {
       out.length = 0;
-      this.gather(keys, side, out);
+      this.gather(keys, side, out, q);
       for (const n of out) all.push(this.idIndex.idOf(n));
     }
     return all;

@@ -6,7 +6,7 @@
  */
 import { IntVec } from './util';
 import { fold, phoneticKey } from './text/normalise';
-import { NameToken } from './text/names';
+import { NameToken, PET_NAMES } from './text/names';
 import { VariantTable } from './text/variants';
 
 /** Frequency table over record values (one count per record per distinct value). */
@@ -56,6 +56,9 @@ export class Lexicon {
   readonly foldGroups: (readonly number[])[] = [];
   /** 1 when the folded form belongs to a curated (hand-made) variant group */
   readonly foldCurated = new IntVec(1024);
+  /** 1 when the folded form is a known pet name (see PET_NAMES) */
+  readonly foldPet = new IntVec(1024);
+  private readonly petFolds = new Set(PET_NAMES.map((n) => fold(n)));
   private readonly phonIndex = new Map<string, number>();
   readonly phonStr: string[] = [];
   /** first-name frequencies (first given token of a child's name) */
@@ -87,6 +90,7 @@ export class Lexicon {
       const groups = this.variants.groupsOf(folded);
       this.foldGroups.push(groups);
       this.foldCurated.push(groups.some((g) => this.variants.groups[g].source === 'curated') ? 1 : 0);
+      this.foldPet.push(this.petFolds.has(folded) ? 1 : 0);
     }
     return id;
   }
@@ -109,6 +113,11 @@ export class Lexicon {
   /** a plain token (place names, etc.) */
   plainToken(norm: string): number {
     return this.token({ norm });
+  }
+
+  /** a pet name (Hamoudi, Dheere, Papy…) rather than a registered given name */
+  petName(tok: number): boolean {
+    return this.foldPet.data[this.tokFold.data[tok]] === 1;
   }
 
   curated(fold: number): boolean {

@@ -37,9 +37,23 @@ describe('compact containers', () => {
     for (let i = 0; i < 5000; i++) p.add((i % 97) + 1, i);
     expect(p.count(1)).toBe(Math.ceil(5000 / 97));
     expect(p.count(12345)).toBe(0);
-    const got: number[] = [];
-    for (let h = p.head(5); h >= 0; h = p.next.data[h]) got.push(p.vals.data[h]);
+    const got = p.values(5);
+    expect(got.length).toBe(p.count(5));
     expect(got.every((v) => v % 97 === 4)).toBe(true);
     expect(p.distinctKeys).toBe(97);
+  });
+  it('PostingIndex compaction keeps every live posting, drops dead ones, and accepts more', () => {
+    const p = new PostingIndex(4);
+    for (let i = 0; i < 5000; i++) p.add((i % 97) + 1, i);
+    const before = p.values(5).sort((a, b) => a - b);
+    p.compact((v) => v === 4);
+    expect(p.values(5).sort((a, b) => a - b)).toEqual(before.filter((v) => v !== 4));
+    expect(p.count(5)).toBe(before.length - 1);
+    p.add(5, 99999);
+    p.add(4242, 7);
+    expect(p.values(5)).toContain(99999);
+    expect(p.count(5)).toBe(before.length);
+    expect(p.values(4242)).toEqual([7]);
+    expect(p.postings).toBe(5000 - 1 + 2);
   });
 });

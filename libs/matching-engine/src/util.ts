@@ -18,6 +18,10 @@ export class IntVec {
     this.data[this.length] = v;
     return this.length++;
   }
+  /** drop the capacity back to `capacity` when empty-ish (after a compaction) */
+  shrink(capacity: number): void {
+    if (this.length === 0 && this.data.length > capacity) this.data = new Int32Array(Math.max(4, capacity));
+  }
   /** make index i addressable (fills with `fill`) */
   ensure(n: number, fill = 0): void {
     if (n > this.data.length) this.grow(n);

@@ -13,12 +13,14 @@ import { CandidateEntity } from './matching.entities';
 export class CandidateIndex implements OnApplicationBootstrap {
   private readonly logger = new Logger(CandidateIndex.name);
   readonly engine: MatchingEngine;
+  /** proposals kept per new record (the best ones); not the number of candidates scored */
+  readonly maxProposals: number;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource, config: ConfigService) {
-    this.engine = new MatchingEngine({
-      proposalThreshold: config.getOrThrow<number>('MATCH_PROPOSAL_THRESHOLD'),
-      maxCandidates: config.getOrThrow<number>('MATCH_MAX_PROPOSALS_PER_RECORD'),
-    });
+    // candidates scored per record stay at the engine's default (what bench:matching measures):
+    // capping them at the proposal count would drop true partners before they are scored
+    this.engine = new MatchingEngine({ proposalThreshold: config.getOrThrow<number>('MATCH_PROPOSAL_THRESHOLD') });
+    this.maxProposals = config.getOrThrow<number>('MATCH_MAX_PROPOSALS_PER_RECORD');
   }
 
   async onApplicationBootstrap(): Promise<void> {

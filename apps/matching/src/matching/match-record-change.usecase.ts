@@ -46,7 +46,7 @@ export class MatchRecordChange {
         await repo.upsert({ id: profile.id, recordId, side: profile.side, agencyId: profile.agencyId, revision, active: true, profile, fingerprint, safeguardingLevel }, ['id']);
         // Index and match in one synchronous step, so of two records arriving together the second always sees the first.
         this.index.engine.upsert(profile);
-        const candidates = this.index.engine.match(profile);
+        const candidates = this.index.engine.match(profile, { limit: this.index.maxProposals });
         events.push(...(await this.propose(m, { profile, fingerprint, safeguardingLevel }, candidates, event)));
       }
       return { result: 'matched', events };

@@ -5,370 +5,370 @@
 import { MatchModelJson } from '../model';
 
 export const DEFAULT_MODEL_JSON: MatchModelJson = {
-  "modelVersion": "kinlink-fs-1.0.0",
+  "modelVersion": "kinlink-fs-1.1.0",
   "description": "Kinlink default Fellegi–Sunter model: m from labelled same-child pairs, mSibling from sibling pairs, u from random child–sought pairs of a generated training population (bench/matching/train.ts).",
   "prior": {
-    "child-sought": 0.7504,
-    "duplicate-child": 0.0803,
-    "same-sought-child": 0.091,
-    "possible-sibling": 0.9527,
+    "child-sought": 0.7506,
+    "duplicate-child": 0.0798,
+    "same-sought-child": 0.0936,
+    "possible-sibling": 0.9608,
     "minPopulation": 1000
   },
   "fields": {
     "name.first": {
       "exact": {
-        "m": 0.6099,
-        "u": 0.004706,
-        "mSibling": 0.009661
+        "m": 0.6021,
+        "u": 0.004821,
+        "mSibling": 0.009443
       },
       "variant": {
         "m": 0.1034,
-        "u": 0.004624,
-        "mSibling": 0.001705
+        "u": 0.004201,
+        "mSibling": 0.001847
       },
       "jw92": {
-        "m": 0.05813,
-        "u": 0.0005512,
-        "mSibling": 0.001005
+        "m": 0.0611,
+        "u": 0.0005362,
+        "mSibling": 0.0009625
       },
       "nickname": {
-        "m": 0.001544,
-        "u": 0.0003812,
-        "mSibling": 0.001355
+        "m": 0.038,
+        "u": 0.05383,
+        "mSibling": 0.04903
       },
       "swapped": {
-        "m": 0.06769,
-        "u": 0.0001912,
-        "mSibling": 0.001093
+        "m": 0.06588,
+        "u": 0.0001862,
+        "mSibling": 0.001119
       },
       "phonetic": {
-        "m": 0.07168,
-        "u": 0.002191,
-        "mSibling": 0.001093
+        "m": 0.07806,
+        "u": 0.002014,
+        "mSibling": 0.001223
       },
       "elsewhere": {
-        "m": 0.03033,
-        "u": 0.01946,
-        "mSibling": 0.0928
+        "m": 0.0303,
+        "u": 0.01895,
+        "mSibling": 0.09487
       },
       "jw85": {
-        "m": 0.006625,
-        "u": 0.001054,
-        "mSibling": 0.002317
+        "m": 0.006537,
+        "u": 0.001126,
+        "mSibling": 0.002107
       },
       "jw70": {
-        "m": 0.007023,
-        "u": 0.02377,
-        "mSibling": 0.02811
+        "m": 0.005821,
+        "u": 0.02106,
+        "mSibling": 0.02531
       },
       "none": {
-        "m": 0.04368,
-        "u": 0.9431,
-        "mSibling": 0.8609
+        "m": 0.008866,
+        "u": 0.8933,
+        "mSibling": 0.8141
       }
     },
     "name.rest": {
       "all2": {
-        "m": 0.1992,
-        "u": 0.000197,
-        "mSibling": 0.07824
+        "m": 0.1979,
+        "u": 0.0002058,
+        "mSibling": 0.07945
       },
       "all1": {
-        "m": 0.4948,
-        "u": 0.01076,
-        "mSibling": 0.3955
+        "m": 0.494,
+        "u": 0.01048,
+        "mSibling": 0.3933
       },
       "some": {
-        "m": 0.06631,
-        "u": 0.008302,
-        "mSibling": 0.09318
+        "m": 0.06778,
+        "u": 0.008267,
+        "mSibling": 0.09746
       },
       "fuzzy": {
-        "m": 0.06462,
-        "u": 0.008984,
-        "mSibling": 0.05418
+        "m": 0.06447,
+        "u": 0.008852,
+        "mSibling": 0.05343
       },
       "none": {
-        "m": 0.1313,
-        "u": 0.969,
-        "mSibling": 0.3383
+        "m": 0.1319,
+        "u": 0.9694,
+        "mSibling": 0.3362
       },
       "via-father": {
-        "m": 0.04377,
-        "u": 0.002739,
-        "mSibling": 0.04057
+        "m": 0.04396,
+        "u": 0.002753,
+        "mSibling": 0.04019
       }
     },
     "birth": {
       "exact": {
-        "m": 0.2133,
-        "u": 0.00004291,
-        "mSibling": 0.005938
+        "m": 0.2113,
+        "u": 0.00003751,
+        "mSibling": 0.005029
       },
       "dm-swap": {
-        "m": 0.006028,
-        "u": 0.00000969,
-        "mSibling": 0.0002414
+        "m": 0.007801,
+        "u": 0.0000125,
+        "mSibling": 0.0001437
       },
       "ym": {
-        "m": 0.02837,
-        "u": 0.001106,
-        "mSibling": 0.001593
+        "m": 0.02706,
+        "u": 0.001141,
+        "mSibling": 0.001753
       },
       "y": {
-        "m": 0.1562,
-        "u": 0.02163,
-        "mSibling": 0.02255
+        "m": 0.1522,
+        "u": 0.02109,
+        "mSibling": 0.02336
       },
       "y1": {
-        "m": 0.03854,
-        "u": 0.04079,
-        "mSibling": 0.03964
+        "m": 0.03934,
+        "u": 0.04068,
+        "mSibling": 0.03923
       },
       "y2": {
-        "m": 0.001825,
-        "u": 0.03483,
-        "mSibling": 0.03423
+        "m": 0.00156,
+        "u": 0.03457,
+        "mSibling": 0.03221
       },
       "y4": {
-        "m": 0.005364,
-        "u": 0.08053,
-        "mSibling": 0.07507
+        "m": 0.005013,
+        "u": 0.08031,
+        "mSibling": 0.07377
       },
       "far": {
-        "m": 0.00271,
-        "u": 0.2702,
-        "mSibling": 0.2282
+        "m": 0.002822,
+        "u": 0.2701,
+        "mSibling": 0.2297
       },
       "e0": {
-        "m": 0.1952,
-        "u": 0.0329,
-        "mSibling": 0.049
+        "m": 0.1979,
+        "u": 0.03324,
+        "mSibling": 0.0475
       },
       "e1": {
-        "m": 0.2088,
-        "u": 0.05281,
-        "mSibling": 0.066
+        "m": 0.2128,
+        "u": 0.05257,
+        "mSibling": 0.06342
       },
       "e2": {
-        "m": 0.08566,
-        "u": 0.0521,
-        "mSibling": 0.05509
+        "m": 0.08708,
+        "u": 0.05105,
+        "mSibling": 0.05716
       },
       "e4": {
-        "m": 0.04972,
-        "u": 0.09576,
-        "mSibling": 0.09776
+        "m": 0.04824,
+        "u": 0.09581,
+        "mSibling": 0.0998
       },
       "efar": {
-        "m": 0.00835,
-        "u": 0.3173,
-        "mSibling": 0.3247
+        "m": 0.006938,
+        "u": 0.3194,
+        "mSibling": 0.3269
       }
     },
     "sex": {
       "agree": {
-        "m": 0.9892,
-        "u": 0.5011,
-        "mSibling": 0.5048
+        "m": 0.9905,
+        "u": 0.5026,
+        "mSibling": 0.5045
       },
       "disagree": {
-        "m": 0.01076,
-        "u": 0.4989,
-        "mSibling": 0.4952
+        "m": 0.009545,
+        "u": 0.4974,
+        "mSibling": 0.4955
       }
     },
     "origin": {
       "exact": {
-        "m": 0.1714,
-        "u": 0.0003153,
-        "mSibling": 0.1771
+        "m": 0.1709,
+        "u": 0.0003073,
+        "mSibling": 0.1745
       },
       "admin2": {
-        "m": 0.1337,
-        "u": 0.0003501,
-        "mSibling": 0.1378
+        "m": 0.1324,
+        "u": 0.0003004,
+        "mSibling": 0.138
       },
       "admin1": {
-        "m": 0.2925,
-        "u": 0.0112,
-        "mSibling": 0.2793
+        "m": 0.2856,
+        "u": 0.01152,
+        "mSibling": 0.2745
       },
       "country": {
-        "m": 0.03788,
-        "u": 0.04269,
-        "mSibling": 0.03495
+        "m": 0.03774,
+        "u": 0.04297,
+        "mSibling": 0.03719
       },
       "text": {
-        "m": 0.2818,
-        "u": 0.005816,
-        "mSibling": 0.2806
+        "m": 0.2898,
+        "u": 0.005666,
+        "mSibling": 0.2873
       },
       "text-disagree": {
-        "m": 0.0542,
-        "u": 0.07633,
-        "mSibling": 0.05979
+        "m": 0.05542,
+        "u": 0.07726,
+        "mSibling": 0.05851
       },
       "disagree": {
-        "m": 0.02853,
-        "u": 0.8633,
-        "mSibling": 0.03047
+        "m": 0.02819,
+        "u": 0.862,
+        "mSibling": 0.02999
       }
     },
     "separation.place": {
       "exact": {
-        "m": 0.2568,
-        "u": 0.0004229,
-        "mSibling": 0.248
+        "m": 0.2457,
+        "u": 0.0004888,
+        "mSibling": 0.2329
       },
       "admin2": {
-        "m": 0.0001792,
-        "u": 0.000004547,
-        "mSibling": 0.0001559
+        "m": 0.0001008,
+        "u": 0.00000425,
+        "mSibling": 0.00008672
       },
       "admin1": {
-        "m": 0.2894,
-        "u": 0.007708,
-        "mSibling": 0.2982
+        "m": 0.329,
+        "u": 0.008573,
+        "mSibling": 0.3328
       },
       "country": {
-        "m": 0.01416,
-        "u": 0.009572,
-        "mSibling": 0.01512
+        "m": 0.01441,
+        "u": 0.009542,
+        "mSibling": 0.01396
       },
       "text": {
-        "m": 0.2399,
-        "u": 0.004143,
-        "mSibling": 0.2408
+        "m": 0.2222,
+        "u": 0.003294,
+        "mSibling": 0.2287
       },
       "text-disagree": {
-        "m": 0.1066,
-        "u": 0.2742,
-        "mSibling": 0.1055
+        "m": 0.08836,
+        "u": 0.2127,
+        "mSibling": 0.08993
       },
       "disagree": {
-        "m": 0.09299,
-        "u": 0.7039,
-        "mSibling": 0.09213
+        "m": 0.1003,
+        "u": 0.7654,
+        "mSibling": 0.1017
       }
     },
     "separation.date": {
       "d7": {
-        "m": 0.2589,
-        "u": 0.008091,
-        "mSibling": 0.2274
+        "m": 0.2596,
+        "u": 0.007793,
+        "mSibling": 0.225
       },
       "d31": {
-        "m": 0.5174,
-        "u": 0.02355,
-        "mSibling": 0.513
+        "m": 0.5183,
+        "u": 0.02447,
+        "mSibling": 0.5052
       },
       "d92": {
-        "m": 0.1357,
-        "u": 0.05531,
-        "mSibling": 0.1697
+        "m": 0.1338,
+        "u": 0.05556,
+        "mSibling": 0.1785
       },
       "d365": {
-        "m": 0.07512,
-        "u": 0.2205,
-        "mSibling": 0.07954
+        "m": 0.07581,
+        "u": 0.219,
+        "mSibling": 0.08016
       },
       "far": {
-        "m": 0.01295,
-        "u": 0.6925,
-        "mSibling": 0.01038
+        "m": 0.01243,
+        "u": 0.6932,
+        "mSibling": 0.01114
       }
     },
     "mother": {
       "full": {
-        "m": 0.252,
-        "u": 0.000494,
-        "mSibling": 0.226
+        "m": 0.2578,
+        "u": 0.0005848,
+        "mSibling": 0.2227
       },
       "first": {
-        "m": 0.5468,
-        "u": 0.01303,
-        "mSibling": 0.5757
+        "m": 0.5433,
+        "u": 0.01343,
+        "mSibling": 0.5768
       },
       "fuzzy": {
-        "m": 0.09234,
-        "u": 0.005329,
-        "mSibling": 0.09178
+        "m": 0.08936,
+        "u": 0.005622,
+        "mSibling": 0.09112
       },
       "disagree": {
-        "m": 0.1088,
-        "u": 0.9811,
-        "mSibling": 0.1066
+        "m": 0.1095,
+        "u": 0.9804,
+        "mSibling": 0.1095
       }
     },
     "father": {
       "full": {
-        "m": 0.2196,
-        "u": 0.0006081,
-        "mSibling": 0.203
+        "m": 0.2217,
+        "u": 0.0005711,
+        "mSibling": 0.1962
       },
       "first": {
-        "m": 0.6011,
-        "u": 0.02316,
-        "mSibling": 0.6216
+        "m": 0.5958,
+        "u": 0.02227,
+        "mSibling": 0.6243
       },
       "fuzzy": {
-        "m": 0.07166,
-        "u": 0.004068,
-        "mSibling": 0.07486
+        "m": 0.07147,
+        "u": 0.004426,
+        "mSibling": 0.07322
       },
       "disagree": {
-        "m": 0.1077,
-        "u": 0.9722,
-        "mSibling": 0.1005
+        "m": 0.111,
+        "u": 0.9727,
+        "mSibling": 0.1063
       }
     },
     "siblings": {
       "agree": {
-        "m": 0.8212,
-        "u": 0.02082,
-        "mSibling": 0.4648
+        "m": 0.826,
+        "u": 0.01809,
+        "mSibling": 0.4793
       },
       "disagree": {
-        "m": 0.1788,
-        "u": 0.9792,
-        "mSibling": 0.5352
+        "m": 0.174,
+        "u": 0.9819,
+        "mSibling": 0.5207
       }
     },
     "cross-sibling": {
       "listed": {
-        "m": 0.01617,
-        "u": 0.01487,
-        "mSibling": 0.7378
+        "m": 0.01533,
+        "u": 0.01468,
+        "mSibling": 0.7309
       },
       "not-listed": {
-        "m": 0.9838,
-        "u": 0.9851,
-        "mSibling": 0.2622
+        "m": 0.9847,
+        "u": 0.9853,
+        "mSibling": 0.2691
       }
     },
     "languages": {
       "agree": {
-        "m": 0.9271,
-        "u": 0.1426,
-        "mSibling": 0.9234
+        "m": 0.9272,
+        "u": 0.1424,
+        "mSibling": 0.927
       },
       "disagree": {
-        "m": 0.07293,
-        "u": 0.8574,
-        "mSibling": 0.07658
+        "m": 0.07278,
+        "u": 0.8576,
+        "mSibling": 0.07297
       }
     },
     "nationality": {
       "agree": {
-        "m": 0.8984,
-        "u": 0.1352,
-        "mSibling": 0.8985
+        "m": 0.8978,
+        "u": 0.135,
+        "mSibling": 0.9001
       },
       "disagree": {
-        "m": 0.1016,
-        "u": 0.8648,
-        "mSibling": 0.1015
+        "m": 0.1022,
+        "u": 0.865,
+        "mSibling": 0.09995
       }
     }
   },
@@ -382,59 +382,219 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
     "method": "labelled-pairs",
     "generator": "bench/matching/generator.ts",
     "seed": 1001,
-    "recordsPerSide": 12000,
+    "recordsPerSide": 20000,
     "pairs": {
-      "childSought": 9005,
-      "duplicateChild": 482,
-      "sameSoughtChild": 546,
-      "siblings": 11433,
+      "childSought": 15011,
+      "duplicateChild": 798,
+      "sameSoughtChild": 936,
+      "siblings": 19216,
       "random": 400000
     },
     "noiseProfile": "hard",
     "noiseVersion": 1038
   },
   "calibration": {
-    "fieldScale": {
-      "name.first": 0.6623,
-      "name.rest": 0.4221,
-      "birth": 0.966,
-      "sex": 0.6697,
-      "origin": 0.6706,
-      "separation.place": 0.5267,
-      "separation.date": 0.8479,
-      "mother": 0.6983,
-      "father": 0.5957,
-      "siblings": 0.805,
-      "cross-sibling": 0.9311,
-      "languages": 0.1137,
-      "nationality": 0.0712
-    },
-    "tfScale": 0.6867,
-    "intercept": -0.2496,
-    "siblingFieldScale": {
-      "name.first": 0.9965,
-      "name.rest": 1.0745,
-      "birth": 0.9725,
-      "sex": 1.196,
-      "origin": 0.9978,
-      "separation.place": 1.0063,
-      "separation.date": 0.9206,
-      "mother": 0.9499,
-      "father": 1.022,
-      "siblings": 0.932,
-      "cross-sibling": 0.8971,
-      "languages": 1.0031,
-      "nationality": 1
-    },
-    "siblingIntercept": 0.7897,
+    "tfScale": 0.7222,
+    "intercept": -0.9465,
+    "siblingIntercept": 0.4737,
     "fittedOn": {
       "sameVsUnrelated": {
-        "pairs": 641637,
-        "positives": 6542
+        "pairs": 724709,
+        "positives": 6450
       },
       "sameVsSiblings": {
-        "pairs": 11504,
-        "positives": 6542
+        "pairs": 11091,
+        "positives": 6450
+      },
+      "perLevel": true,
+      "l2": 5
+    },
+    "levelWeights": {
+      "name.first": {
+        "exact": 5.9445,
+        "variant": 4.8686,
+        "jw92": 4.7229,
+        "nickname": 0.9477,
+        "swapped": 7.7467,
+        "phonetic": 3.8435,
+        "elsewhere": 1.4274,
+        "jw85": 2.8208,
+        "jw70": -1.4456,
+        "none": -5.4593
+      },
+      "name.rest": {
+        "all2": 6.2475,
+        "all1": 3.0603,
+        "some": 0.6391,
+        "fuzzy": 2.1907,
+        "none": -1.3803,
+        "via-father": 4.0141
+      },
+      "birth": {
+        "exact": 13.0092,
+        "dm-swap": 9.3741,
+        "ym": 4.9571,
+        "y": 3.2399,
+        "y1": 0.2656,
+        "y2": -4.587,
+        "y4": -4.225,
+        "far": -6.715,
+        "e0": 2.6817,
+        "e1": 2.1533,
+        "e2": 0.752,
+        "e4": -1.162,
+        "efar": -6.0959
+      },
+      "sex": {
+        "agree": 0.241,
+        "disagree": -4.7834
+      },
+      "origin": {
+        "exact": 7.6223,
+        "admin2": 7.6616,
+        "admin1": 2.0093,
+        "country": -2.366,
+        "text": 3.2966,
+        "text-disagree": -2.0579,
+        "disagree": -3.4332
+      },
+      "separation.place": {
+        "exact": 7.8707,
+        "admin2": 4.5679,
+        "admin1": 2.8835,
+        "country": -0.1429,
+        "text": 3.8497,
+        "text-disagree": -1.5201,
+        "disagree": -2.6189
+      },
+      "separation.date": {
+        "d7": 4.7997,
+        "d31": 4.1951,
+        "d92": 1.5501,
+        "d365": -1.7735,
+        "far": -6.0176
+      },
+      "mother": {
+        "full": 6.5107,
+        "first": 3.9581,
+        "fuzzy": 3.5454,
+        "disagree": -3.5318
+      },
+      "father": {
+        "full": 6.7757,
+        "first": 2.315,
+        "fuzzy": 3.1906,
+        "disagree": -3.2459
+      },
+      "siblings": {
+        "agree": 5.3221,
+        "disagree": -2.1426
+      },
+      "cross-sibling": {
+        "listed": -0.5326,
+        "not-listed": -0.4589
+      },
+      "languages": {
+        "agree": 0.3289,
+        "disagree": -1.1855
+      },
+      "nationality": {
+        "agree": 0.1461,
+        "disagree": -0.7655
+      }
+    },
+    "siblingLevelWeights": {
+      "name.first": {
+        "exact": 6.203,
+        "variant": 5.6366,
+        "jw92": 6.1568,
+        "nickname": -0.4756,
+        "swapped": 5.8804,
+        "phonetic": 6.0388,
+        "elsewhere": -1.1353,
+        "jw85": 1.6407,
+        "jw70": -2.4043,
+        "none": -6.424
+      },
+      "name.rest": {
+        "all2": 1.2524,
+        "all1": 0.4913,
+        "some": -0.2786,
+        "fuzzy": 0.2551,
+        "none": -1.8568,
+        "via-father": 0.1779
+      },
+      "birth": {
+        "exact": 5.8075,
+        "dm-swap": 5.7716,
+        "ym": 3.9526,
+        "y": 2.9518,
+        "y1": -0.5415,
+        "y2": -4.3255,
+        "y4": -3.6716,
+        "far": -6.3505,
+        "e0": 2.0917,
+        "e1": 1.7021,
+        "e2": 0.7356,
+        "e4": -1.1317,
+        "efar": -5.3993
+      },
+      "sex": {
+        "agree": 1.3926,
+        "disagree": -5.6465
+      },
+      "origin": {
+        "exact": -0.1006,
+        "admin2": 0.2881,
+        "admin1": 0.3439,
+        "country": -0.1172,
+        "text": -0.1744,
+        "text-disagree": 0.251,
+        "disagree": 0.0859
+      },
+      "separation.place": {
+        "exact": -0.1765,
+        "admin2": 0.2171,
+        "admin1": 0.0556,
+        "country": 0.0347,
+        "text": 0.1416,
+        "text-disagree": -0.0601,
+        "disagree": 0.1195
+      },
+      "separation.date": {
+        "d7": 0.3815,
+        "d31": -0.2292,
+        "d92": -0.2702,
+        "d365": 0.2084,
+        "far": 0.1773
+      },
+      "mother": {
+        "full": -0.1821,
+        "first": -0.0482,
+        "fuzzy": -0.027,
+        "disagree": 0.3229
+      },
+      "father": {
+        "full": 0.4456,
+        "first": 0.2725,
+        "fuzzy": 0.2421,
+        "disagree": -0.289
+      },
+      "siblings": {
+        "agree": 0.7812,
+        "disagree": -1.4616
+      },
+      "cross-sibling": {
+        "listed": -5.941,
+        "not-listed": 0.6023
+      },
+      "languages": {
+        "agree": 0.3577,
+        "disagree": 0.1266
+      },
+      "nationality": {
+        "agree": 0.0866,
+        "disagree": 0.1713
       }
     }
   }

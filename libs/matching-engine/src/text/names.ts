@@ -38,11 +38,27 @@ const ABU = new Set(['abu', 'abou', 'abo', 'abuu']);
 const ULLAH = new Set(['ullah', 'ulla', 'allah', 'alla', 'ollah', 'olah', 'ulah', 'ullo']);
 const DIN = /^(?:[aeiou][dl]{1,2})?d(?:i|ee)ne?$/;
 const MUHAMMAD_ABBR = new Set(['md', 'mohd', 'mhd', 'muhd', 'mohd', 'mhmd']);
-const ETH_PREFIX = new Set(['gebre', 'ghebre', 'gebra', 'gabre', 'gebri', 'wolde', 'welde', 'walde', 'wolda', 'habte', 'hapte', 'tekle', 'tekla', 'kidane']);
+const ETH_PREFIX = new Set(['gebre', 'ghebre', 'gebra', 'gabre', 'gabra', 'ghebra', 'gebri', 'wolde', 'welde', 'walde', 'wolda', 'walda', 'welda', 'habte', 'hapte', 'habta', 'tekle', 'tekla', 'kidane', 'kidana']);
 const ETH_SAINT = new Set(['mariam', 'maryam', 'selassie', 'sellassie', 'silassie', 'michael', 'mikael', 'gabriel', 'giorgis', 'georgis', 'yesus', 'iyesus', 'kiros', 'medhin', 'medhen', 'egziabher', 'haimanot', 'haymanot', 'hiwet', 'hiwot', 'amlak']);
 
 const FR_FIRST = new Set(['jean', 'marie', 'anne']);
 const FR_SECOND = new Set(['pierre', 'claude', 'paul', 'baptiste', 'marie', 'luc', 'jacques', 'michel', 'louis', 'francois', 'bosco', 'pascal', 'marc', 'christophe', 'bernard', 'claire', 'louise', 'therese', 'jeanne', 'rose', 'noel', 'felix', 'joseph', 'daniel', 'didier', 'robert', 'richard', 'charles', 'paulin', 'chantal', 'josee', 'france', 'laure', 'sophie', 'christine', 'madeleine']);
+
+/**
+ * Pet names that families and children give instead of the registered name
+ * (a young child often knows only these): Arabic Hamoudi/Abboud/Sousou, Somali
+ * descriptive names (Dheere "tall", Yarey "little", Gaab "short"), Dari/Pashto
+ * Jan/Gulu, Rohingya Babu/Moni, Congolese Papy/Bebe/Fifi… Agreement or
+ * disagreement of such a token with a registered given name says little.
+ */
+export const PET_NAMES: readonly string[] = [
+  'hamoudi', 'hammoudi', 'hamoude', 'abboud', 'aboudi', 'sousou', 'mimi', 'didi', 'zouzou', 'lulu', 'dodo', 'toto', 'fofo', 'bobo',
+  'dheere', 'yarey', 'yarou', 'gaab', 'gaabo', 'cadey', 'guray', 'dhagax', 'gacmey',
+  'jan', 'jaan', 'baba', 'gulu', 'nazo', 'bacha', 'kaka',
+  'babu', 'mona', 'sona', 'kala', 'moni', 'khoka', 'khuki',
+  'bini', 'mike', 'sami', 'yoni', 'beti', 'lili',
+  'papy', 'papi', 'dede', 'kiki', 'bebe', 'fifi', 'bijou', 'mado', 'fiston',
+];
 
 export type KnownNameTest = (norm: string) => boolean;
 

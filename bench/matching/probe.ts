@@ -1,0 +1,39 @@
+/**
+ * Latency probe: loads N records per side, then times candidate gathering
+ * alone and full matching for a sample of records (for profiling with
+ * node --cpu-prof).   node -r @swc-node/register bench/matching/probe.ts [perSide] [queries]
+ */
+import { performance } from 'perf_hooks';
+import { MatchingEngine } from '../../libs/matching-engine/src/engine';
+import { MatchRecord } from '../../libs/matching-engine/src/types';
+import { generateFamily } from './generator';
+
+const size = Number(process.argv[2] ?? 200000);
+const nq = Number(process.argv[3] ?? 300);
+const e = new MatchingEngine();
+const counters = { child: 0, request: 0 };
+let nc = 0, ns = 0, f = 0;
+const qs: MatchRecord[] = [];
+while (nc < size || ns < size) {
+  for (const r of generateFamily(7, f, counters).records) {
+    if (r.side === 'child' ? nc >= size : ns >= size) continue;
+    e.upsert(r);
+    if (r.side === 'child') nc++; else ns++;
+    if (f % 97 === 0 && qs.length < nq) qs.push(r);
+  }
+  f++;
+}
+import * as inspector from 'inspector';
+import * as fs from 'fs';
+const session = new inspector.Session();
+const post = (m: string, a?: object) => new Promise<any>((res, rej) => session.post(m, a ?? {}, (err, r) => (err ? rej(err) : res(r)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * xs.length)];
+async function main() {
+if (process.env.PROBE_PROFILE) { session.connect(); await post('Profiler.enable'); await post('Profiler.start'); }
+const tg: number[] = [], tm: number[] = [];
+for (const r of qs) { const s = performance.now(); e.candidateIds(r); tg.push(performance.now() - s); }
+for (const r of qs) { const s = performance.now(); e.match(r); tm.push(performance.now() - s); }
+console.log(`gather p50 ${q(tg, 0.5).toFixed(2)} p95 ${q(tg, 0.95).toFixed(2)} | match p50 ${q(tm, 0.5).toFixed(2)} p95 ${q(tm, 0.95).toFixed(2)}`);
+if (process.env.PROBE_PROFILE) fs.writeFileSync(process.env.PROBE_PROFILE, JSON.stringify((await post('Profiler.stop')).profile));
+}
+void main();
