@@ -40,7 +40,14 @@ export class RecordNameIndex implements OnApplicationBootstrap {
     this.logger.log(`name index loaded: ${rows.length} records in ${Date.now() - started} ms`);
   }
 
-  /** A `records` event: index the new or changed record (closures keep the names: the status filter is the query's). */
+  /** An erased record leaves the index (its revision stays, so no older event brings it back). */
+  remove(recordId: string): void {
+    for (const old of this.entries.get(recordId) ?? []) this.engine.remove(old);
+    this.entries.delete(recordId);
+    this.revisions.set(recordId, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** A `records` event with its record opened: index the new or changed record (closures keep the names: the status filter is the query's). */
   apply(event: KinlinkEvent): void {
     const p = event.payload as unknown as { id: string; agencyId: string; revision: number; record?: Record<string, unknown>; request?: Record<string, unknown> };
     if (event.type === 'child.registered' || event.type === 'child.updated') this.index(p.id, 'child', p.agencyId, p.revision, p.record ?? {});

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { newEvent } from '@kinlink/contracts';
+import { ERASED } from '@kinlink/privacy';
 import { AuthUser, canSeeAgency, scopeFilter, scopeSql } from '../auth';
 import { ApiError, notFound } from '../common/api.errors';
+import { CommandBus, outcomeOrThrow } from '../common/command-bus';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
 import { RecordKind, RecordNameIndex } from './name-index';
-import { ListRecordsQuery, SearchRecordsQuery } from './records.dto';
+import { EraseRecordDto, ListRecordsQuery, SearchRecordsQuery } from './records.dto';
 
 interface RecordRow {
   id: string; kind: RecordKind; agency_id: string; agency_record_id: string; revision: number; status: string;
@@ -15,7 +18,35 @@ interface RecordRow {
 /** Children and tracing requests of the agencies in the caller's scope (others answer 404 / are not listed). */
 @Injectable()
 export class RecordsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly names: RecordNameIndex) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly names: RecordNameIndex, private readonly commands: CommandBus) {}
+
+  /**
+   * Asks the registry to erase a record (`subject.erasure-requested` on case-commands, audited);
+   * answers when the projection shows it erased, or 202 with the command's status URL.
+   */
+  async erase(user: AuthUser, kind: RecordKind, id: string, dto: EraseRecordDto, idempotencyKey?: string) {
+    const [row]: RecordRow[] = await this.db.query('SELECT id, agency_id, status FROM admin_api.record_view WHERE id = $1 AND kind = $2', [id, kind]);
+    if (!row || !canSeeAgency(user, row.agency_id)) throw notFound(kind);
+    if (dto.confirm !== id) {
+      const rule = 'erasure cannot be undone: repeat the record id in `confirm`';
+      throw new ApiError('command_rejected', rule, { rule, ruleCode: 'ERASURE_NOT_CONFIRMED' }, 422);
+    }
+    if (row.status === 'erased') return { httpStatus: 200, body: { subject: { type: kind, id }, status: 'erased', duplicate: true } };
+    const commandId = this.commands.commandIdFor(user, idempotencyKey);
+    const outcome = await this.commands.send(user, commandId, { type: kind, id }, { ...dto }, () => newEvent('subject.erasure-requested', {
+      correlationId: commandId,
+      actor: { id: user.id, role: user.role, agencyId: user.agencyId },
+      subject: { type: kind, id },
+      payload: { commandId, subject: { type: kind, id }, reasonCode: dto.reasonCode, ...(dto.note ? { note: dto.note } : {}) },
+    }));
+    return { httpStatus: outcome.state === 'pending' ? 202 : 200, body: outcomeOrThrow(outcome) };
+  }
+
+  /** Whether the record exists in the caller's scope (for `/commands/{id}` of an erasure). */
+  async canSee(user: AuthUser, id: string): Promise<boolean> {
+    const [row]: Array<{ agency_id: string }> = await this.db.query('SELECT agency_id FROM admin_api.record_view WHERE id = $1', [id]);
+    return !!row && canSeeAgency(user, row.agency_id);
+  }
 
   async get(user: AuthUser, kind: RecordKind, id: string) {
     const [row]: RecordRow[] = await this.db.query('SELECT * FROM admin_api.record_view WHERE id = $1 AND kind = $2', [id, kind]);
@@ -83,7 +114,7 @@ export class RecordsService {
 function fullView(r: RecordRow) {
   return {
     id: r.id, kind: r.kind, agencyId: r.agency_id, agencyRecordId: r.agency_record_id, revision: r.revision, status: r.status,
-    data: r.data, closure: r.closure, registeredAt: r.registered_at, updatedAt: r.updated_at,
+    data: r.status === 'erased' ? ERASED : r.data, closure: r.closure, registeredAt: r.registered_at, updatedAt: r.updated_at,
   };
 }
 
@@ -91,6 +122,7 @@ function fullView(r: RecordRow) {
 function summaryView(r: RecordRow) {
   const base = { id: r.id, kind: r.kind, agencyId: r.agency_id, agencyRecordId: r.agency_record_id, revision: r.revision, status: r.status, registeredAt: r.registered_at, updatedAt: r.updated_at };
   const d = r.data;
+  if (r.status === 'erased') return { ...base, name: ERASED };
   if (r.kind === 'child') return { ...base, ...compact({ name: d.name, sex: d.sex, dateOfBirth: d.dateOfBirth, estimatedAge: d.estimatedAge }) };
   return {
     ...base,

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { newEvent } from '@kinlink/contracts';
+import { newEvent, SealedExplanationValues } from '@kinlink/contracts';
+import { ERASED } from '@kinlink/privacy';
+import { OpenedRecords } from '../projections/opened-records';
 import { AuthUser, canSeeAgency, scopeFilter, scopeSql } from '../auth';
 import { ApiError, notFound } from '../common/api.errors';
 import { CommandBus, outcomeOrThrow } from '../common/command-bus';
@@ -14,6 +16,7 @@ import { DECISION_TARGET, DecideProposalDto, ListProposalsQuery } from './review
 interface ProposalRow {
   id: string; kind: string; left_side: any; right_side: any; left_agency: string; right_agency: string; // eslint-disable-line @typescript-eslint/no-explicit-any
   probability: number; score: number; explanation: unknown[]; model_version: string; status: string;
+  explanation_values?: { eventId: string; values: SealedExplanationValues } | null;
   decision: unknown; case_id: string | null; created_at: Date; updated_at: Date;
   protection_status: 'pending' | 'released' | null; protection_level: 'elevated' | 'high' | null; protection_agency: string | null;
   child_data?: Record<string, any> | null; child_age?: number | string | null; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -44,7 +47,7 @@ interface RecordRow { id: string; kind: string; agency_id: string; data: Record<
 /** Match review: coordinators see proposals that involve a record of an agency in their scope. */
 @Injectable()
 export class ReviewService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly commands: CommandBus) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly commands: CommandBus, private readonly opened: OpenedRecords) {}
 
   async list(user: AuthUser, q: ListProposalsQuery) {
     if (q.ageMin !== undefined && q.ageMax !== undefined && q.ageMin > q.ageMax) throw new ApiError('invalid_request', 'ageMin must not be greater than ageMax');
@@ -148,15 +151,23 @@ export class ReviewService {
       const rec = records.find((r) => r.id === s.id);
       if (!rec) return { ...s, record: null };
       const own = canSeeAgency(user, rec.agency_id);
+      if (rec.status === 'erased') return { ...s, access: own ? 'full' : 'minimal', recordStatus: rec.status, record: ERASED };
       const record = rec.kind === 'child'
         ? (own ? rec.data : minimalChildView(rec.data))
         : (own ? rec.data : minimalTracingRequestView(rec.data, s.ref));
       return { ...s, access: own ? 'full' : 'minimal', recordStatus: rec.status, record };
     };
     return {
-      view: { ...this.summary(row, user), explanation: row.explanation, modelVersion: row.model_version, decision: row.decision, left: side(summary.left as typeof row.left_side), right: side(summary.right as typeof row.right_side) },
+      view: { ...this.summary(row, user), explanation: await this.explanation(row), modelVersion: row.model_version, decision: row.decision, left: side(summary.left as typeof row.left_side), right: side(summary.right as typeof row.right_side) },
       records: records.map((r) => ({ type: r.kind as 'child' | 'tracing-request', id: r.id, agencyId: r.agency_id, access: canSeeAgency(user, r.agency_id) ? 'full' as const : 'minimal' as const })),
     };
+  }
+
+  /** The explanation with its compared values opened (sealed at rest under each side's subject key). */
+  private async explanation(row: ProposalRow) {
+    const bare = row.explanation as Array<Record<string, unknown>>;
+    if (!row.explanation_values) return bare;
+    return this.opened.explanation(row.explanation_values.eventId, bare, row.explanation_values.values);
   }
 
   async decide(user: AuthUser, id: string, dto: DecideProposalDto, idempotencyKey?: string) {

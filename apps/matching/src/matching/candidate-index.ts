@@ -3,7 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MatchingEngine } from '@kinlink/matching-engine';
+import { SubjectCipher } from '@kinlink/privacy';
 import { CandidateEntity } from './matching.entities';
+import { openProfile } from './sealed-profile';
 
 /**
  * The in-memory candidate index (the engine), rebuilt from the service's own table at boot.
@@ -14,7 +16,7 @@ export class CandidateIndex implements OnApplicationBootstrap {
   private readonly logger = new Logger(CandidateIndex.name);
   readonly engine: MatchingEngine;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: ConfigService) {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: ConfigService, private readonly cipher: SubjectCipher) {
     this.engine = new MatchingEngine({
       proposalThreshold: config.getOrThrow<number>('MATCH_PROPOSAL_THRESHOLD'),
       maxCandidates: config.getOrThrow<number>('MATCH_MAX_PROPOSALS_PER_RECORD'),
@@ -24,7 +26,11 @@ export class CandidateIndex implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
     const rows = await this.dataSource.getRepository(CandidateEntity).find({ where: { active: true }, select: { profile: true } });
-    for (const row of rows) this.engine.upsert(row.profile);
+    for (const row of rows) {
+      // profiles are sealed at rest; an erased subject's (no key) stays out
+      const profile = await openProfile(this.cipher, row.profile);
+      if (profile) this.engine.upsert(profile);
+    }
     this.logger.log(`candidate index loaded: ${rows.length} records in ${Date.now() - started} ms (model ${this.engine.modelVersion})`);
   }
 }
