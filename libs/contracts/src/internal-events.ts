@@ -80,11 +80,14 @@ export interface ChildRecordChanged extends RecordRef {
   revision: number;
   /** a ChildRegistration, split and sealed (parts `identity`, `whereabouts`, `protection`) */
   record: SealedRecord;
+  /** `consent_changed`: this change gave or withdrew consent (it takes effect from this event on; the audit leaf names it) */
+  reasonCode?: 'consent_changed';
 }
 export interface TracingRequestChanged extends RecordRef {
   revision: number;
   /** a TracingRequestFiling, split and sealed (parts `inquirer`, `soughtChildren`) */
   request: SealedRecord;
+  reasonCode?: 'consent_changed';
 }
 export interface RecordClosed extends RecordRef {
   revision: number;
@@ -150,7 +153,7 @@ export interface MatchProposed {
 }
 export interface MatchWithdrawn {
   proposalId: string;
-  reason: 'record_closed' | 'record_changed' | 'record_erased';
+  reason: 'record_closed' | 'record_changed' | 'record_erased' | 'consent_withdrawn';
 }
 
 export type ProposalDecision =

@@ -8,7 +8,7 @@ import { AuthUser, canSeeAgency, scopeFilter, scopeSql } from '../auth';
 import { ApiError, notFound } from '../common/api.errors';
 import { CommandBus, outcomeOrThrow } from '../common/command-bus';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
-import { minimalChildView, minimalTracingRequestView } from '../common/record-fields';
+import { minimalChildView, minimalTracingRequestView, sharedWithOtherAgencies } from '../common/record-fields';
 import { childAgeYearsSql, childDataSql } from './child-age.sql';
 import { byPriority, Priority, reviewPriority } from './priority';
 import { DECISION_TARGET, DecideProposalDto, ListProposalsQuery } from './review.dto';
@@ -147,27 +147,30 @@ export class ReviewService {
     const records: RecordRow[] = await this.db.query(
       'SELECT id, kind, agency_id, data, status FROM admin_api.record_view WHERE id = ANY($1::uuid[])', [ids]);
     const summary = this.summary(row, user);
+    // consent gates sharing: another agency's record (and its compared values) without consent stays hidden
+    const withheld = new Set(records.filter((r) => !canSeeAgency(user, r.agency_id) && r.status !== 'erased' && !sharedWithOtherAgencies(r.data)).map((r) => r.id));
     const side = (s: { type: string; id: string; ref?: string; agencyId: string }) => {
       const rec = records.find((r) => r.id === s.id);
       if (!rec) return { ...s, record: null };
       const own = canSeeAgency(user, rec.agency_id);
       if (rec.status === 'erased') return { ...s, access: own ? 'full' : 'minimal', recordStatus: rec.status, record: ERASED };
+      if (!own && !sharedWithOtherAgencies(rec.data)) return { ...s, access: 'withheld', recordStatus: rec.status, record: null };
       const record = rec.kind === 'child'
         ? (own ? rec.data : minimalChildView(rec.data))
         : (own ? rec.data : minimalTracingRequestView(rec.data, s.ref));
       return { ...s, access: own ? 'full' : 'minimal', recordStatus: rec.status, record };
     };
     return {
-      view: { ...this.summary(row, user), explanation: await this.explanation(row), modelVersion: row.model_version, decision: row.decision, left: side(summary.left as typeof row.left_side), right: side(summary.right as typeof row.right_side) },
+      view: { ...this.summary(row, user), explanation: await this.explanation(row, withheld), modelVersion: row.model_version, decision: row.decision, left: side(summary.left as typeof row.left_side), right: side(summary.right as typeof row.right_side) },
       records: records.map((r) => ({ type: r.kind as 'child' | 'tracing-request', id: r.id, agencyId: r.agency_id, access: canSeeAgency(user, r.agency_id) ? 'full' as const : 'minimal' as const })),
     };
   }
 
   /** The explanation with its compared values opened (sealed at rest under each side's subject key). */
-  private async explanation(row: ProposalRow) {
+  private async explanation(row: ProposalRow, withheld: ReadonlySet<string>) {
     const bare = row.explanation as Array<Record<string, unknown>>;
     if (!row.explanation_values) return bare;
-    return this.opened.explanation(row.explanation_values.eventId, bare, row.explanation_values.values);
+    return this.opened.explanation(row.explanation_values.eventId, bare, row.explanation_values.values, withheld);
   }
 
   async decide(user: AuthUser, id: string, dto: DecideProposalDto, idempotencyKey?: string) {

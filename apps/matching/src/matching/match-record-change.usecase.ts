@@ -51,6 +51,9 @@ export class MatchRecordChange {
       const events: KinlinkEvent[] = await this.withdraw(m, dropped, event);
       await repo.update({ recordId }, { active: false, revision });
 
+      // consent gates sharing: without consent for tracing, open proposals with other agencies are withdrawn now
+      const withheld = profiles.filter((p) => !p.consentForTracing).map((p) => p.id);
+      events.push(...(await this.withdraw(m, withheld, event, (other) => other.agencyId !== payload.agencyId)));
       for (const profile of profiles) {
         const fingerprint = profileFingerprint(profile);
         await repo.upsert({ id: profile.id, recordId, side: profile.side, agencyId: profile.agencyId, revision, active: true, profile: sealedProfiles.get(profile.id)!, fingerprint, safeguardingLevel }, ['id']);
@@ -141,14 +144,20 @@ export class MatchRecordChange {
     return events;
   }
 
-  private async withdraw(m: EntityManager, candidateIds: string[], cause: RecordEvent): Promise<KinlinkEvent[]> {
+  private async withdraw(m: EntityManager, candidateIds: string[], cause: RecordEvent, onlyWith?: (other: CandidateEntity) => boolean): Promise<KinlinkEvent[]> {
     if (candidateIds.length === 0) return [];
     const repo = m.getRepository(ProposalEntity);
-    const open = await repo.find({ where: [{ leftId: In(candidateIds), status: 'open' }, { rightId: In(candidateIds), status: 'open' }] });
+    let open = await repo.find({ where: [{ leftId: In(candidateIds), status: 'open' }, { rightId: In(candidateIds), status: 'open' }] });
+    if (onlyWith) {
+      const mine = new Set(candidateIds);
+      const otherIds = open.map((p) => (mine.has(p.leftId) ? p.rightId : p.leftId));
+      const others = new Map((await m.getRepository(CandidateEntity).find({ where: { id: In(otherIds) } })).map((c) => [c.id, c]));
+      open = open.filter((p) => { const o = others.get(mine.has(p.leftId) ? p.rightId : p.leftId); return !!o && onlyWith(o); });
+    }
     if (open.length) await repo.update({ id: In(open.map((p) => p.id)) }, { status: 'withdrawn' });
     return open.map((p) => newEvent('match.withdrawn', {
       correlationId: cause.correlationId, causationId: cause.eventId, actor: systemActor('matching'),
-      subject: { type: 'proposal', id: p.id }, payload: { proposalId: p.id, reason: cause.type === 'subject.erased' ? 'record_erased' : cause.type.endsWith('.closed') ? 'record_closed' : 'record_changed' },
+      subject: { type: 'proposal', id: p.id }, payload: { proposalId: p.id, reason: cause.type === 'subject.erased' ? 'record_erased' : cause.type.endsWith('.closed') ? 'record_closed' : onlyWith ? 'consent_withdrawn' : 'record_changed' },
     }));
   }
 }

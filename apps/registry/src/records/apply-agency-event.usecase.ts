@@ -76,16 +76,18 @@ export class ApplyAgencyEvent {
       subject: { type: isChild ? ('child' as const) : ('tracing-request' as const), id },
     };
     const type = recordEventType(isChild, change.action, existing !== null);
+    const consentOf = (d: unknown) => JSON.stringify((d as { consent?: unknown } | undefined)?.consent ?? null);
+    const consentChanged = change.action === 'update' && consentOf(stored?.data) !== consentOf(change.data);
     let out: KinlinkEvent;
     if (change.action === 'close') {
       const closure = await sealClosure(this.cipher, id, eventId, change.closure);
       out = newEvent(isChild ? 'child.closed' : 'tracing-request.closed', { ...common, payload: { ...ref, revision, closure } }) as KinlinkEvent;
     } else if (isChild) {
       const record = await sealRecord(this.cipher, 'child', id, eventId, change.data as object);
-      out = newEvent(type as 'child.registered' | 'child.updated', { ...common, payload: { ...ref, revision, record } }) as KinlinkEvent;
+      out = newEvent(type as 'child.registered' | 'child.updated', { ...common, payload: { ...ref, revision, record, ...(consentChanged ? { reasonCode: 'consent_changed' as const } : {}) } }) as KinlinkEvent;
     } else {
       const request = await sealRecord(this.cipher, 'tracing-request', id, eventId, change.data as object);
-      out = newEvent(type as 'tracing-request.filed' | 'tracing-request.updated', { ...common, payload: { ...ref, revision, request } }) as KinlinkEvent;
+      out = newEvent(type as 'tracing-request.filed' | 'tracing-request.updated', { ...common, payload: { ...ref, revision, request, ...(consentChanged ? { reasonCode: 'consent_changed' as const } : {}) } }) as KinlinkEvent;
     }
     return { result: change, events: [out] };
   }
