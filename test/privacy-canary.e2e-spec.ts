@@ -288,7 +288,7 @@ describe('privacy canaries on the real system', () => {
     console.log([
       `privacy canaries after erasing ${K} of ${N} children (crypto-shredding through the admin API):`,
       `  replay from offset 0 of records, matches and intake: ${events} events, ${unreadable} with unreadable (erased) fields; fresh projection: erased-canary hits ${total(replayDump.hits)} (pg_dump), ${memoryHits} (memory); kept-canary hits ${total(replayKept.hits)} (positive control)`,
-      `  Kafka log segments, erased canaries: ${total(k, (t) => !INTENDED_TOPIC(t))} hits on internal/outbound topics; ${total(k, INTENDED_TOPIC)} on agencies' inbound topics (agency-written plaintext, see docs/security.md §8)`,
+      `  Kafka log segments, erased canaries: ${total(k, (t) => !INTENDED_TOPIC(t))} hits on internal/outbound topics; ${total(k, INTENDED_TOPIC)} on agencies' inbound topics (agency-written plaintext, see docs/security.md §9)`,
       `  pg_dump, erased canaries: ${total(d.hits)} hits (${show(d.hits)}); before erasure the dump held ${total(before.dump)} hits of all canaries`,
       `  service logs, erased canaries: ${total(l.hits)} hits`,
       `  audit log: ${cp.treeSize} leaves exported and verified: ${verdict.ok}; canary names in the export: ${exportHits}`,
