@@ -37,6 +37,13 @@ export class SubjectCipher {
     return out;
   }
 
+  /** Loads many subjects' keys in one round trip into the cache (a boot-time load opens thousands of rows). */
+  async prefetch(subjectIds: string[]): Promise<void> {
+    if (!this.store.findMany) return;
+    const until = this.now() + this.ttlMs;
+    for (const key of await this.store.findMany([...new Set(subjectIds)])) this.cache.set(key.subjectId, { key, until });
+  }
+
   /** Drops the cached key (on `subject.erased`). */
   forget(subjectId: string): void {
     this.cache.delete(subjectId);
@@ -54,7 +61,7 @@ export class SubjectCipher {
       throw e;
     }
     if (key) {
-      if (this.cache.size > 10_000) this.cache.clear();
+      if (this.cache.size > 100_000) this.cache.clear();
       this.cache.set(subjectId, { key, until: this.now() + this.ttlMs });
     }
     return key;

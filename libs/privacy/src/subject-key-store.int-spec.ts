@@ -75,4 +75,17 @@ describe('PgSubjectKeyStore', () => {
     const { rows: keys } = await client.query('SELECT 1 FROM key_vault.subject_key WHERE subject_id = $1', [subject]);
     expect(keys).toHaveLength(0);
   });
+
+  it('fetches many subjects\' keys in one round trip (boot-time loads), never an erased one', async () => {
+    const store = new PgSubjectKeyStore(db, new LocalMasterKeyWrapper(masterKey));
+    await store.ensureSchema();
+    const [a, b, gone] = [randomUUID(), randomUUID(), randomUUID()];
+    const ka = await store.getOrCreate(a);
+    await store.getOrCreate(b);
+    await store.getOrCreate(gone);
+    await store.destroy(gone, 'retention');
+    const many = await store.findMany([a, b, gone, randomUUID()]);
+    expect(many.map((k) => k.subjectId).sort()).toEqual([a, b].sort());
+    expect(many.find((k) => k.subjectId === a)!.dek.equals(ka.dek)).toBe(true);
+  });
 });

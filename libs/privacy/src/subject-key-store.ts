@@ -30,6 +30,8 @@ export interface SubjectKeyStore {
   /** destroys the key and remembers the subject as erased; true if it was destroyed by this call */
   destroy(subjectId: string, reasonCode: string, runner?: SqlRunner): Promise<boolean>;
   isErased(subjectId: string): Promise<boolean>;
+  /** many subjects' keys in one round trip (boot-time loads); erased or unknown subjects are absent */
+  findMany?(subjectIds: string[]): Promise<SubjectKey[]>;
 }
 
 export const SUBJECT_KEY_STORE = Symbol('SUBJECT_KEY_STORE');
@@ -89,6 +91,13 @@ export class PgSubjectKeyStore implements SubjectKeyStore {
       return undefined;
     }
     return { subjectId, keyId: row.key_id, dek: await this.wrapper.unwrap(row.wrapped_key, subjectId) };
+  }
+
+  async findMany(subjectIds: string[]): Promise<SubjectKey[]> {
+    if (subjectIds.length === 0) return [];
+    const rows: Array<{ subject_id: string; key_id: string; wrapped_key: string }> = await this.db.query(
+      `SELECT subject_id, key_id, wrapped_key FROM ${KEY_VAULT_SCHEMA}.subject_key WHERE subject_id = ANY($1::text[])`, [subjectIds]);
+    return Promise.all(rows.map(async (r) => ({ subjectId: r.subject_id, keyId: r.key_id, dek: await this.wrapper.unwrap(r.wrapped_key, r.subject_id) })));
   }
 
   async destroy(subjectId: string, reasonCode: string, runner: SqlRunner = this.db): Promise<boolean> {

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { MatchingEngine } from '@kinlink/matching-engine';
 import { SubjectCipher } from '@kinlink/privacy';
 import { CandidateEntity } from './matching.entities';
+import { subjectIdOf } from './match-records';
 import { openProfile } from './sealed-profile';
 
 /**
@@ -26,10 +27,14 @@ export class CandidateIndex implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
     const rows = await this.dataSource.getRepository(CandidateEntity).find({ where: { active: true }, select: { profile: true } });
-    for (const row of rows) {
-      // profiles are sealed at rest; an erased subject's (no key) stays out
-      const profile = await openProfile(this.cipher, row.profile);
-      if (profile) this.engine.upsert(profile);
+    // profiles are sealed at rest: keys fetched in bulk per chunk; an erased subject's (no key) stays out
+    for (let i = 0; i < rows.length; i += 5000) {
+      const chunk = rows.slice(i, i + 5000);
+      await this.cipher.prefetch(chunk.map((r) => subjectIdOf(r.profile)));
+      for (const row of chunk) {
+        const profile = await openProfile(this.cipher, row.profile);
+        if (profile) this.engine.upsert(profile);
+      }
     }
     this.logger.log(`candidate index loaded: ${rows.length} records in ${Date.now() - started} ms (model ${this.engine.modelVersion})`);
   }

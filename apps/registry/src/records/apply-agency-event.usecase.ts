@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AgencyEvent, KinlinkEvent, newEvent, recordIdOf, RecordRef, SealedClosure, SealedField } from '@kinlink/contracts';
+import { AgencyEvent, KinlinkEvent, newEvent, recordIdOf, RecordRef, SealedField } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
-import { openClosure, sealClosure, sealRecord, SubjectCipher } from '@kinlink/privacy';
+import { sealClosure, sealRecord, SubjectCipher } from '@kinlink/privacy';
 import { ChildEntity, TracingRequestEntity } from './record.entities';
 import { decideRecordChange, RecordChange } from './record-change';
 
@@ -99,11 +99,6 @@ export class ApplyAgencyEvent {
     const opened = await this.cipher.open(row.id, atRest(table, row.id), { data: raw.data });
     return { revision: row.revision, status: row.status as 'open' | 'closed', data: opened?.data };
   }
-}
-
-/** A stored closure, opened (for a consumer that needs the note). */
-export async function openStoredClosure(cipher: SubjectCipher, table: 'child' | 'tracing_request', id: string, closure: SealedClosure) {
-  return openClosure(cipher, id, atRest(table, id), closure);
 }
 
 function recordEventType(isChild: boolean, action: 'create' | 'update' | 'close', existed: boolean) {
