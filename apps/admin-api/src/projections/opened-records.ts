@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { KinlinkEvent, SealedClosure, SealedExplanationValues, SealedRecord } from '@kinlink/contracts';
+import { KinlinkEvent, SealedClosure, SealedExplanationValues, SealedField, SealedRecord } from '@kinlink/contracts';
 import { ERASED, openClosure, openRecord, SubjectCipher } from '@kinlink/privacy';
 
 /** What another agency's user sees of values whose subject has not consented to sharing. */
 export const WITHHELD = '[withheld]';
 
+/** A record as `record_view` keeps it sealed: the record event's sealed record and the event id it is bound to. */
+export interface StoredSealedRecord { eventId: string; record: SealedRecord }
+/** A closure as `record_view` keeps it: the reason in clear, the note sealed (bound to the closing event). */
+export interface StoredClosure { reason: string; note?: SealedField | string; eventId?: string }
+
 /**
- * The admin API shows coordinators whole records, so it opens every part of a record event (the
- * one service that does). Undefined when the subject is erased.
+ * The admin API shows coordinators whole records, so it opens every part of a record (the one
+ * service that does), per read; at rest the records stay sealed as the events carried them.
+ * Undefined when the subject is erased.
  */
 @Injectable()
 export class OpenedRecords {
@@ -19,9 +25,22 @@ export class OpenedRecords {
     return sealed ? openRecord(this.cipher, p.id, event.eventId, sealed) : undefined;
   }
 
-  async closure(event: KinlinkEvent): Promise<{ reason: string; note?: string } | undefined> {
-    const p = event.payload as unknown as { id: string; closure: SealedClosure };
-    return (await openClosure(this.cipher, p.id, event.eventId, p.closure)) ?? { reason: p.closure.reason, note: ERASED };
+  /** A stored row's record, opened; the clear facts alone for a row from before sealing at rest. */
+  async row(row: { id: string; status: string; data: Record<string, unknown>; sealed?: StoredSealedRecord | null }): Promise<Record<string, unknown> | undefined> {
+    if (row.status === 'erased') return undefined;
+    if (!row.sealed) return row.data;
+    return openRecord(this.cipher, row.id, row.sealed.eventId, row.sealed.record);
+  }
+
+  async closure(id: string, closure: StoredClosure | null): Promise<{ reason: string; note?: string } | null> {
+    if (!closure) return null;
+    if (!closure.note || typeof closure.note === 'string' || !closure.eventId) return closure as { reason: string; note?: string };
+    return (await openClosure(this.cipher, id, closure.eventId, closure as SealedClosure)) ?? { reason: closure.reason, note: ERASED };
+  }
+
+  /** Loads the keys of many records at once (a page or a boot-time load). */
+  prefetch(ids: string[]): Promise<void> {
+    return this.cipher.prefetch(ids);
   }
 
   /** An explanation with its compared values put back; a side whose subject is erased shows `[erased]`. */

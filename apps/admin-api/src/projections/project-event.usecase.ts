@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { KinlinkEvent, MatchProposed } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
 import { projectAuditAppended, projectAuditCheckpoint } from '../audit-trail/audit-projection';
+import { visibleFacts } from '../records/record-facts';
 import { OpenedRecords } from './opened-records';
 
 export const PROJECTION_CONSUMER = 'admin-api.projection';
@@ -25,8 +26,7 @@ export class ProjectEvent {
     if (!handler) return;
     // records are opened before the transaction (key vault round trip); an erased subject's late event is not projected
     let plain: unknown;
-    if (event.type.endsWith('.closed')) plain = await this.opened.closure(event);
-    else if (RECORD_CHANGES.has(event.type)) {
+    if (RECORD_CHANGES.has(event.type)) {
       plain = await this.opened.data(event);
       if (plain === undefined) return;
     }
@@ -40,10 +40,10 @@ export class ProjectEvent {
   private readonly handlers: Partial<Record<KinlinkEvent['type'], Handler>> = {
     'child.registered': (m, e, d) => upsertRecord(m, e, 'child', d),
     'child.updated': (m, e, d) => upsertRecord(m, e, 'child', d),
-    'child.closed': (m, e, d) => closeRecord(m, e, d),
+    'child.closed': (m, e) => closeRecord(m, e),
     'tracing-request.filed': (m, e, d) => upsertRecord(m, e, 'tracing-request', d),
     'tracing-request.updated': (m, e, d) => upsertRecord(m, e, 'tracing-request', d),
-    'tracing-request.closed': (m, e, d) => closeRecord(m, e, d),
+    'tracing-request.closed': (m, e) => closeRecord(m, e),
     'subject.erased': async (m, e) => {
       const p = (e as KinlinkEvent<'subject.erased'>).payload;
       // the decrypted copy goes; ids, agency and status stay so the API can answer `[erased]`
@@ -51,7 +51,7 @@ export class ProjectEvent {
       await m.query(
         `INSERT INTO admin_api.record_view (id, kind, agency_id, agency_record_id, revision, status, data, registered_at, updated_at)
          VALUES ($1, $2, $3, $4, 0, 'erased', '{}'::jsonb, $5, $5)
-         ON CONFLICT (id) DO UPDATE SET status = 'erased', data = '{}'::jsonb, closure = NULL, updated_at = GREATEST(admin_api.record_view.updated_at, $5)`,
+         ON CONFLICT (id) DO UPDATE SET status = 'erased', data = '{}'::jsonb, sealed = NULL, closure = NULL, updated_at = GREATEST(admin_api.record_view.updated_at, $5)`,
         [p.subject.id, p.subject.type, p.agencyId, p.agencyRecordId, e.occurredAt]);
       await recordOutcome(m, p.commandId, 'accepted', 200, { subject: p.subject, status: 'erased' });
     },
@@ -144,19 +144,21 @@ async function holdForProtectionReview(m: EntityManager, e: KinlinkEvent) {
 async function upsertRecord(m: EntityManager, e: KinlinkEvent, kind: 'child' | 'tracing-request', data: unknown) {
   const p = P(e);
   await m.query(
-    `INSERT INTO admin_api.record_view (id, kind, agency_id, agency_record_id, revision, status, data, registered_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,'open',$6,$7,$7)
-     ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at
+    `INSERT INTO admin_api.record_view (id, kind, agency_id, agency_record_id, revision, status, data, registered_at, updated_at, sealed)
+     VALUES ($1,$2,$3,$4,$5,'open',$6,$7,$7,$8)
+     ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at, sealed = EXCLUDED.sealed
      WHERE admin_api.record_view.revision < EXCLUDED.revision`,
-    [p.id, kind, p.agencyId, p.agencyRecordId, p.revision, data, e.occurredAt],
+    // in clear only facts that name nobody (for SQL); the record stays sealed as the event carried it
+    [p.id, kind, p.agencyId, p.agencyRecordId, p.revision, visibleFacts(kind, data as Record<string, unknown>), e.occurredAt,
+      { eventId: e.eventId, record: p.record ?? p.request }],
   );
 }
 
-async function closeRecord(m: EntityManager, e: KinlinkEvent, closure: unknown) {
+async function closeRecord(m: EntityManager, e: KinlinkEvent) {
   const p = P(e);
   await m.query(
     `UPDATE admin_api.record_view SET status = 'closed', closure = $3, revision = $2, updated_at = $4 WHERE id = $1 AND revision < $2 AND status <> 'erased'`,
-    [p.id, p.revision, closure, e.occurredAt],
+    [p.id, p.revision, { ...p.closure, ...(p.closure?.note ? { eventId: e.eventId } : {}) }, e.occurredAt],
   );
 }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newEvent, SealedExplanationValues } from '@kinlink/contracts';
 import { ERASED } from '@kinlink/privacy';
-import { OpenedRecords } from '../projections/opened-records';
+import { OpenedRecords, StoredSealedRecord } from '../projections/opened-records';
 import { AuthUser, canSeeAgency, scopeFilter, scopeSql } from '../auth';
 import { ApiError, notFound } from '../common/api.errors';
 import { CommandBus, outcomeOrThrow } from '../common/command-bus';
@@ -42,7 +42,7 @@ function notHeldSql(agencies: number, own: number): string {
 
 const HELD = (id: string) => ({ id, status: 'under_protection_review' as const });
 
-interface RecordRow { id: string; kind: string; agency_id: string; data: Record<string, unknown>; status: string }
+interface RecordRow { id: string; kind: string; agency_id: string; data: Record<string, unknown>; status: string; sealed?: StoredSealedRecord | null }
 
 /** Match review: coordinators see proposals that involve a record of an agency in their scope. */
 @Injectable()
@@ -144,8 +144,11 @@ export class ReviewService {
     // held for a protection review of the other agency's child: only that it is (no records, scores, explanation)
     if (isHeldFromCaller(user, row)) return { view: HELD(row.id), records: [] };
     const ids = [row.left_side.id, row.right_side.id];
-    const records: RecordRow[] = await this.db.query(
-      'SELECT id, kind, agency_id, data, status FROM admin_api.record_view WHERE id = ANY($1::uuid[])', [ids]);
+    const stored: RecordRow[] = await this.db.query(
+      'SELECT id, kind, agency_id, data, status, sealed FROM admin_api.record_view WHERE id = ANY($1::uuid[])', [ids]);
+    // sealed at rest: opened for this read (consent, in the clear facts, decides what another agency sees)
+    await this.opened.prefetch(stored.map((r) => r.id));
+    const records = await Promise.all(stored.map(async (r) => ({ ...r, data: (await this.opened.row(r)) ?? {} })));
     const summary = this.summary(row, user);
     // consent gates sharing: another agency's record (and its compared values) without consent stays hidden
     const withheld = new Set(records.filter((r) => !canSeeAgency(user, r.agency_id) && r.status !== 'erased' && !sharedWithOtherAgencies(r.data)).map((r) => r.id));
