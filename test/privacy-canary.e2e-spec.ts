@@ -13,7 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { KinlinkEvent, SealedClosure, SealedRecord } from '@kinlink/contracts';
+import { ConfigResourceTypes } from 'kafkajs';
+import { AGENCY_INBOUND_RETENTION_MS, KinlinkEvent, SealedClosure, SealedRecord } from '@kinlink/contracts';
 import { LocalMasterKeyWrapper, loadMasterKey, openClosure, openRecord, PgSubjectKeyStore, SqlRunner, SubjectCipher } from '@kinlink/privacy';
 import { eventually } from '@kinlink/testing';
 import { parseVerifierKey, verifyExport } from '../libs/audit-log/src';
@@ -165,6 +166,12 @@ describe('privacy canaries on the real system', () => {
     ].join('\n'));
     // positive control: the scan finds plaintext where it is (the dump scan's is the replay's kept canaries below)
     expect(total(k, INTENDED_TOPIC)).toBeGreaterThan(0);
+    // and that agency-written plaintext is kept only a week (the inbound topics' retention)
+    const kadmin = kafka.admin();
+    await kadmin.connect();
+    const cfg = await kadmin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: system.topics.agencyInbound('unhcr'), configNames: ['retention.ms'] }] });
+    await kadmin.disconnect();
+    expect(cfg.resources[0].configEntries.find((c) => c.configName === 'retention.ms')?.configValue).toBe(String(AGENCY_INBOUND_RETENTION_MS));
     // nowhere else
     expect(show(new Map([...k].filter(([t]) => !INTENDED_TOPIC(t))))).toBe('none');
     expect(show(d.hits)).toBe('none');
