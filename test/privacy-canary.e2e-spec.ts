@@ -211,7 +211,7 @@ describe('privacy canaries on the real system', () => {
     const erasedCanaries = erased.flatMap((s) => s.canaries);
     const keptCanaries = kept.flatMap((s) => s.canaries);
 
-    // replay: every record and match event from offset 0, opened with the real key vault, into a fresh projection
+    // replay: every topic from offset 0, opened with the real key vault, into a fresh projection
     const vaultDb = new Client({ connectionString: databaseUrl });
     await vaultDb.connect();
     const cipher = new SubjectCipher(new PgSubjectKeyStore(runner(vaultDb), new LocalMasterKeyWrapper(loadMasterKey({ NODE_ENV: 'test' }))), 0);
@@ -220,33 +220,53 @@ describe('privacy canaries on the real system', () => {
     let unreadable = 0;
     const consumer = kafka.consumer({ groupId: `e2e-replay-${randomUUID()}`, sessionTimeout: 6_000, heartbeatInterval: 500 });
     await consumer.connect();
-    const topics = ['records', 'matches', 'intake'] as const;
+    // every internal topic (and the outbound notices): sealed record parts are opened as a projection would, the rest copied as is
+    const topics = [...system.topics.allInternal(), system.topics.agencyOutbound('unhcr'), system.topics.agencyOutbound('icrc')];
     const admin_ = kafka.admin();
     await admin_.connect();
     const ends = new Map<string, number>();
-    for (const t of topics) for (const o of await admin_.fetchTopicOffsets(system.topics.internal(t))) ends.set(`${system.topics.internal(t)}:${o.partition}`, Number(o.high));
+    for (const t of topics) for (const o of await admin_.fetchTopicOffsets(t)) ends.set(`${t}:${o.partition}`, Number(o.high));
     await admin_.disconnect();
     const seen = new Map<string, number>();
-    await consumer.subscribe({ topics: topics.map((t) => system.topics.internal(t)), fromBeginning: true });
+    const failures: string[] = [];
+    await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         seen.set(`${topic}:${partition}`, Number(message.offset) + 1);
-        const e = JSON.parse(message.value!.toString()) as KinlinkEvent;
         events++;
-        const p = e.payload as unknown as { id: string; record?: SealedRecord; request?: SealedRecord; closure?: SealedClosure; event?: { subjectId: string; data: never } };
+        let e: KinlinkEvent;
+        try {
+          e = JSON.parse(message.value!.toString()) as KinlinkEvent;
+        } catch {
+          projection.set(`${topic}:${partition}:${message.offset}`, message.value?.toString('latin1') ?? null);
+          return;
+        }
+        const p = (e.payload ?? {}) as unknown as { id: string; record?: SealedRecord; request?: SealedRecord; closure?: SealedClosure; event?: { subjectId: string; data: never } };
         let opened: unknown;
+        try {
         if (p.record || p.request) opened = await openRecord(cipher, p.id, e.eventId, (p.record ?? p.request)!);
-        else if (p.closure) opened = await openClosure(cipher, p.id, e.eventId, p.closure);
+        else if (p.closure?.note) opened = await openClosure(cipher, p.id, e.eventId, p.closure);
         else if (e.type === 'agency-event.accepted') opened = await cipher.open(p.event!.subjectId, e.eventId, { data: p.event!.data });
-        else if (e.type === 'match.proposed') {
-          const v = (e as KinlinkEvent<'match.proposed'>).payload.values;
-          opened = v && [await cipher.open(v.left!.subjectId, e.eventId, { 'explanation.left': v.left!.sealed }), await cipher.open(v.right!.subjectId, e.eventId, { 'explanation.right': v.right!.sealed })];
-        } else return;
+        else if (e.type === 'match.proposed' && (e as KinlinkEvent<'match.proposed'>).payload?.values) { // (outbound notices share the type name, not the shape)
+          const v = (e as KinlinkEvent<'match.proposed'>).payload.values!;
+          opened = [await cipher.open(v.left!.subjectId, e.eventId, { 'explanation.left': v.left!.sealed }), await cipher.open(v.right!.subjectId, e.eventId, { 'explanation.right': v.right!.sealed })];
+        } else {
+          projection.set(`${topic}:${partition}:${message.offset}`, e);
+          return;
+        }
+        } catch (err) {
+          failures.push(`${topic}:${partition}:${message.offset} ${e.type}: ${(err as Error).message}`);
+          return;
+        }
         if (opened === undefined || (Array.isArray(opened) && opened.includes(undefined))) unreadable++;
-        projection.set(`${e.type}:${e.eventId}`, opened ?? '[erased]');
+        projection.set(`${topic}:${partition}:${message.offset}`, opened ?? '[erased]');
       },
     });
-    await eventually(() => [...ends].every(([tp, end]) => end === 0 || (seen.get(tp) ?? 0) >= end), { timeoutMs: 60_000, intervalMs: 250 });
+    await eventually(() => {
+      const behind = [...ends].filter(([tp, end]) => end > 0 && (seen.get(tp) ?? 0) < end).map(([tp, end]) => `${tp} at ${seen.get(tp) ?? 0}/${end}`);
+      expect(behind).toEqual([]);
+    }, { timeoutMs: 60_000, intervalMs: 250 });
+    expect(failures).toEqual([]);
     await consumer.disconnect();
     await vaultDb.end();
 
@@ -290,7 +310,7 @@ describe('privacy canaries on the real system', () => {
 
     console.log([
       `privacy canaries after erasing ${K} of ${N} children (crypto-shredding through the admin API):`,
-      `  replay from offset 0 of records, matches and intake: ${events} events, ${unreadable} with unreadable (erased) fields; fresh projection: erased-canary hits ${total(replayDump.hits)} (pg_dump), ${memoryHits} (memory); kept-canary hits ${total(replayKept.hits)} (positive control)`,
+      `  replay from offset 0 of every internal topic and the outbound notices: ${events} messages, ${unreadable} with unreadable (erased) fields; fresh projection: erased-canary hits ${total(replayDump.hits)} (pg_dump), ${memoryHits} (memory); kept-canary hits ${total(replayKept.hits)} (positive control)`,
       `  Kafka log segments, erased canaries: ${total(k, (t) => !INTENDED_TOPIC(t))} hits on internal/outbound topics; ${total(k, INTENDED_TOPIC)} on agencies' inbound topics (agency-written plaintext, see docs/security.md §9)`,
       `  pg_dump, erased canaries: ${total(d.hits)} hits (${show(d.hits)})`,
       `  service logs, erased canaries: ${total(l.hits)} hits`,
