@@ -244,7 +244,7 @@ describe('privacy canaries on the real system', () => {
         const p = (e.payload ?? {}) as unknown as { id: string; record?: SealedRecord; request?: SealedRecord; closure?: SealedClosure; event?: { subjectId: string; data: never } };
         let opened: unknown;
         try {
-        if (p.record || p.request) opened = await openRecord(cipher, p.id, e.eventId, (p.record ?? p.request)!);
+        if (p.record?.sealed || p.request?.sealed) opened = await openRecord(cipher, p.id, e.eventId, (p.record ?? p.request)!); // (record.read's `record` is a reference)
         else if (p.closure?.note) opened = await openClosure(cipher, p.id, e.eventId, p.closure);
         else if (e.type === 'agency-event.accepted') opened = await cipher.open(p.event!.subjectId, e.eventId, { data: p.event!.data });
         else if (e.type === 'match.proposed' && (e as KinlinkEvent<'match.proposed'>).payload?.values) { // (outbound notices share the type name, not the shape)
