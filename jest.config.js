@@ -9,7 +9,7 @@ const swc = ['@swc/jest', {
   module: { type: 'commonjs' },
 }];
 const moduleNameMapper = {
-  '^@kinlink/(contracts|kafka|database|config|matching-engine|audit-log|testing)$': '<rootDir>/libs/$1/src',
+  '^@kinlink/(contracts|kafka|database|config|matching-engine|audit-log|testing|privacy)$': '<rootDir>/libs/$1/src',
 };
 const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaMessage } from 'kafkajs';
 import { Pool } from 'pg';
 import { TopicNames } from '@kinlink/contracts';
+import { LocalMasterKeyWrapper, loadMasterKey, PgSubjectKeyStore, SubjectCipher } from '@kinlink/privacy';
 import { CaseExpectation, CommandRecord } from './driver';
 import { AgencyMessage, Family, PlannedRecord } from './load';
 
@@ -99,7 +100,7 @@ export interface Verdict {
   details: Record<string, number>;
 }
 
-interface RecordRow { id: string; agency_id: string; agency_record_id: string; revision: number; status: string; data: Record<string, any> } // eslint-disable-line @typescript-eslint/no-explicit-any
+interface RecordRow { id: string; agency_id: string; agency_record_id: string; revision: number; status: string; data: Record<string, any>; tbl?: string } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const locationOf = (r: PlannedRecord, data: Record<string, any>): string | undefined => // eslint-disable-line @typescript-eslint/no-explicit-any
   r.kind === 'child' ? data?.currentLocation?.text : data?.inquirer?.currentLocation?.text;
@@ -131,8 +132,8 @@ export async function verify(
   const ids = input.records.map((r) => r.agencyRecordId);
   const q = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => (await db.query(sql, params)).rows as T[];
   const registry = await q<RecordRow>(
-    `SELECT id, agency_id, agency_record_id, revision, status, data FROM registry.child WHERE agency_record_id = ANY($1)
-     UNION ALL SELECT id, agency_id, agency_record_id, revision, status, data FROM registry.tracing_request WHERE agency_record_id = ANY($1)`, [ids]);
+    `SELECT id, agency_id, agency_record_id, revision, status, data, 'child' AS tbl FROM registry.child WHERE agency_record_id = ANY($1)
+     UNION ALL SELECT id, agency_id, agency_record_id, revision, status, data, 'tracing_request' AS tbl FROM registry.tracing_request WHERE agency_record_id = ANY($1)`, [ids]);
   const regBy = new Map(registry.map((r) => [`${r.agency_id}/${r.agency_record_id}`, r]));
   const view = new Map((await q<RecordRow>('SELECT id, agency_id, agency_record_id, revision, status FROM admin_api.record_view WHERE agency_record_id = ANY($1)', [ids]))
     .map((r) => [r.id, r]));
@@ -141,6 +142,17 @@ export async function verify(
     'SELECT record_id, max(revision)::int AS revision FROM matching.candidate WHERE record_id = ANY($1::uuid[]) GROUP BY record_id', [recordIds]))
     .map((r) => [r.record_id, r.revision]));
   const kinlinkId = new Map<PlannedRecord, string>();
+
+  // registry rows are sealed at rest (docs/security.md §8): opened with the key vault, as the registry does
+  const cipher = new SubjectCipher(new PgSubjectKeyStore({
+    query: async (sql, params) => (await db.query(sql, params as unknown[])).rows,
+  }, new LocalMasterKeyWrapper(loadMasterKey({ MASTER_KEY: process.env.MASTER_KEY, NODE_ENV: 'test' }))));
+  for (const row of registry) {
+    const sealed = (row.data as { data?: { ct?: string } } | null)?.data;
+    if (!sealed?.ct) continue;
+    const opened = await cipher.open(row.id, `registry.${row.tbl}/${row.id}`, { data: sealed as never });
+    row.data = (opened?.data ?? {}) as RecordRow['data'];
+  }
 
   for (const r of input.records) {
     const row = regBy.get(`${r.agencyId}/${r.agencyRecordId}`);

@@ -52,6 +52,9 @@ export const POLICY: Record<string, RoutePolicy> = {
     query: (ctx, f) => `name=${encodeURIComponent(f.families[ctx === 'own' ? 'own' : ctx === 'shared' ? 'sharedRequest' : 'other'].given)}`,
   },
   'GET /dashboard': { roles: READERS, list: 'dashboard' },
+  // erasure: system admins only; without `confirm` it is refused (422) and changes nothing, so the matrix erases no fixture
+  'POST /children/{id}/erasure': { roles: ['system-admin'], object: 'child', sharedVisible: false, body: { reasonCode: 'subject_request' } },
+  'POST /tracing-requests/{id}/erasure': { roles: ['system-admin'], object: 'tracing-request', sharedVisible: false, body: { reasonCode: 'subject_request' } },
 };
 
 /** Query strings of the audit routes; any route under /audit is the audit trail: auditors only. */

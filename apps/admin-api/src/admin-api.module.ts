@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { kinlinkConfigModule } from '@kinlink/config';
 import { DatabaseModule } from '@kinlink/database';
 import { KafkaModule } from '@kinlink/kafka';
+import { PrivacyModule } from '@kinlink/privacy';
 import { AUTH_GUARD_PROVIDER, AuthModule } from './auth';
 import { AccessLog } from './audit-trail/access-log';
 import { AuditTrailController } from './audit-trail/audit-trail.controller';
@@ -19,6 +20,7 @@ import { Projections1732700000004 } from './migrations/1732700000004-projections
 import { AuditTrail1732700000006 } from './migrations/1732700000006-audit-trail';
 import { CommandRequest1732700000009 } from './migrations/1732700000009-command-request';
 import { Safeguarding1732700000013 } from './migrations/1732700000013-safeguarding';
+import { Privacy1732700000016 } from './migrations/1732700000016-privacy';
 import { ProjectionsModule } from './projections/projections.module';
 import { RecordNameIndex } from './records/name-index';
 import { RecordNameIndexConsumer } from './records/name-index.consumer';
@@ -30,8 +32,9 @@ import { ReviewService } from './review/review.service';
 @Module({
   imports: [
     kinlinkConfigModule(adminApiEnvSchema),
-    DatabaseModule.forService({ schema: 'admin_api', entities: [], migrations: [Projections1732700000004, AuditTrail1732700000006, CommandRequest1732700000009, Safeguarding1732700000013] }),
+    DatabaseModule.forService({ schema: 'admin_api', entities: [], migrations: [Projections1732700000004, AuditTrail1732700000006, CommandRequest1732700000009, Safeguarding1732700000013, Privacy1732700000016] }),
     KafkaModule.forService('admin-api'),
+    PrivacyModule.forService(),
     ThrottlerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => [{ ttl: 60_000, limit: config.getOrThrow<number>('RATE_LIMIT_PER_MINUTE') }],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { kinlinkConfigModule } from '@kinlink/config';
 import { DatabaseModule } from '@kinlink/database';
 import { KafkaModule } from '@kinlink/kafka';
+import { PrivacyModule } from '@kinlink/privacy';
 import { AgenciesModule } from './agencies/agencies.module';
 import { gatewayEnvSchema } from './config';
 import { IntakeModule } from './intake/intake.module';
@@ -16,6 +17,7 @@ import { NotificationsModule } from './notifications/notifications.module';
     // the gateway keeps no records: its schema holds its outbox/inbox and which agency owns which record id
     DatabaseModule.forService({ schema: 'agency_gateway', entities: [], migrations: [AgencyNotifications1732700000007, AgencyRegistry1732700000012, ProtectionHold1732700000014] }),
     KafkaModule.forService('agency-gateway'),
+    PrivacyModule.forService(),
     IntakeModule,
     NotificationsModule,
     AgenciesModule,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { kinlinkConfigModule } from '@kinlink/config';
 import { DatabaseModule } from '@kinlink/database';
 import { KafkaModule } from '@kinlink/kafka';
+import { PrivacyModule } from '@kinlink/privacy';
 import { matchingEnvSchema } from './config';
 import { CandidateEntity, ProposalEntity } from './matching/matching.entities';
 import { MatchingModule } from './matching/matching.module';
@@ -13,6 +14,7 @@ import { CandidateSafeguarding1732700000007 } from './migrations/1732700000007-c
     kinlinkConfigModule(matchingEnvSchema),
     DatabaseModule.forService({ schema: 'matching', entities: [CandidateEntity, ProposalEntity], migrations: [Matching1732700000002, CandidateSafeguarding1732700000007] }),
     KafkaModule.forService('matching'),
+    PrivacyModule.forService(),
     MatchingModule,
   ],
 })

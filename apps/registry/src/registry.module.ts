@@ -2,16 +2,19 @@ import { Module } from '@nestjs/common';
 import { kinlinkConfigModule } from '@kinlink/config';
 import { DatabaseModule } from '@kinlink/database';
 import { KafkaModule } from '@kinlink/kafka';
+import { PrivacyModule } from '@kinlink/privacy';
 import { registryEnvSchema } from './config';
 import { RecordsModule } from './records/records.module';
 import { ChildEntity, TracingRequestEntity } from './records/record.entities';
 import { Records1732700000001 } from './migrations/1732700000001-records';
+import { Erasure1732700000016 } from './migrations/1732700000016-erasure';
 
 @Module({
   imports: [
     kinlinkConfigModule(registryEnvSchema),
-    DatabaseModule.forService({ schema: 'registry', entities: [ChildEntity, TracingRequestEntity], migrations: [Records1732700000001] }),
+    DatabaseModule.forService({ schema: 'registry', entities: [ChildEntity, TracingRequestEntity], migrations: [Records1732700000001, Erasure1732700000016] }),
     KafkaModule.forService('registry'),
+    PrivacyModule.forService(),
     RecordsModule,
   ],
 })

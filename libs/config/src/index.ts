@@ -28,6 +28,10 @@ export const baseEnvSchema = z.object({
   KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).default('scram-sha-512'),
   /** CA certificate(s) (PEM file) of the brokers' TLS listener; set = connect to Kafka with TLS */
   KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  /** master key (32 bytes, base64) that wraps subjects' data keys; required in production, a dev key under .run/ otherwise */
+  MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes, base64').optional(),
+  /** how long a process keeps a subject's unwrapped data key (an erasure also drops it at once) */
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 

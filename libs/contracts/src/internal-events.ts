@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AgencyEvent } from './agency/agency-event';
-import type { ChildRegistration, RecordClosure, TracingRequestFiling } from './agency/fields';
+import type { RecordClosure } from './agency/fields';
 import { INTERNAL_TOPICS, LogicalTopic } from './topics';
 
 export type Role = 'coordinator' | 'supervisor' | 'auditor' | 'agency-admin' | 'system-admin';
@@ -49,18 +49,61 @@ export interface RecordRef {
   agencyRecordId: string;
 }
 
+/**
+ * A personal field sealed under its subject's data key (libs/privacy): AES-256-GCM, random 96-bit
+ * IV, 16-byte tag, associated data binding (event id or storage place, field name, key id). Base64.
+ */
+export interface SealedField {
+  v: 1;
+  /** data key id (the subject's key in the key vault) */
+  k: string;
+  iv: string;
+  tag: string;
+  ct: string;
+}
+
+/** A record on the wire and at rest: what identifies nobody in clear, each personal part sealed (libs/privacy `RECORD_PARTS`). */
+export interface SealedRecord {
+  clear: Record<string, unknown>;
+  /** part name → sealed JSON of that part's fields, bound to the event id */
+  sealed: Record<string, SealedField>;
+}
+
+/** A closure: the reason in clear (audit keeps it), the free-text note sealed. */
+export interface SealedClosure {
+  reason: RecordClosure['reason'];
+  note?: SealedField;
+}
+
 export interface ChildRecordChanged extends RecordRef {
   /** increases by one with every accepted change; consumers apply a revision once and in order */
   revision: number;
-  record: ChildRegistration;
+  /** a ChildRegistration, split and sealed (parts `identity`, `whereabouts`, `protection`) */
+  record: SealedRecord;
+  /** `consent_changed`: this change gave or withdrew consent (it takes effect from this event on; the audit leaf names it) */
+  reasonCode?: 'consent_changed';
 }
 export interface TracingRequestChanged extends RecordRef {
   revision: number;
-  request: TracingRequestFiling;
+  /** a TracingRequestFiling, split and sealed (parts `inquirer`, `soughtChildren`) */
+  request: SealedRecord;
+  reasonCode?: 'consent_changed';
 }
 export interface RecordClosed extends RecordRef {
   revision: number;
-  closure: RecordClosure;
+  closure: SealedClosure;
+}
+
+/**
+ * Kinlink's id of an agency's record, derived from the agency and its record id, so the gateway can
+ * seal an intake event under the subject key the registry and every service will use.
+ */
+export function recordIdOf(kind: 'child' | 'tracing-request', agencyId: string, agencyRecordId: string): string {
+  const h = createHash('sha256').update(`kinlink:record:${kind}:${agencyId}:${agencyRecordId}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x80; // version 8 (RFC 9562: custom, name-based)
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
 export type MatchKind = 'child-sought' | 'duplicate-child' | 'same-sought-child' | 'possible-sibling';
@@ -84,6 +127,16 @@ export interface FieldComparison {
   weight: number;
   note?: string;
 }
+/**
+ * The compared values of an explanation, per side of the comparison (`FieldComparison.left` /
+ * `right`), each sealed under its own record's subject key, bound to the event id (field
+ * `explanation.left` / `explanation.right`): a JSON array with one `{ v, n }` (value, normalised
+ * value) per explanation entry.
+ */
+export interface SealedExplanationValues {
+  left?: { subjectId: string; sealed: SealedField };
+  right?: { subjectId: string; sealed: SealedField };
+}
 export interface MatchProposed {
   proposalId: string;
   kind: MatchKind;
@@ -91,14 +144,16 @@ export interface MatchProposed {
   right: MatchSide;
   probability: number;
   score: number;
+  /** per-field levels and weights; the compared values are not here but sealed in `values` */
   explanation: FieldComparison[];
+  values?: SealedExplanationValues;
   modelVersion: string;
   /** changes when either record changes materially: a rejected pair is re-proposed only with a new fingerprint */
   fingerprint: string;
 }
 export interface MatchWithdrawn {
   proposalId: string;
-  reason: 'record_closed' | 'record_changed';
+  reason: 'record_closed' | 'record_changed' | 'record_erased' | 'consent_withdrawn';
 }
 
 export type ProposalDecision =
@@ -177,9 +232,31 @@ export interface CommandRejected {
   rule: string;
   httpStatus: number;
 }
+/** An agency event as it travels on `intake`: its `data` sealed (field `data`) under the record's subject key. */
+export type SealedAgencyEvent = Omit<AgencyEvent, 'data'> & { data: SealedField; subjectId: string };
 export interface AgencyEventAccepted {
-  event: AgencyEvent;
+  event: SealedAgencyEvent;
   source: MessageSource;
+}
+
+/** Why a subject's data is erased; a code (it goes into the audit log), the free text stays in `note`. */
+export const ERASURE_REASONS = ['subject_request', 'retention', 'legal_obligation', 'consent_withdrawn', 'data_quality', 'other'] as const;
+export type ErasureReason = (typeof ERASURE_REASONS)[number];
+/** A system admin asked for a child's or tracing request's data to be erased (crypto-shredded). */
+export interface SubjectErasureRequested {
+  commandId: string;
+  subject: { type: 'child' | 'tracing-request'; id: string };
+  reasonCode: ErasureReason;
+  note?: string;
+}
+/** The subject's data key is destroyed: consumers drop their decrypted copies and index entries. */
+export interface SubjectErased {
+  subject: { type: 'child' | 'tracing-request'; id: string };
+  agencyId: string;
+  agencyRecordId: string;
+  reasonCode: ErasureReason;
+  /** the admin command that asked for it; absent for a retention rule */
+  commandId?: string;
 }
 export interface AuditAppended {
   seq: number;
@@ -244,6 +321,8 @@ export interface InternalEventPayloads {
   'audit.appended': AuditAppended;
   'audit.checkpoint': AuditCheckpointPublished;
   'record.read': RecordRead;
+  'subject.erasure-requested': SubjectErasureRequested;
+  'subject.erased': SubjectErased;
 }
 export type InternalEventType = keyof InternalEventPayloads;
 
@@ -269,6 +348,8 @@ export const TOPIC_OF: { [T in InternalEventType]: LogicalTopic } = {
   'audit.appended': INTERNAL_TOPICS.audit,
   'audit.checkpoint': INTERNAL_TOPICS.auditCheckpoints,
   'record.read': INTERNAL_TOPICS.accessLog,
+  'subject.erasure-requested': INTERNAL_TOPICS.caseCommands,
+  'subject.erased': INTERNAL_TOPICS.records,
 };
 
 export function newEvent<T extends InternalEventType>(

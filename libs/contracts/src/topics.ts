@@ -53,6 +53,18 @@ export class TopicNames {
   }
 }
 
+/**
+ * Retention of agencies' inbound topics: agencies write plaintext there, which Kinlink cannot
+ * crypto-shred, so it is kept only as long as redelivery may need it (the gateway reads within
+ * seconds). Set when Kinlink creates the topic; docs/security.md §9.
+ */
+export const AGENCY_INBOUND_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** Topic settings Kinlink creates a topic with (none but the inbound topics' retention). */
+export function topicConfigOf(topics: TopicNames, topic: string): Array<{ name: string; value: string }> {
+  return topics.agencyOfInbound(topic) !== undefined ? [{ name: 'retention.ms', value: String(AGENCY_INBOUND_RETENTION_MS) }] : [];
+}
+
 export const AGENCY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,39}$/;
 
 export function assertAgencyId(agencyId: string): string {

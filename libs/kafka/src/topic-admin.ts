@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { TopicNames } from '@kinlink/contracts';
+import { TopicNames, topicConfigOf } from '@kinlink/contracts';
 import { KAFKA_CLIENT } from './kafka.tokens';
 
 /** Creates topics explicitly (broker auto-creation is off, so a typo never makes a topic). */
@@ -10,7 +10,7 @@ export class TopicAdmin {
   constructor(@Inject(KAFKA_CLIENT) private readonly kafka: Kafka, private readonly topics: TopicNames) {}
 
   async ensureTopics(names: string[], partitions: number): Promise<void> {
-    await ensureTopics(this.kafka, names, partitions);
+    await ensureTopics(this.kafka, names, partitions, (t) => topicConfigOf(this.topics, t));
     this.logger.debug(`topics ready: ${names.length}`);
   }
 
@@ -24,7 +24,9 @@ export class TopicAdmin {
   }
 }
 
-export async function ensureTopics(kafka: Kafka, names: string[], partitions: number): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka, names: string[], partitions: number, configOf: (topic: string) => Array<{ name: string; value: string }> = () => [],
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -33,7 +35,7 @@ export async function ensureTopics(kafka: Kafka, names: string[], partitions: nu
     if (missing.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries: configOf(topic) })),
     }).catch((e: { type?: string }) => {
       if (e.type !== 'TOPIC_ALREADY_EXISTS') throw e; // another service created it first
     });

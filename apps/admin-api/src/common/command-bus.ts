@@ -17,7 +17,7 @@ export interface CommandOutcome {
 
 /** What a command is about: its outcome is shown only to callers who may see this. */
 export interface CommandSubject {
-  type: 'proposal' | 'case';
+  type: 'proposal' | 'case' | 'child' | 'tracing-request';
   id: string;
 }
 
@@ -92,7 +92,7 @@ export class CommandBus {
   }
 
   private async requestRow(commandId: string) {
-    const rows: Array<{ subject_type: 'proposal' | 'case'; subject_id: string; actor_id: string; request_hash: string }> =
+    const rows: Array<{ subject_type: CommandSubject['type']; subject_id: string; actor_id: string; request_hash: string }> =
       await this.dataSource.query('SELECT subject_type, subject_id, actor_id, request_hash FROM admin_api.command_request WHERE command_id = $1', [commandId]);
     return rows[0];
   }

@@ -17,6 +17,14 @@ export function minimalTracingRequestView(data: Record<string, any>, ref?: strin
   });
 }
 
+/**
+ * Consent gates sharing: a record whose subject did not agree to tracing or to sharing with other
+ * organisations is never shown to another agency's users (the latest projected consent counts).
+ */
+export function sharedWithOtherAgencies(data: Record<string, any>): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return data?.consent?.tracing === true && data?.consent?.sharing === true;
+}
+
 function compact(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

@@ -3,10 +3,13 @@ import { EntityManager } from 'typeorm';
 import { KinlinkEvent, MatchProposed } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
 import { projectAuditAppended, projectAuditCheckpoint } from '../audit-trail/audit-projection';
+import { visibleFacts } from '../records/record-facts';
+import { OpenedRecords } from './opened-records';
 
 export const PROJECTION_CONSUMER = 'admin-api.projection';
 
-type Handler = (m: EntityManager, e: KinlinkEvent) => Promise<void>;
+const RECORD_CHANGES = new Set(['child.registered', 'child.updated', 'tracing-request.filed', 'tracing-request.updated']);
+type Handler = (m: EntityManager, e: KinlinkEvent, opened?: unknown) => Promise<void>;
 const P = (e: KinlinkEvent) => e.payload as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
@@ -16,36 +19,57 @@ const P = (e: KinlinkEvent) => e.payload as unknown as Record<string, any>; // e
  */
 @Injectable()
 export class ProjectEvent {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(private readonly uow: UnitOfWork, private readonly opened: OpenedRecords) {}
 
   async execute(event: KinlinkEvent): Promise<void> {
     const handler = this.handlers[event.type];
     if (!handler) return;
+    // records are opened before the transaction (key vault round trip); an erased subject's late event is not projected
+    let plain: unknown;
+    if (RECORD_CHANGES.has(event.type)) {
+      plain = await this.opened.data(event);
+      if (plain === undefined) return;
+    }
+    if (event.type === 'subject.erased') this.opened.cipher.forget((event as KinlinkEvent<'subject.erased'>).payload.subject.id);
     await this.uow.once(PROJECTION_CONSUMER, event.eventId, async (m) => {
-      await handler(m, event);
+      await handler(m, event, plain);
       return { result: undefined, events: [] };
     });
   }
 
   private readonly handlers: Partial<Record<KinlinkEvent['type'], Handler>> = {
-    'child.registered': (m, e) => upsertRecord(m, e, 'child'),
-    'child.updated': (m, e) => upsertRecord(m, e, 'child'),
+    'child.registered': (m, e, d) => upsertRecord(m, e, 'child', d),
+    'child.updated': (m, e, d) => upsertRecord(m, e, 'child', d),
     'child.closed': (m, e) => closeRecord(m, e),
-    'tracing-request.filed': (m, e) => upsertRecord(m, e, 'tracing-request'),
-    'tracing-request.updated': (m, e) => upsertRecord(m, e, 'tracing-request'),
+    'tracing-request.filed': (m, e, d) => upsertRecord(m, e, 'tracing-request', d),
+    'tracing-request.updated': (m, e, d) => upsertRecord(m, e, 'tracing-request', d),
     'tracing-request.closed': (m, e) => closeRecord(m, e),
+    'subject.erased': async (m, e) => {
+      const p = (e as KinlinkEvent<'subject.erased'>).payload;
+      // the decrypted copy goes; ids, agency and status stay so the API can answer `[erased]`
+      // (a replay into a fresh projection never saw the record: the tombstone row is made here)
+      await m.query(
+        `INSERT INTO admin_api.record_view (id, kind, agency_id, agency_record_id, revision, status, data, registered_at, updated_at)
+         VALUES ($1, $2, $3, $4, 0, 'erased', '{}'::jsonb, $5, $5)
+         ON CONFLICT (id) DO UPDATE SET status = 'erased', data = '{}'::jsonb, sealed = NULL, closure = NULL, updated_at = GREATEST(admin_api.record_view.updated_at, $5)`,
+        [p.subject.id, p.subject.type, p.agencyId, p.agencyRecordId, e.occurredAt]);
+      await recordOutcome(m, p.commandId, 'accepted', 200, { subject: p.subject, status: 'erased' });
+    },
     'match.proposed': async (m, e) => {
       const p = P(e);
       // a re-proposal (a record changed) puts a decided pair back to pending review
       await m.query(
         `INSERT INTO admin_api.proposal_view (id, kind, left_side, right_side, left_agency, right_agency, probability, score,
-           explanation, model_version, fingerprint, status, created_at, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'pending',$12,$12)
+           explanation, model_version, fingerprint, status, created_at, updated_at, explanation_values)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'pending',$12,$12,$13)
          ON CONFLICT (id) DO UPDATE SET probability = EXCLUDED.probability, score = EXCLUDED.score, explanation = EXCLUDED.explanation,
+           explanation_values = EXCLUDED.explanation_values,
            model_version = EXCLUDED.model_version, fingerprint = EXCLUDED.fingerprint, updated_at = EXCLUDED.updated_at,
            status = CASE WHEN admin_api.proposal_view.status IN ('confirmed', 'superseded') THEN admin_api.proposal_view.status ELSE 'pending' END`,
         [p.proposalId, p.kind, p.left, p.right, p.left.agencyId, p.right.agencyId, p.probability, p.score,
-          JSON.stringify(p.explanation), p.modelVersion, p.fingerprint, e.occurredAt],
+          JSON.stringify(p.explanation), p.modelVersion, p.fingerprint, e.occurredAt,
+          // the compared values stay sealed at rest (bound to the event id), opened per read
+          p.values ? { eventId: e.eventId, values: p.values } : null],
       );
       await holdForProtectionReview(m, e);
     },
@@ -117,22 +141,24 @@ async function holdForProtectionReview(m: EntityManager, e: KinlinkEvent) {
      WHERE id = $1 AND protection_status IS NULL`, [p.proposalId, child.safeguardingLevel, child.agencyId]);
 }
 
-async function upsertRecord(m: EntityManager, e: KinlinkEvent, kind: 'child' | 'tracing-request') {
+async function upsertRecord(m: EntityManager, e: KinlinkEvent, kind: 'child' | 'tracing-request', data: unknown) {
   const p = P(e);
   await m.query(
-    `INSERT INTO admin_api.record_view (id, kind, agency_id, agency_record_id, revision, status, data, registered_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,'open',$6,$7,$7)
-     ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at
+    `INSERT INTO admin_api.record_view (id, kind, agency_id, agency_record_id, revision, status, data, registered_at, updated_at, sealed)
+     VALUES ($1,$2,$3,$4,$5,'open',$6,$7,$7,$8)
+     ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at, sealed = EXCLUDED.sealed
      WHERE admin_api.record_view.revision < EXCLUDED.revision`,
-    [p.id, kind, p.agencyId, p.agencyRecordId, p.revision, p.record ?? p.request, e.occurredAt],
+    // in clear only facts that name nobody (for SQL); the record stays sealed as the event carried it
+    [p.id, kind, p.agencyId, p.agencyRecordId, p.revision, visibleFacts(kind, data as Record<string, unknown>), e.occurredAt,
+      { eventId: e.eventId, record: p.record ?? p.request }],
   );
 }
 
 async function closeRecord(m: EntityManager, e: KinlinkEvent) {
   const p = P(e);
   await m.query(
-    `UPDATE admin_api.record_view SET status = 'closed', closure = $3, revision = $2, updated_at = $4 WHERE id = $1 AND revision < $2`,
-    [p.id, p.revision, p.closure, e.occurredAt],
+    `UPDATE admin_api.record_view SET status = 'closed', closure = $3, revision = $2, updated_at = $4 WHERE id = $1 AND revision < $2 AND status <> 'erased'`,
+    [p.id, p.revision, { ...p.closure, ...(p.closure?.note ? { eventId: e.eventId } : {}) }, e.occurredAt],
   );
 }
 

@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { KinlinkEvent, newEvent } from '@kinlink/contracts';
+import { InMemorySubjectKeyStore, SubjectCipher } from '@kinlink/privacy';
+import { OpenedRecords } from '../projections/opened-records';
 import { RecordNameIndex } from './name-index';
+
+const opened = new OpenedRecords(new SubjectCipher(new InMemorySubjectKeyStore()));
 
 const actor = { id: 'service:registry', role: 'system' as const, agencyId: 'kinlink' };
 const CHILD = '11111111-1111-4111-8111-111111111111';
@@ -19,7 +23,7 @@ describe('name index (fuzzy, cross-script)', () => {
   beforeAll(() => Logger.overrideLogger(false));
   it('finds children across scripts and spellings, best first', async () => {
     const rows = [{ id: OTHER, kind: 'child', agency_id: 'icrc', revision: 1, data: { name: { given: 'Faisal', family: 'Warsame' }, sex: 'male' } }];
-    const index = new RecordNameIndex({ query: async () => rows } as unknown as DataSource);
+    const index = new RecordNameIndex({ query: async () => rows } as unknown as DataSource, opened);
     await index.onApplicationBootstrap();
     index.apply(child(CHILD, 1, { given: 'Mohammed', family: 'Abdi', original: 'محمد عبدي' }));
     for (const q of ['محمد عبدي', 'Muhamad Cabdi', 'Mohammed Abdi']) {
@@ -31,7 +35,7 @@ describe('name index (fuzzy, cross-script)', () => {
   });
 
   it('applies a newer revision, never an older one', () => {
-    const index = new RecordNameIndex({} as DataSource);
+    const index = new RecordNameIndex({} as DataSource, opened);
     index.apply(child(CHILD, 2, { given: 'Yusuf', family: 'Abdi' }, 'child.updated'));
     index.apply(child(CHILD, 1, { given: 'Mohammed', family: 'Abdi' }));
     expect(index.search('child', { name: 'Yusuf Abdi' }).map((h) => h.recordId)).toEqual([CHILD]);
@@ -39,7 +43,7 @@ describe('name index (fuzzy, cross-script)', () => {
   });
 
   it('finds a tracing request by a sought child or by the inquirer, one hit per request', () => {
-    const index = new RecordNameIndex({} as DataSource);
+    const index = new RecordNameIndex({} as DataSource, opened);
     index.apply(newEvent('tracing-request.filed', {
       correlationId: 'c', actor, subject: { type: 'tracing-request', id: REQUEST },
       payload: {

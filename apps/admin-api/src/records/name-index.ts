@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { KinlinkEvent } from '@kinlink/contracts';
 import { MatchingEngine, MatchRecord, PersonName } from '@kinlink/matching-engine';
+import { OpenedRecords, StoredSealedRecord } from '../projections/opened-records';
 
 export type RecordKind = 'child' | 'tracing-request';
 
@@ -30,17 +31,32 @@ export class RecordNameIndex implements OnApplicationBootstrap {
   private readonly revisions = new Map<string, number>();
   private readonly entries = new Map<string, string[]>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly opened: OpenedRecords) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
-    const rows: Array<{ id: string; kind: RecordKind; agency_id: string; revision: number; data: Record<string, unknown> }> =
-      await this.db.query('SELECT id, kind, agency_id, revision, data FROM admin_api.record_view');
-    for (const r of rows) this.index(r.id, r.kind, r.agency_id, r.revision, r.data);
+    const rows: Array<{ id: string; kind: RecordKind; agency_id: string; revision: number; status: string; data: Record<string, unknown>; sealed: StoredSealedRecord | null }> =
+      await this.db.query(`SELECT id, kind, agency_id, revision, status, data, sealed FROM admin_api.record_view WHERE status <> 'erased'`);
+    // records are sealed at rest: keys fetched in bulk per chunk, names opened into memory only
+    for (let i = 0; i < rows.length; i += 5000) {
+      const chunk = rows.slice(i, i + 5000);
+      await this.opened.prefetch(chunk.map((r) => r.id));
+      for (const r of chunk) {
+        const data = await this.opened.row(r);
+        if (data) this.index(r.id, r.kind, r.agency_id, r.revision, data);
+      }
+    }
     this.logger.log(`name index loaded: ${rows.length} records in ${Date.now() - started} ms`);
   }
 
-  /** A `records` event: index the new or changed record (closures keep the names: the status filter is the query's). */
+  /** An erased record leaves the index (its revision stays, so no older event brings it back). */
+  remove(recordId: string): void {
+    for (const old of this.entries.get(recordId) ?? []) this.engine.remove(old);
+    this.entries.delete(recordId);
+    this.revisions.set(recordId, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** A `records` event with its record opened: index the new or changed record (closures keep the names: the status filter is the query's). */
   apply(event: KinlinkEvent): void {
     const p = event.payload as unknown as { id: string; agencyId: string; revision: number; record?: Record<string, unknown>; request?: Record<string, unknown> };
     if (event.type === 'child.registered' || event.type === 'child.updated') this.index(p.id, 'child', p.agencyId, p.revision, p.record ?? {});

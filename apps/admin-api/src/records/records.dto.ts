@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { ERASURE_REASONS, ErasureReason } from '@kinlink/contracts';
 import { IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-export const RECORD_STATUSES = ['open', 'closed'] as const;
+export const RECORD_STATUSES = ['open', 'closed', 'erased'] as const;
 
 /** Filters of the children and tracing-request lists. Unknown parameters are refused (400). */
 export class ListRecordsQuery {
@@ -29,4 +30,15 @@ export class SearchRecordsQuery {
   @ApiProperty({ minLength: 2, maxLength: 100, description: 'a substring of any field' }) @IsString() @MinLength(2) @MaxLength(100) name!: string;
   @ApiPropertyOptional({ enum: ['child', 'tracing-request'] }) @IsOptional() @IsIn(['child', 'tracing-request']) kind?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+}
+
+/**
+ * A request to erase a child's or tracing request's data (crypto-shredding, irreversible). The
+ * reason is a code (it goes into the audit log); `confirm` must repeat the record id.
+ */
+export class EraseRecordDto {
+  @ApiProperty({ enum: ERASURE_REASONS }) @IsIn(ERASURE_REASONS) reasonCode!: ErasureReason;
+  @ApiPropertyOptional({ maxLength: 500, description: 'why, for the record (kept in the request event, not in the audit leaf)' })
+  @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @ApiPropertyOptional({ description: 'the record id again: erasure cannot be undone' }) @IsOptional() @IsString() @MaxLength(40) confirm?: string;
 }

@@ -1,26 +1,72 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { newEvent } from '@kinlink/contracts';
+import { ERASED } from '@kinlink/privacy';
 import { AuthUser, canSeeAgency, scopeFilter, scopeSql } from '../auth';
 import { ApiError, notFound } from '../common/api.errors';
+import { CommandBus, outcomeOrThrow } from '../common/command-bus';
+import { OpenedRecords, StoredClosure, StoredSealedRecord } from '../projections/opened-records';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
 import { RecordKind, RecordNameIndex } from './name-index';
-import { ListRecordsQuery, SearchRecordsQuery } from './records.dto';
+import { EraseRecordDto, ListRecordsQuery, SearchRecordsQuery } from './records.dto';
 
 interface RecordRow {
   id: string; kind: RecordKind; agency_id: string; agency_record_id: string; revision: number; status: string;
-  data: Record<string, any>; closure: unknown; registered_at: Date; updated_at: Date; // eslint-disable-line @typescript-eslint/no-explicit-any
+  data: Record<string, any>; closure: StoredClosure | null; registered_at: Date; updated_at: Date; // eslint-disable-line @typescript-eslint/no-explicit-any
+  sealed?: StoredSealedRecord | null;
 }
+
+/** Rows scanned at most by the substring search (records are sealed at rest: it searches opened records in memory). */
+const SEARCH_SCAN_LIMIT = 5000;
 
 /** Children and tracing requests of the agencies in the caller's scope (others answer 404 / are not listed). */
 @Injectable()
 export class RecordsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly names: RecordNameIndex) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource, private readonly names: RecordNameIndex, private readonly commands: CommandBus,
+    private readonly opened: OpenedRecords,
+  ) {}
+
+  /** Rows with their records opened (keys fetched at once); an erased record reads `[erased]`. */
+  private async open(rows: RecordRow[]): Promise<RecordRow[]> {
+    await this.opened.prefetch(rows.filter((r) => r.sealed).map((r) => r.id));
+    return Promise.all(rows.map(async (r) => ({ ...r, data: (await this.opened.row(r)) ?? {}, closure: await this.opened.closure(r.id, r.closure) as StoredClosure | null })));
+  }
+
+  /**
+   * Asks the registry to erase a record (`subject.erasure-requested` on case-commands, audited);
+   * answers when the projection shows it erased, or 202 with the command's status URL.
+   */
+  async erase(user: AuthUser, kind: RecordKind, id: string, dto: EraseRecordDto, idempotencyKey?: string) {
+    const [row]: RecordRow[] = await this.db.query('SELECT id, agency_id, status FROM admin_api.record_view WHERE id = $1 AND kind = $2', [id, kind]);
+    if (!row || !canSeeAgency(user, row.agency_id)) throw notFound(kind);
+    if (dto.confirm !== id) {
+      const rule = 'erasure cannot be undone: repeat the record id in `confirm`';
+      throw new ApiError('command_rejected', rule, { rule, ruleCode: 'ERASURE_NOT_CONFIRMED' }, 422);
+    }
+    if (row.status === 'erased') return { httpStatus: 200, body: { subject: { type: kind, id }, status: 'erased', duplicate: true } };
+    const commandId = this.commands.commandIdFor(user, idempotencyKey);
+    const outcome = await this.commands.send(user, commandId, { type: kind, id }, { ...dto }, () => newEvent('subject.erasure-requested', {
+      correlationId: commandId,
+      actor: { id: user.id, role: user.role, agencyId: user.agencyId },
+      subject: { type: kind, id },
+      payload: { commandId, subject: { type: kind, id }, reasonCode: dto.reasonCode, ...(dto.note ? { note: dto.note } : {}) },
+    }));
+    return { httpStatus: outcome.state === 'pending' ? 202 : 200, body: outcomeOrThrow(outcome) };
+  }
+
+  /** Whether the record exists in the caller's scope (for `/commands/{id}` of an erasure). */
+  async canSee(user: AuthUser, id: string): Promise<boolean> {
+    const [row]: Array<{ agency_id: string }> = await this.db.query('SELECT agency_id FROM admin_api.record_view WHERE id = $1', [id]);
+    return !!row && canSeeAgency(user, row.agency_id);
+  }
 
   async get(user: AuthUser, kind: RecordKind, id: string) {
     const [row]: RecordRow[] = await this.db.query('SELECT * FROM admin_api.record_view WHERE id = $1 AND kind = $2', [id, kind]);
     if (!row || !canSeeAgency(user, row.agency_id)) throw notFound(kind);
-    return { row, view: fullView(row) };
+    const [opened] = await this.open([row]);
+    return { row, view: fullView(opened) };
   }
 
   /**
@@ -43,7 +89,7 @@ export class RecordsService {
       if (cursor) { params.push(cursor.at, cursor.id); where.push(`(registered_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`); }
       const rows: RecordRow[] = await this.db.query(
         `SELECT * FROM admin_api.record_view WHERE ${where.join(' AND ')} ORDER BY registered_at, id LIMIT ${limit + 1}`, params);
-      const page = rows.slice(0, limit);
+      const page = await this.open(rows.slice(0, limit));
       const last = page[page.length - 1];
       return { items: page.map((r) => summaryView(r)), nextCursor: rows.length > limit ? encodeCursor(last.registered_at, last.id) : null };
     }
@@ -59,31 +105,44 @@ export class RecordsService {
     const rest = after ? ranked.filter(({ r, hit }) => hit.probability < after.p || (hit.probability === after.p && r.id > after.id)) : ranked;
     const page = rest.slice(0, limit);
     const last = page[page.length - 1];
+    const opened = await this.open(page.map(({ r }) => r));
     return {
-      items: page.map(({ r, hit }) => ({ ...summaryView(r), match: { probability: hit.probability, matchedOn: hit.matchedOn } })),
+      items: page.map(({ hit }, i) => ({ ...summaryView(opened[i]), match: { probability: hit.probability, matchedOn: hit.matchedOn } })),
       nextCursor: rest.length > limit ? encodeRankCursor(last.hit.probability, last.r.id) : null,
     };
   }
 
-  /** Substring search over every field of the records in scope (`GET /records`). */
+  /**
+   * Substring search over every field of the records in scope (`GET /records`). Records are sealed
+   * at rest, so the search opens the most recently changed records in scope (at most
+   * SEARCH_SCAN_LIMIT) and matches in memory.
+   */
   async search(user: AuthUser, q: SearchRecordsQuery) {
     const scope = scopeFilter(user);
-    const params: unknown[] = [`%${q.name.replace(/[%_\\]/g, '\\$&')}%`];
-    const where = ['data::text ILIKE $1'];
+    const params: unknown[] = [];
+    const where = [`status <> 'erased'`];
     const s = scopeSql(scope, { column: 'agency_id', paramIndex: params.length + 1 });
     where.push(s.sql);
     params.push(...s.params);
     if (q.kind) { params.push(q.kind); where.push(`kind = $${params.length}`); }
     const rows: RecordRow[] = await this.db.query(
-      `SELECT * FROM admin_api.record_view WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id LIMIT ${pageSize(q.limit)}`, params);
-    return { items: rows.map(fullView) };
+      `SELECT * FROM admin_api.record_view WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id LIMIT ${SEARCH_SCAN_LIMIT}`, params);
+    const needle = q.name.toLowerCase();
+    const limit = pageSize(q.limit);
+    const items = [];
+    for (let i = 0; i < rows.length && items.length < limit; i += 500) {
+      for (const r of await this.open(rows.slice(i, i + 500))) {
+        if (items.length < limit && JSON.stringify(r.data).toLowerCase().includes(needle)) items.push(fullView(r));
+      }
+    }
+    return { items };
   }
 }
 
 function fullView(r: RecordRow) {
   return {
     id: r.id, kind: r.kind, agencyId: r.agency_id, agencyRecordId: r.agency_record_id, revision: r.revision, status: r.status,
-    data: r.data, closure: r.closure, registeredAt: r.registered_at, updatedAt: r.updated_at,
+    data: r.status === 'erased' ? ERASED : r.data, closure: r.closure, registeredAt: r.registered_at, updatedAt: r.updated_at,
   };
 }
 
@@ -91,6 +150,7 @@ function fullView(r: RecordRow) {
 function summaryView(r: RecordRow) {
   const base = { id: r.id, kind: r.kind, agencyId: r.agency_id, agencyRecordId: r.agency_record_id, revision: r.revision, status: r.status, registeredAt: r.registered_at, updatedAt: r.updated_at };
   const d = r.data;
+  if (r.status === 'erased') return { ...base, name: ERASED };
   if (r.kind === 'child') return { ...base, ...compact({ name: d.name, sex: d.sex, dateOfBirth: d.dateOfBirth, estimatedAge: d.estimatedAge }) };
   return {
     ...base,

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { newEvent } from '@kinlink/contracts';
+import { newEvent, SealedExplanationValues } from '@kinlink/contracts';
+import { ERASED } from '@kinlink/privacy';
+import { OpenedRecords, StoredSealedRecord } from '../projections/opened-records';
 import { AuthUser, canSeeAgency, scopeFilter, scopeSql } from '../auth';
 import { ApiError, notFound } from '../common/api.errors';
 import { CommandBus, outcomeOrThrow } from '../common/command-bus';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
-import { minimalChildView, minimalTracingRequestView } from '../common/record-fields';
+import { minimalChildView, minimalTracingRequestView, sharedWithOtherAgencies } from '../common/record-fields';
 import { childAgeYearsSql, childDataSql } from './child-age.sql';
 import { byPriority, Priority, reviewPriority } from './priority';
 import { DECISION_TARGET, DecideProposalDto, ListProposalsQuery } from './review.dto';
@@ -14,6 +16,7 @@ import { DECISION_TARGET, DecideProposalDto, ListProposalsQuery } from './review
 interface ProposalRow {
   id: string; kind: string; left_side: any; right_side: any; left_agency: string; right_agency: string; // eslint-disable-line @typescript-eslint/no-explicit-any
   probability: number; score: number; explanation: unknown[]; model_version: string; status: string;
+  explanation_values?: { eventId: string; values: SealedExplanationValues } | null;
   decision: unknown; case_id: string | null; created_at: Date; updated_at: Date;
   protection_status: 'pending' | 'released' | null; protection_level: 'elevated' | 'high' | null; protection_agency: string | null;
   child_data?: Record<string, any> | null; child_age?: number | string | null; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,12 +42,12 @@ function notHeldSql(agencies: number, own: number): string {
 
 const HELD = (id: string) => ({ id, status: 'under_protection_review' as const });
 
-interface RecordRow { id: string; kind: string; agency_id: string; data: Record<string, unknown>; status: string }
+interface RecordRow { id: string; kind: string; agency_id: string; data: Record<string, unknown>; status: string; sealed?: StoredSealedRecord | null }
 
 /** Match review: coordinators see proposals that involve a record of an agency in their scope. */
 @Injectable()
 export class ReviewService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly commands: CommandBus) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly commands: CommandBus, private readonly opened: OpenedRecords) {}
 
   async list(user: AuthUser, q: ListProposalsQuery) {
     if (q.ageMin !== undefined && q.ageMax !== undefined && q.ageMin > q.ageMax) throw new ApiError('invalid_request', 'ageMin must not be greater than ageMax');
@@ -141,22 +144,36 @@ export class ReviewService {
     // held for a protection review of the other agency's child: only that it is (no records, scores, explanation)
     if (isHeldFromCaller(user, row)) return { view: HELD(row.id), records: [] };
     const ids = [row.left_side.id, row.right_side.id];
-    const records: RecordRow[] = await this.db.query(
-      'SELECT id, kind, agency_id, data, status FROM admin_api.record_view WHERE id = ANY($1::uuid[])', [ids]);
+    const stored: RecordRow[] = await this.db.query(
+      'SELECT id, kind, agency_id, data, status, sealed FROM admin_api.record_view WHERE id = ANY($1::uuid[])', [ids]);
+    // sealed at rest: opened for this read (consent, in the clear facts, decides what another agency sees)
+    await this.opened.prefetch(stored.map((r) => r.id));
+    const records = await Promise.all(stored.map(async (r) => ({ ...r, data: (await this.opened.row(r)) ?? {} })));
     const summary = this.summary(row, user);
+    // consent gates sharing: another agency's record (and its compared values) without consent stays hidden
+    const withheld = new Set(records.filter((r) => !canSeeAgency(user, r.agency_id) && r.status !== 'erased' && !sharedWithOtherAgencies(r.data)).map((r) => r.id));
     const side = (s: { type: string; id: string; ref?: string; agencyId: string }) => {
       const rec = records.find((r) => r.id === s.id);
       if (!rec) return { ...s, record: null };
       const own = canSeeAgency(user, rec.agency_id);
+      if (rec.status === 'erased') return { ...s, access: own ? 'full' : 'minimal', recordStatus: rec.status, record: ERASED };
+      if (!own && !sharedWithOtherAgencies(rec.data)) return { ...s, access: 'withheld', recordStatus: rec.status, record: null };
       const record = rec.kind === 'child'
         ? (own ? rec.data : minimalChildView(rec.data))
         : (own ? rec.data : minimalTracingRequestView(rec.data, s.ref));
       return { ...s, access: own ? 'full' : 'minimal', recordStatus: rec.status, record };
     };
     return {
-      view: { ...this.summary(row, user), explanation: row.explanation, modelVersion: row.model_version, decision: row.decision, left: side(summary.left as typeof row.left_side), right: side(summary.right as typeof row.right_side) },
+      view: { ...this.summary(row, user), explanation: await this.explanation(row, withheld), modelVersion: row.model_version, decision: row.decision, left: side(summary.left as typeof row.left_side), right: side(summary.right as typeof row.right_side) },
       records: records.map((r) => ({ type: r.kind as 'child' | 'tracing-request', id: r.id, agencyId: r.agency_id, access: canSeeAgency(user, r.agency_id) ? 'full' as const : 'minimal' as const })),
     };
+  }
+
+  /** The explanation with its compared values opened (sealed at rest under each side's subject key). */
+  private async explanation(row: ProposalRow, withheld: ReadonlySet<string>) {
+    const bare = row.explanation as Array<Record<string, unknown>>;
+    if (!row.explanation_values) return bare;
+    return this.opened.explanation(row.explanation_values.eventId, bare, row.explanation_values.values, withheld);
   }
 
   async decide(user: AuthUser, id: string, dto: DecideProposalDto, idempotencyKey?: string) {

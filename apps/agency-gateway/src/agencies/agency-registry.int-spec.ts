@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { TopicNames } from '@kinlink/contracts';
 import { ensureDatabase, ensureSchema } from '@kinlink/database';
 import { EventPublisher, ensureTopics } from '@kinlink/kafka';
+import { InMemorySubjectKeyStore, SubjectCipher } from '@kinlink/privacy';
 import { eventually, registeredBoy } from '@kinlink/testing';
 import { CheckAgencyEvent } from '../intake/check-agency-event.usecase';
 import { activateAgency, ensureAgencyTable, revokeAgencyRow } from './agency-store';
@@ -56,7 +57,7 @@ describe('agency registry: the gateway follows registrations and revocations wit
     const config = new ConfigService({ AGENCIES: ['unhcr'], TOPIC_PREFIX: prefix });
     publisher = new EventPublisher(kafka, topics);
     registry = new TestRegistry(ds, config);
-    intake = new RegisteredAgencyIntake(registry, kafka, topics, publisher, new CheckAgencyEvent(publisher, topics), config);
+    intake = new RegisteredAgencyIntake(registry, kafka, topics, publisher, new CheckAgencyEvent(publisher, topics, new SubjectCipher(new InMemorySubjectKeyStore())), config);
     await registry.onModuleInit();
     await intake.onApplicationBootstrap();
     watcher = kafka.consumer({ groupId: `${prefix}.watcher`, maxWaitTimeInMs: 100 });

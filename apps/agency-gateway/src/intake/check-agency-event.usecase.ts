@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { AgencyNotification, checkAgencyEvent, MessageSource, newEvent, TopicNames } from '@kinlink/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { AgencyNotification, checkAgencyEvent, MessageSource, newEvent, recordIdOf, TopicNames } from '@kinlink/contracts';
 import { EventPublisher } from '@kinlink/kafka';
+import { SubjectCipher, SubjectErasedError } from '@kinlink/privacy';
 import { AgencyEventRefused } from './intake.errors';
 
 export interface InboundAgencyMessage extends MessageSource {
@@ -13,10 +14,14 @@ export interface InboundAgencyMessage extends MessageSource {
  * (keyed by the agency's record, so one record's events stay in order). An invalid one is
  * reported to its agency's outbound topic and thrown as AgencyEventRefused, which the transport
  * dead-letters with the reason; the partition moves on.
+ *
+ * The accepted event's `data` is sealed under the record's subject key (the gateway never opens
+ * it again); an event about an erased record is not taken in.
  */
 @Injectable()
 export class CheckAgencyEvent {
-  constructor(private readonly publisher: EventPublisher, private readonly topics: TopicNames) {}
+  private readonly logger = new Logger(CheckAgencyEvent.name);
+  constructor(private readonly publisher: EventPublisher, private readonly topics: TopicNames, private readonly cipher: SubjectCipher) {}
 
   async execute(message: InboundAgencyMessage): Promise<void> {
     const topicAgency = this.topics.agencyOfInbound(message.topic);
@@ -34,13 +39,24 @@ export class CheckAgencyEvent {
       }]);
       throw new AgencyEventRefused(check.rejection);
     }
-    const event = check.event;
+    const { data, ...event } = check.event;
+    const subjectId = recordIdOf(event.type.startsWith('child.') ? 'child' : 'tracing-request', event.agencyId, event.agencyRecordId);
+    const eventId = randomUUID();
+    let sealed;
+    try {
+      sealed = await this.cipher.seal(subjectId, eventId, { data });
+    } catch (e) {
+      if (!(e instanceof SubjectErasedError)) throw e;
+      this.logger.warn(`agency event ${event.eventId} (${event.type}) is about an erased record: not taken in`);
+      return;
+    }
     const accepted = newEvent('agency-event.accepted', {
+      eventId,
       correlationId: event.correlationId ?? event.eventId,
       causationId: event.eventId,
       actor: { id: `agency:${event.agencyId}`, role: 'agency', agencyId: event.agencyId },
       subject: { type: 'agency-event', id: `${event.agencyId}:${event.agencyRecordId}` },
-      payload: { event, source: { topic: message.topic, partition: message.partition, offset: message.offset } },
+      payload: { event: { ...event, subjectId, data: sealed.data }, source: { topic: message.topic, partition: message.partition, offset: message.offset } },
     });
     await this.publisher.publish([accepted]);
   }

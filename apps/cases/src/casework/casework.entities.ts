@@ -22,13 +22,19 @@ export interface SafeguardingFacts {
   inquirer?: { given?: string; middle?: string; family?: string; full?: string; original?: string; nicknames?: string[] };
 }
 
+/** At rest: the level in clear, the names sealed under the record's subject key. */
+export interface StoredSafeguardingFacts {
+  level?: SafeguardingFacts['level'];
+  sealed?: import('@kinlink/contracts').SealedField;
+}
+
 @Entity({ name: 'record_safeguarding' })
 export class RecordSafeguardingEntity {
   @PrimaryColumn({ name: 'record_id', type: 'uuid' }) recordId!: string;
   @Column('text') kind!: 'child' | 'tracing-request';
   @Column({ name: 'agency_id', type: 'text' }) agencyId!: string;
   @Column('integer') revision!: number;
-  @Column('jsonb') facts!: SafeguardingFacts;
+  @Column('jsonb') facts!: StoredSafeguardingFacts | SafeguardingFacts;
 }
 
 /** A reunification case; `state` is the domain's CaseState, `version` its optimistic version. */

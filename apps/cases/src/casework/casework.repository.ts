@@ -1,6 +1,6 @@
 import { EntityManager, In } from 'typeorm';
 import type { CaseState, ProposalState, ProtectionReview } from '../domain';
-import { ProposalEntity, RecordSafeguardingEntity, ReunificationCaseEntity, SafeguardingFacts } from './casework.entities';
+import { ProposalEntity, RecordSafeguardingEntity, ReunificationCaseEntity, SafeguardingFacts, StoredSafeguardingFacts } from './casework.entities';
 
 /** Persistence of proposals and cases inside the caller's transaction (row locks for the writer). */
 export class CaseworkRepository {
@@ -24,7 +24,7 @@ export class CaseworkRepository {
   }
 
   /** Safeguarding facts by record id (records not seen yet are absent). */
-  async safeguardingFacts(recordIds: string[]): Promise<Map<string, SafeguardingFacts>> {
+  async safeguardingFacts(recordIds: string[]): Promise<Map<string, SafeguardingFacts | StoredSafeguardingFacts>> {
     const rows = await this.m.getRepository(RecordSafeguardingEntity).find({ where: { recordId: In(recordIds) } });
     return new Map(rows.map((r) => [r.recordId, r.facts]));
   }

@@ -3,18 +3,20 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { KinlinkEvent } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
+import { SubjectCipher } from '@kinlink/privacy';
 import { Actor, checkDecisionAllowed, checkRestrictions, decideOnProposal, ProposalDecision, ProposalState, releaseProtectionReview } from '../domain';
 import { caseOpenedEvent, commandRejectedEvent, proposalDecidedEvent, protectionChangedEvent } from './case-events';
 import { NameMatcher } from './name-matcher';
 import { CaseworkRepository } from './casework.repository';
 import { Clock } from './clock';
+import { openFacts } from './record-safeguarding-facts.usecase';
 
 export const CASES_COMMANDS_CONSUMER = 'cases.commands';
 
 /** A coordinator's decision on a proposal; a confirmation opens the reunification case. */
 @Injectable()
 export class DecideProposal {
-  constructor(private readonly uow: UnitOfWork, private readonly clock: Clock, private readonly names: NameMatcher) {}
+  constructor(private readonly uow: UnitOfWork, private readonly clock: Clock, private readonly names: NameMatcher, private readonly cipher: SubjectCipher) {}
 
   async execute(event: KinlinkEvent<'proposal.decision-requested'>): Promise<void> {
     await this.uow.once(CASES_COMMANDS_CONSUMER, event.eventId, (m) => this.decide(m, event));
@@ -83,10 +85,12 @@ export class DecideProposal {
     const child = [proposal.left, proposal.right].find((s) => s.type === 'child');
     const request = [proposal.left, proposal.right].find((s) => s.type === 'sought-child');
     if (!child || !request) return { ok: true as const, matched: false as const };
-    const facts = await repo.safeguardingFacts([child.id, request.id]);
+    const stored = await repo.safeguardingFacts([child.id, request.id]);
+    const childFacts = stored.has(child.id) ? await openFacts(this.cipher, child.id, stored.get(child.id)!) : undefined;
+    const requestFacts = stored.has(request.id) ? await openFacts(this.cipher, request.id, stored.get(request.id)!) : undefined;
     return checkRestrictions({
-      restrictedPersons: facts.get(child.id)?.restrictedPersons ?? [],
-      inquirer: facts.get(request.id)?.inquirer ?? null,
+      restrictedPersons: childFacts?.restrictedPersons ?? [],
+      inquirer: requestFacts?.inquirer ?? null,
       actor, overrideReason, samePerson: this.names.samePerson,
     });
   }

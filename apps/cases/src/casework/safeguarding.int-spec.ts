@@ -10,6 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Actor, INTERNAL_TOPICS, KinlinkEvent, newEvent, ProposalDecision, TopicNames } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
+import { sealRecord, SubjectCipher } from '@kinlink/privacy';
 import { eventually, motherSearching, registeredBoy } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
@@ -77,9 +78,12 @@ describe('safeguarding in match review', () => {
       },
     };
     const agency = (a: string) => ({ id: `agency:${a}`, role: 'agency' as const, agencyId: a });
+    // records arrive sealed, as the registry publishes them; cases opens only `protection` and `inquirer`
+    const cipher = app.get(SubjectCipher);
+    const [childEventId, requestEventId] = [randomUUID(), randomUUID()];
     await publisher.publish([
-      newEvent('child.registered', { correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: childId }, payload: { id: childId, agencyId: 'unhcr', agencyRecordId: 'U-9', revision: 1, record: record as never } }),
-      newEvent('tracing-request.filed', { correlationId: randomUUID(), actor: agency('icrc'), subject: { type: 'tracing-request', id: requestId }, payload: { id: requestId, agencyId: 'icrc', agencyRecordId: 'I-9', revision: 1, request: motherSearching() as never } }),
+      newEvent('child.registered', { eventId: childEventId, correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: childId }, payload: { id: childId, agencyId: 'unhcr', agencyRecordId: 'U-9', revision: 1, record: await sealRecord(cipher, 'child', childId, childEventId, record) } }),
+      newEvent('tracing-request.filed', { eventId: requestEventId, correlationId: randomUUID(), actor: agency('icrc'), subject: { type: 'tracing-request', id: requestId }, payload: { id: requestId, agencyId: 'icrc', agencyRecordId: 'I-9', revision: 1, request: await sealRecord(cipher, 'tracing-request', requestId, requestEventId, motherSearching()) } }),
     ]);
     await publisher.publish([newEvent('match.proposed', {
       correlationId: randomUUID(), actor: { id: 'service:matching', role: 'system', agencyId: 'kinlink' }, subject: { type: 'proposal', id: proposalId },
@@ -94,6 +98,16 @@ describe('safeguarding in match review', () => {
       return e as KinlinkEvent<'proposal.protection-changed'>;
     });
     expect(held.payload).toMatchObject({ proposalId, status: 'pending', level: 'high', childAgencyId: 'unhcr' });
+    // the names the rule compares are sealed at rest; the level is clear
+    const db = new Client({ connectionString: url.toString() });
+    await db.connect();
+    const { rows } = await eventually(async () => {
+      const r = await db.query('SELECT facts::text AS f FROM cases.record_safeguarding WHERE record_id = ANY($1::uuid[])', [[childId, requestId]]);
+      expect(r.rows).toHaveLength(2);
+      return r;
+    }).finally(() => db.end());
+    for (const r of rows) expect(r.f).not.toMatch(/Amina|Hassan|Aamina|Xasan/);
+    expect(rows.map((r) => JSON.parse(r.f).level)).toContain('high');
 
     expect(codeOf(await decide(coordinatorUnhcr, 'confirm'))).toBe('PROTECTION_REVIEW_PENDING');
     expect(codeOf(await decide(coordinatorUnhcr, 'release_protection_review'))).toBe('PROTECTION_REVIEW_SUPERVISOR');

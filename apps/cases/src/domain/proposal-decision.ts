@@ -60,7 +60,7 @@ export interface ProposalSide {
 export const REJECT_REASONS = ['not_same_child', 'different_family', 'insufficient_information', 'duplicate_record', 'other'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
-export const WITHDRAWAL_REASONS = ['record_closed', 'record_changed'] as const;
+export const WITHDRAWAL_REASONS = ['record_closed', 'record_changed', 'record_erased', 'consent_withdrawn'] as const;
 export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number];
 
 interface DecisionBase {

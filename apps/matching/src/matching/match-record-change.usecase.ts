@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { KinlinkEvent, MatchProposed, newEvent, systemActor } from '@kinlink/contracts';
+import { FieldComparison, KinlinkEvent, MatchProposed, newEvent, SealedExplanationValues, systemActor } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
 import type { MatchCandidate, MatchRecord } from '@kinlink/matching-engine';
+import { openRecord, SubjectCipher } from '@kinlink/privacy';
 import { CandidateIndex } from './candidate-index';
 import { CandidateEntity, ProposalEntity } from './matching.entities';
-import { childToMatchRecord, matchSideOf, pairFingerprint, profileFingerprint, tracingRequestToMatchRecords } from './match-records';
+import {
+  childToMatchRecord, matchSideOf, OpenedChildChange, OpenedTracingRequestChange, pairFingerprint, profileFingerprint, subjectIdOf, tracingRequestToMatchRecords,
+} from './match-records';
+import { sealProfile, StoredProfile } from './sealed-profile';
 
 export const MATCHING_CONSUMER = 'matching.records';
-type RecordEvent = KinlinkEvent<'child.registered' | 'child.updated' | 'child.closed' | 'tracing-request.filed' | 'tracing-request.updated' | 'tracing-request.closed'>;
+type RecordEvent = KinlinkEvent<'child.registered' | 'child.updated' | 'child.closed' | 'tracing-request.filed' | 'tracing-request.updated' | 'tracing-request.closed' | 'subject.erased'>;
+type Side = Pick<MatchRecord, 'id' | 'side' | 'agencyId'>;
 
 /**
  * Matches a new or changed record against the other side, on arrival, and proposes pairs.
@@ -18,15 +23,20 @@ type RecordEvent = KinlinkEvent<'child.registered' | 'child.updated' | 'child.cl
  */
 @Injectable()
 export class MatchRecordChange {
-  constructor(private readonly uow: UnitOfWork, private readonly index: CandidateIndex) {}
+  constructor(private readonly uow: UnitOfWork, private readonly index: CandidateIndex, private readonly cipher: SubjectCipher) {}
 
   async execute(event: RecordEvent): Promise<void> {
-    const recordId = event.payload.id;
-    const revision = event.payload.revision;
+    if (event.type === 'subject.erased') return this.erase(event as KinlinkEvent<'subject.erased'>);
+    const payload = event.payload as KinlinkEvent<'child.closed'>['payload'];
+    const recordId = payload.id;
+    const revision = payload.revision;
     const closed = event.type === 'child.closed' || event.type === 'tracing-request.closed';
-    const profiles = closed ? [] : toProfiles(event);
+    // only the parts matching compares are opened; an erased subject's late event is a closure
+    const profiles = closed ? [] : (await this.toProfiles(event)) ?? [];
+    const sealedProfiles = new Map<string, StoredProfile>();
+    for (const p of profiles) sealedProfiles.set(p.id, await sealProfile(this.cipher, p));
     const safeguardingLevel = event.type === 'child.registered' || event.type === 'child.updated'
-      ? (event as KinlinkEvent<'child.registered'>).payload.record.safeguarding?.level ?? 'none'
+      ? ((event as KinlinkEvent<'child.registered'>).payload.record.clear.safeguarding as { level?: 'none' | 'elevated' | 'high' } | undefined)?.level ?? 'none'
       : null;
 
     await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
@@ -41,9 +51,12 @@ export class MatchRecordChange {
       const events: KinlinkEvent[] = await this.withdraw(m, dropped, event);
       await repo.update({ recordId }, { active: false, revision });
 
+      // consent gates sharing: without consent for tracing, open proposals with other agencies are withdrawn now
+      const withheld = profiles.filter((p) => !p.consentForTracing).map((p) => p.id);
+      events.push(...(await this.withdraw(m, withheld, event, (other) => other.agencyId !== payload.agencyId)));
       for (const profile of profiles) {
         const fingerprint = profileFingerprint(profile);
-        await repo.upsert({ id: profile.id, recordId, side: profile.side, agencyId: profile.agencyId, revision, active: true, profile, fingerprint, safeguardingLevel }, ['id']);
+        await repo.upsert({ id: profile.id, recordId, side: profile.side, agencyId: profile.agencyId, revision, active: true, profile: sealedProfiles.get(profile.id)!, fingerprint, safeguardingLevel }, ['id']);
         // Index and match in one synchronous step, so of two records arriving together the second always sees the first.
         this.index.engine.upsert(profile);
         const candidates = this.index.engine.match(profile, { limit: this.index.maxProposals });
@@ -53,7 +66,45 @@ export class MatchRecordChange {
     });
   }
 
-  private async propose(m: EntityManager, self: Pick<CandidateEntity, 'profile' | 'fingerprint' | 'safeguardingLevel'>, candidates: MatchCandidate[], cause: RecordEvent) {
+  /** `subject.erased`: the subject's profiles leave the index and the table (ids stay), its open proposals are withdrawn. */
+  private async erase(event: KinlinkEvent<'subject.erased'>): Promise<void> {
+    const recordId = event.payload.subject.id;
+    this.cipher.forget(recordId);
+    await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
+      const repo = m.getRepository(CandidateEntity);
+      const stored = await repo.find({ where: { recordId }, lock: { mode: 'pessimistic_write' } });
+      for (const c of stored) this.index.engine.remove(c.id);
+      const events = await this.withdraw(m, stored.filter((c) => c.active).map((c) => c.id), event);
+      for (const c of stored) {
+        await repo.update({ id: c.id }, { active: false, profile: { id: c.id, side: c.side, agencyId: c.agencyId }, fingerprint: 'erased' });
+      }
+      return { result: 'erased', events };
+    });
+  }
+
+  private async toProfiles(event: RecordEvent): Promise<MatchRecord[] | undefined> {
+    if (event.type === 'child.registered' || event.type === 'child.updated') {
+      const p = (event as KinlinkEvent<'child.registered'>).payload;
+      const record = await openRecord<OpenedChildChange['record']>(this.cipher, p.id, event.eventId, p.record, ['identity']);
+      return record && [childToMatchRecord({ ...p, record })];
+    }
+    const p = (event as KinlinkEvent<'tracing-request.filed'>).payload;
+    const request = await openRecord<OpenedTracingRequestChange['request']>(this.cipher, p.id, event.eventId, p.request, ['inquirer', 'soughtChildren']);
+    return request && tracingRequestToMatchRecords({ ...p, request });
+  }
+
+  /** The explanation without the compared values; each side's values sealed under its own subject's key. */
+  private async sealExplanation(eventId: string, explanation: FieldComparison[], left: Side, right: Side): Promise<{ explanation: FieldComparison[]; values: SealedExplanationValues }> {
+    const bare = explanation.map(({ left: _l, right: _r, leftNormalised: _ln, rightNormalised: _rn, ...rest }) => rest); // eslint-disable-line @typescript-eslint/no-unused-vars
+    const l = explanation.map((f) => ({ v: f.left, n: f.leftNormalised }));
+    const r = explanation.map((f) => ({ v: f.right, n: f.rightNormalised }));
+    const [ls, rs] = [subjectIdOf(left), subjectIdOf(right)];
+    const sealedLeft = await this.cipher.seal(ls, eventId, { 'explanation.left': l });
+    const sealedRight = await this.cipher.seal(rs, eventId, { 'explanation.right': r });
+    return { explanation: bare, values: { left: { subjectId: ls, sealed: sealedLeft['explanation.left'] }, right: { subjectId: rs, sealed: sealedRight['explanation.right'] } } };
+  }
+
+  private async propose(m: EntityManager, self: { profile: MatchRecord; fingerprint: string; safeguardingLevel: CandidateEntity['safeguardingLevel'] }, candidates: MatchCandidate[], cause: RecordEvent) {
     const { profile, fingerprint } = self;
     if (candidates.length === 0) return [];
     const others = await m.getRepository(CandidateEntity).find({ where: { id: In(candidates.map((c) => c.otherId)), active: true } });
@@ -66,6 +117,9 @@ export class MatchRecordChange {
       // the child is always the left side of a child ↔ sought pair; same-side pairs are ordered by id
       const level = new Map([[profile.id, self.safeguardingLevel], [other.id, other.safeguardingLevel]]);
       const [left, right] = orderPair(profile, other.profile, c.kind);
+      const eventId = randomUUID();
+      // the engine explains the new record (left of each comparison) against the stored one (right)
+      const sealed = await this.sealExplanation(eventId, c.explanation, profile, other.profile);
       const pairKey = `${c.kind}:${left.id}|${right.id}`;
       const pairPrint = pairFingerprint(fingerprint, other.fingerprint);
       const existing = await proposals.findOne({ where: { pairKey } });
@@ -77,9 +131,10 @@ export class MatchRecordChange {
       }, ['pairKey']);
       const payload: MatchProposed = {
         proposalId: id, kind: c.kind, left: matchSideOf(left, level.get(left.id)), right: matchSideOf(right, level.get(right.id)),
-        probability: c.probability, score: c.score, explanation: c.explanation, modelVersion: c.modelVersion, fingerprint: pairPrint,
+        probability: c.probability, score: c.score, explanation: sealed.explanation, values: sealed.values, modelVersion: c.modelVersion, fingerprint: pairPrint,
       };
       events.push(newEvent('match.proposed', {
+        eventId,
         correlationId: cause.correlationId, causationId: cause.eventId, actor: systemActor('matching'),
         subject: { type: 'proposal', id },
         related: [subjectOf(left), subjectOf(right)],
@@ -89,28 +144,29 @@ export class MatchRecordChange {
     return events;
   }
 
-  private async withdraw(m: EntityManager, candidateIds: string[], cause: RecordEvent): Promise<KinlinkEvent[]> {
+  private async withdraw(m: EntityManager, candidateIds: string[], cause: RecordEvent, onlyWith?: (other: CandidateEntity) => boolean): Promise<KinlinkEvent[]> {
     if (candidateIds.length === 0) return [];
     const repo = m.getRepository(ProposalEntity);
-    const open = await repo.find({ where: [{ leftId: In(candidateIds), status: 'open' }, { rightId: In(candidateIds), status: 'open' }] });
+    let open = await repo.find({ where: [{ leftId: In(candidateIds), status: 'open' }, { rightId: In(candidateIds), status: 'open' }] });
+    if (onlyWith) {
+      const mine = new Set(candidateIds);
+      const otherIds = open.map((p) => (mine.has(p.leftId) ? p.rightId : p.leftId));
+      const others = new Map((await m.getRepository(CandidateEntity).find({ where: { id: In(otherIds) } })).map((c) => [c.id, c]));
+      open = open.filter((p) => { const o = others.get(mine.has(p.leftId) ? p.rightId : p.leftId); return !!o && onlyWith(o); });
+    }
     if (open.length) await repo.update({ id: In(open.map((p) => p.id)) }, { status: 'withdrawn' });
     return open.map((p) => newEvent('match.withdrawn', {
       correlationId: cause.correlationId, causationId: cause.eventId, actor: systemActor('matching'),
-      subject: { type: 'proposal', id: p.id }, payload: { proposalId: p.id, reason: cause.type.endsWith('.closed') ? 'record_closed' : 'record_changed' },
+      subject: { type: 'proposal', id: p.id }, payload: { proposalId: p.id, reason: cause.type === 'subject.erased' ? 'record_erased' : cause.type.endsWith('.closed') ? 'record_closed' : onlyWith ? 'consent_withdrawn' : 'record_changed' },
     }));
   }
 }
 
-function toProfiles(event: RecordEvent): MatchRecord[] {
-  if (event.type === 'child.registered' || event.type === 'child.updated') return [childToMatchRecord((event as KinlinkEvent<'child.registered'>).payload)];
-  return tracingRequestToMatchRecords((event as KinlinkEvent<'tracing-request.filed'>).payload);
-}
-
-function orderPair(a: MatchRecord, b: MatchRecord, kind: string): [MatchRecord, MatchRecord] {
+function orderPair(a: Side, b: Side, kind: string): [Side, Side] {
   if (kind === 'child-sought') return a.side === 'child' ? [a, b] : [b, a];
   return a.id < b.id ? [a, b] : [b, a];
 }
 
-function subjectOf(r: MatchRecord) {
+function subjectOf(r: Side) {
   return r.side === 'child' ? { type: 'child' as const, id: r.id } : { type: 'tracing-request' as const, id: r.id.split('#')[0] };
 }

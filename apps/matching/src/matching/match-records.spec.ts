@@ -1,6 +1,5 @@
 import { motherSearching, registeredBoy } from '@kinlink/testing';
-import type { ChildRecordChanged, TracingRequestChanged } from '@kinlink/contracts';
-import { childToMatchRecord, matchSideOf, pairFingerprint, profileFingerprint, tracingRequestToMatchRecords } from './match-records';
+import { childToMatchRecord, OpenedChildChange as ChildRecordChanged, OpenedTracingRequestChange as TracingRequestChanged, matchSideOf, pairFingerprint, profileFingerprint, tracingRequestToMatchRecords } from './match-records';
 
 const child = { id: 'c-1', agencyId: 'unhcr', agencyRecordId: 'U1', revision: 1, record: registeredBoy() } as unknown as ChildRecordChanged;
 const request = (() => {

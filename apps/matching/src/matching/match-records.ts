@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { ChildRecordChanged, MatchSide, PersonName, TracingRequestChanged } from '@kinlink/contracts';
+import type { ChildRegistration, MatchSide, PersonName, RecordRef, TracingRequestFiling } from '@kinlink/contracts';
 import type { MatchRecord, PersonName as EngineName } from '@kinlink/matching-engine';
+
+/** A record event's record with the parts matching opens (child `identity`; request `inquirer`, `soughtChildren`). */
+export type OpenedChildChange = RecordRef & { record: ChildRegistration };
+export type OpenedTracingRequestChange = RecordRef & { request: TracingRequestFiling };
 
 /**
  * Contract records → what the engine compares. Only the fields matching needs are kept
  * (no current location, care arrangement or inquirer contact: they never reach the index).
  */
-export function childToMatchRecord(c: ChildRecordChanged): MatchRecord {
+export function childToMatchRecord(c: OpenedChildChange): MatchRecord {
   const r = c.record;
   return compact({ id: c.id, side: 'child', agencyId: c.agencyId, consentForTracing: r.consent.tracing, ...description(r) });
 }
@@ -15,7 +19,7 @@ export function soughtId(tracingRequestId: string, ref: string): string {
   return `${tracingRequestId}#${ref}`;
 }
 
-export function tracingRequestToMatchRecords(t: TracingRequestChanged): MatchRecord[] {
+export function tracingRequestToMatchRecords(t: OpenedTracingRequestChange): MatchRecord[] {
   const q = t.request;
   return q.soughtChildren.map((s) => compact({
     id: soughtId(t.id, s.ref), side: 'sought', agencyId: t.agencyId, groupId: t.id, consentForTracing: q.consent.tracing,
@@ -24,7 +28,7 @@ export function tracingRequestToMatchRecords(t: TracingRequestChanged): MatchRec
   }));
 }
 
-type ChildDescription = ChildRecordChanged['record'] | TracingRequestChanged['request']['soughtChildren'][number];
+type ChildDescription = ChildRegistration | TracingRequestFiling['soughtChildren'][number];
 
 /** The fields a registered child and a sought child share, as the engine names them. */
 function description(d: ChildDescription): Omit<MatchRecord, 'id' | 'side' | 'agencyId' | 'consentForTracing'> {
@@ -36,6 +40,11 @@ function description(d: ChildDescription): Omit<MatchRecord, 'id' | 'side' | 'ag
     mother: d.family?.mother && nameOf(d.family.mother.name), father: d.family?.father && nameOf(d.family.father.name),
     siblings: d.family?.siblings?.map((x) => nameOf(x.name)),
   };
+}
+
+/** The subject (key owner) of a profile: the child, or the tracing request of a sought child. */
+export function subjectIdOf(record: Pick<MatchRecord, 'id' | 'side'>): string {
+  return record.side === 'child' ? record.id : record.id.split('#')[0];
 }
 
 /** Side of a proposal as the contract names it. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn, CreateDateColumn } from 'typeorm';
-import type { MatchRecord } from '@kinlink/matching-engine';
+import type { StoredProfile } from './sealed-profile';
 
 /** A record as the engine sees it: a registered child, or one child sought by a tracing request. */
 @Entity({ name: 'candidate' })
@@ -11,7 +11,8 @@ export class CandidateEntity {
   @Column({ name: 'agency_id', type: 'text' }) agencyId!: string;
   @Column('integer') revision!: number;
   @Column('boolean') active!: boolean;
-  @Column('jsonb') profile!: MatchRecord;
+  /** sealed under the subject's key (sealed-profile.ts); the in-memory index is the only plaintext copy */
+  @Column('jsonb') profile!: StoredProfile;
   @Column('text') fingerprint!: string;
   /** a registered child's safeguarding level (null for sought children) */
   @Column({ name: 'safeguarding_level', type: 'text', nullable: true }) safeguardingLevel!: 'none' | 'elevated' | 'high' | null;

@@ -13,7 +13,7 @@ export type RecordChange =
   | { action: 'create'; data: unknown }
   | { action: 'update'; data: unknown }
   | { action: 'close'; closure: RecordClosure }
-  | { action: 'none'; reason: 'unchanged' | 'already_closed' };
+  | { action: 'none'; reason: 'unchanged' | 'already_closed' | 'erased' };
 
 /**
  * What an accepted agency event does to the record it names. Pure: the use case loads the

@@ -54,7 +54,7 @@ const T = INTERNAL_TOPICS;
  */
 export const SERVICE_NEEDS: Record<string, ServiceNeeds> = {
   'agency-gateway': { consumes: [ALL_AGENCY_INBOUND, T.records, T.matches, T.cases], produces: [T.intake, ALL_AGENCY_OUTBOUND, T.deadLetter] },
-  registry: { consumes: [T.intake], produces: [T.records, T.deadLetter] },
+  registry: { consumes: [T.intake, T.caseCommands], produces: [T.records, T.deadLetter] },
   matching: { consumes: [T.records], produces: [T.matches, T.deadLetter] },
   cases: { consumes: [T.records, T.matches, T.caseCommands], produces: [T.cases, T.deadLetter] },
   audit: { consumes: [T.records, T.matches, T.caseCommands, T.cases, T.deadLetter, T.accessLog], produces: [T.audit, T.auditCheckpoints, T.deadLetter] },

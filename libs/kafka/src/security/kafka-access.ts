@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import {
   AclEntry, AclOperationTypes, AclPermissionTypes, AclResourceTypes, Admin, Kafka, logLevel, ResourcePatternTypes,
 } from 'kafkajs';
-import { TopicNames } from '@kinlink/contracts';
+import { TopicNames, topicConfigOf } from '@kinlink/contracts';
 import { AclOperation, AclRule, agencyAcls, agencyGroupPrefix, agencyPrincipal, serviceAcls, servicePrincipal, SERVICES } from './acl-layout';
 import { alterScramUsers, JavaAdminTools } from './scram-users';
 
@@ -100,11 +100,14 @@ export async function deletePrincipalAcls(admin: Admin, principal: string): Prom
   return res.filterResponses.reduce((n, f) => n + f.matchingAcls.length, 0);
 }
 
-async function createTopics(admin: Admin, names: string[], partitions: number): Promise<string[]> {
+async function createTopics(admin: Admin, names: string[], partitions: number, topics?: TopicNames): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(names)].filter((t) => !existing.has(t));
   if (missing.length === 0) return [];
-  await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) })
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries: topics ? topicConfigOf(topics, topic) : [] })),
+  })
     .catch((e: { type?: string }) => {
       if (e.type !== 'TOPIC_ALREADY_EXISTS') throw e;
     });
@@ -165,7 +168,7 @@ export async function grantAgency(o: GrantAgencyOptions): Promise<AgencyCredenti
   const username = agencyPrincipal(o.agencyId);
   const password = o.password ?? newPassword();
   await withAdmin(o.broker, async (admin) => {
-    await createTopics(admin, [topics.agencyInbound(o.agencyId), topics.agencyOutbound(o.agencyId)], o.partitions ?? 3);
+    await createTopics(admin, [topics.agencyInbound(o.agencyId), topics.agencyOutbound(o.agencyId)], o.partitions ?? 3, topics);
     await alterScramUsers(o.broker, { upsert: [{ username, password }] });
     await applyAcls(admin, agencyAcls(o.agencyId, o.prefix));
   });

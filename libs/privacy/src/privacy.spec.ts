@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { motherSearching, registeredBoy } from '@kinlink/testing';
+import { openField, SealBrokenError, sealField } from './field-cipher';
+import { LocalMasterKeyWrapper } from './key-wrapper';
+import { decodeMasterKey } from './master-key';
+import { openRecord, sealClosure, openClosure, sealRecord, splitRecord } from './record-parts';
+import { SubjectCipher } from './subject-cipher';
+import { InMemorySubjectKeyStore, SubjectErasedError } from './subject-key-store';
+
+const dek = randomBytes(32);
+
+describe('field cipher (AES-256-GCM, AAD = binding | field | key id)', () => {
+  it('round-trips JSON values with a fresh 96-bit IV and a 16-byte tag', () => {
+    const a = sealField(dek, 'k1', 'event-1', 'identity', { name: 'Amina' });
+    const b = sealField(dek, 'k1', 'event-1', 'identity', { name: 'Amina' });
+    expect(Buffer.from(a.iv, 'base64')).toHaveLength(12);
+    expect(Buffer.from(a.tag, 'base64')).toHaveLength(16);
+    expect(a.iv).not.toBe(b.iv);
+    expect(a.ct).not.toBe(b.ct);
+    expect(JSON.stringify(a)).not.toContain('Amina');
+    expect(openField(dek, 'event-1', 'identity', a)).toEqual({ name: 'Amina' });
+  });
+
+  it('refuses a value moved to another event, field or key id, tampered, or under another key', () => {
+    const s = sealField(dek, 'k1', 'event-1', 'identity', 'Amina');
+    expect(() => openField(dek, 'event-2', 'identity', s)).toThrow(SealBrokenError);
+    expect(() => openField(dek, 'event-1', 'protection', s)).toThrow(SealBrokenError);
+    expect(() => openField(dek, 'event-1', 'identity', { ...s, k: 'k2' })).toThrow(SealBrokenError);
+    const ct = Buffer.from(s.ct, 'base64');
+    ct[0] ^= 1;
+    expect(() => openField(dek, 'event-1', 'identity', { ...s, ct: ct.toString('base64') })).toThrow(SealBrokenError);
+    expect(() => openField(randomBytes(32), 'event-1', 'identity', s)).toThrow(SealBrokenError);
+    expect(() => openField(dek, 'event-1', 'identity', { ...s, tag: s.tag.slice(0, 8) })).toThrow(SealBrokenError);
+  });
+});
+
+describe('master key wrapper (KMS seam)', () => {
+  it('wraps a data key for one subject only', async () => {
+    const w = new LocalMasterKeyWrapper(randomBytes(32));
+    const wrapped = await w.wrap(dek, 'child-1');
+    expect(await w.unwrap(wrapped, 'child-1')).toEqual(dek);
+    await expect(w.unwrap(wrapped, 'child-2')).rejects.toThrow();
+    await expect(new LocalMasterKeyWrapper(randomBytes(32)).unwrap(wrapped, 'child-1')).rejects.toThrow();
+  });
+
+  it('accepts only a 32-byte base64 master key', () => {
+    expect(decodeMasterKey(randomBytes(32).toString('base64'))).toHaveLength(32);
+    expect(() => decodeMasterKey(randomBytes(16).toString('base64'))).toThrow(/32 bytes/);
+  });
+});
+
+describe('records split into clear fields and sealed parts', () => {
+  it('keeps no name, place, date of birth or family in clear', () => {
+    const child = registeredBoy();
+    const { clear, parts } = splitRecord('child', child as unknown as Record<string, unknown>);
+    expect(Object.keys(parts)).toEqual(expect.arrayContaining(['identity', 'whereabouts']));
+    expect(JSON.stringify(clear)).not.toMatch(/Mohammed|Abdi|Amina|Dadaab|Hagadera|2016/);
+    expect(clear).toMatchObject({ sex: 'male', consent: child.consent, status: child.status });
+    const request = splitRecord('tracing-request', motherSearching() as unknown as Record<string, unknown>);
+    expect(JSON.stringify(request.clear)).not.toMatch(/Aamina|Xasan|Muhamad|Cabdi/);
+    expect(Object.keys(request.parts).sort()).toEqual(['inquirer', 'soughtChildren']);
+  });
+
+  it('opens only the parts asked for; nothing once the subject is erased', async () => {
+    const store = new InMemorySubjectKeyStore();
+    const cipher = new SubjectCipher(store);
+    const child = { ...registeredBoy(), safeguarding: { level: 'high' as const, restrictions: { doNotDiscloseTo: [{ name: { given: 'Yusuf' } }] } } };
+    const sealed = await sealRecord(cipher, 'child', 'c-1', 'ev-1', child);
+    expect(JSON.stringify(sealed)).not.toMatch(/Mohammed|Yusuf|Dadaab/);
+    expect(sealed.clear.safeguarding).toEqual({ level: 'high' });
+    const matching = await openRecord<Record<string, unknown>>(cipher, 'c-1', 'ev-1', sealed, ['identity']);
+    expect(matching!.name).toEqual(child.name);
+    expect(matching!.currentLocation).toBeUndefined();
+    expect(matching!.safeguarding).toEqual({ level: 'high' });
+    const cases = await openRecord<typeof child>(cipher, 'c-1', 'ev-1', sealed, ['protection']);
+    expect(cases!.safeguarding.restrictions!.doNotDiscloseTo![0].name.given).toBe('Yusuf');
+    expect((cases as Record<string, unknown>).name).toBeUndefined();
+    expect(await openRecord(cipher, 'c-1', 'ev-1', sealed)).toEqual(child);
+    await expect(openRecord(cipher, 'c-1', 'ev-2', sealed)).rejects.toThrow(SealBrokenError);
+
+    const closure = await sealClosure(cipher, 'c-1', 'ev-3', { reason: 'reunified', note: 'with aunt Amina' });
+    expect(JSON.stringify(closure)).not.toContain('Amina');
+    expect(await openClosure(cipher, 'c-1', 'ev-3', closure)).toEqual({ reason: 'reunified', note: 'with aunt Amina' });
+
+    await store.destroy('c-1');
+    cipher.forget('c-1');
+    expect(await openRecord(cipher, 'c-1', 'ev-1', sealed)).toBeUndefined();
+    expect(await openClosure(cipher, 'c-1', 'ev-3', closure)).toBeUndefined();
+    await expect(cipher.seal('c-1', 'ev-4', { x: 1 })).rejects.toThrow(SubjectErasedError);
+  });
+
+  it('keeps an unwrapped key no longer than its TTL', async () => {
+    const store = new InMemorySubjectKeyStore();
+    let now = 0;
+    const cipher = new SubjectCipher(store, 1000, () => now);
+    const sealed = await cipher.seal('s', 'b', { f: 'v' });
+    await store.destroy('s');
+    expect(await cipher.open('s', 'b', sealed)).toEqual({ f: 'v' }); // cached
+    now = 1001;
+    expect(await cipher.open('s', 'b', sealed)).toBeUndefined();
+  });
+});

@@ -1,0 +1,69 @@
+import type { SealedField } from '@kinlink/contracts';
+import { openField, sealField } from './field-cipher';
+import { SubjectErasedError, SubjectKey, SubjectKeyStore } from './subject-key-store';
+
+/**
+ * Seals and opens a subject's fields under the subject's data key, with a short-lived cache of
+ * unwrapped keys (`forget` drops a key at once when the subject is erased; the TTL bounds how long
+ * any process can go on using a destroyed key).
+ */
+export class SubjectCipher {
+  private readonly cache = new Map<string, { key: SubjectKey; until: number }>();
+
+  constructor(private readonly store: SubjectKeyStore, private readonly ttlMs = 30_000, private readonly now = () => Date.now()) {}
+
+  /** Seals each defined field; throws SubjectErasedError for an erased subject. */
+  async seal(subjectId: string, binding: string, fields: Record<string, unknown>): Promise<Record<string, SealedField>> {
+    const key = await this.key(subjectId, true);
+    const out: Record<string, SealedField> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (value !== undefined) out[field] = sealField(key!.dek, key!.keyId, binding, field, value);
+    }
+    return out;
+  }
+
+  /**
+   * Opens the wanted fields (only those: a service opens what it needs); undefined when the
+   * subject is erased or its key never existed. A field that does not authenticate throws.
+   */
+  async open(subjectId: string, binding: string, sealed: Record<string, SealedField>, want?: readonly string[]): Promise<Record<string, unknown> | undefined> {
+    const key = await this.key(subjectId, false);
+    if (!key) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const field of want ?? Object.keys(sealed)) {
+      const s = sealed[field];
+      if (s) out[field] = openField(key.dek, binding, field, s);
+    }
+    return out;
+  }
+
+  /** Loads many subjects' keys in one round trip into the cache (a boot-time load opens thousands of rows). */
+  async prefetch(subjectIds: string[]): Promise<void> {
+    if (!this.store.findMany) return;
+    const until = this.now() + this.ttlMs;
+    for (const key of await this.store.findMany([...new Set(subjectIds)])) this.cache.set(key.subjectId, { key, until });
+  }
+
+  /** Drops the cached key (on `subject.erased`). */
+  forget(subjectId: string): void {
+    this.cache.delete(subjectId);
+  }
+
+  private async key(subjectId: string, create: boolean): Promise<SubjectKey | undefined> {
+    const hit = this.cache.get(subjectId);
+    if (hit && hit.until > this.now()) return hit.key;
+    this.cache.delete(subjectId);
+    let key: SubjectKey | undefined;
+    try {
+      key = create ? await this.store.getOrCreate(subjectId) : await this.store.find(subjectId);
+    } catch (e) {
+      if (e instanceof SubjectErasedError && !create) return undefined;
+      throw e;
+    }
+    if (key) {
+      if (this.cache.size > 100_000) this.cache.clear();
+      this.cache.set(subjectId, { key, until: this.now() + this.ttlMs });
+    }
+    return key;
+  }
+}
