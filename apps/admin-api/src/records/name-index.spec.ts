@@ -34,6 +34,15 @@ describe('name index (fuzzy, cross-script)', () => {
     expect(index.search('tracing-request', { name: 'Mohammed Abdi' })).toEqual([]);
   });
 
+  it('leaves out records whose names agree no better than chance', () => {
+    const index = new RecordNameIndex({} as DataSource, opened);
+    // `zzyzx` and `saxahu` share the phonetic key SKS, and nothing else
+    index.apply(child(CHILD, 1, { given: 'Saxahu', family: 'Huraje' }));
+    expect(index.search('child', { name: 'Zzyzx Qwrtp' })).toEqual([]);
+    expect(index.search('child', { name: 'Saxahu' }).map((h) => h.recordId)).toEqual([CHILD]);
+    expect(index.search('child', { name: 'Sakhahu Hurajeh' }).map((h) => h.recordId)).toEqual([CHILD]);
+  });
+
   it('applies a newer revision, never an older one', () => {
     const index = new RecordNameIndex({} as DataSource, opened);
     index.apply(child(CHILD, 2, { given: 'Yusuf', family: 'Abdi' }, 'child.updated'));

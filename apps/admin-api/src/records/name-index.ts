@@ -16,6 +16,12 @@ export interface NameHit {
 
 const INQUIRER = '~inquirer';
 const MAX_HITS = 1000;
+/**
+ * Name evidence (bits, the explanation's `name.*` weights) a hit needs to be returned at all: below
+ * it the names agree no better than two unrelated names often do (e.g. a short phonetic key shared
+ * by `Zzyzx` and `Saxahu`), and listing such records only adds noise for the coordinator.
+ */
+export const MIN_NAME_EVIDENCE_BITS = 4;
 
 /**
  * Fuzzy, cross-script name search over the admin API's own records projection: a matching-engine
@@ -85,6 +91,7 @@ export class RecordNameIndex implements OnApplicationBootstrap {
     const hits = this.engine.searchByName({ ...query, side: kind === 'child' ? 'child' : 'sought' }, { limit: MAX_HITS });
     const best = new Map<string, NameHit>();
     for (const h of hits) {
+      if (nameEvidence(h.explanation) < MIN_NAME_EVIDENCE_BITS) continue;
       const [recordId, part] = h.id.split('#');
       const matchedOn = kind === 'child' ? 'child' : part === INQUIRER ? 'inquirer' : `sought-child:${part}`;
       const seen = best.get(recordId);
@@ -92,6 +99,10 @@ export class RecordNameIndex implements OnApplicationBootstrap {
     }
     return [...best.values()];
   }
+}
+
+function nameEvidence(explanation: ReadonlyArray<{ field: string; weight: number }>): number {
+  return explanation.reduce((bits, f) => (f.field.startsWith('name') ? bits + f.weight : bits), 0);
 }
 
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
