@@ -2,8 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MatchingEngine } from '@kinlink/matching-engine';
-import { CandidateEntity } from './matching.entities';
+import { MatchingEngine, MatchRecord } from '@kinlink/matching-engine';
+import { schemaOf } from '@kinlink/database';
 
 /**
  * The in-memory candidate index (the engine), rebuilt from the service's own table at boot.
@@ -21,10 +21,27 @@ export class CandidateIndex implements OnApplicationBootstrap {
     });
   }
 
+  /**
+   * Streams the active candidates in keyset pages (bounded memory: one page in hand, the next being
+   * read meanwhile) straight into the engine; plain rows, no entity hydration.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
-    const rows = await this.dataSource.getRepository(CandidateEntity).find({ where: { active: true }, select: { profile: true } });
-    for (const row of rows) this.engine.upsert(row.profile);
-    this.logger.log(`candidate index loaded: ${rows.length} records in ${Date.now() - started} ms (model ${this.engine.modelVersion})`);
+    const table = `"${schemaOf(this.dataSource)}".candidate`;
+    const page = (after: string) => this.dataSource.query(
+      `SELECT id, profile FROM ${table} WHERE active AND id > $1 ORDER BY id LIMIT ${LOAD_PAGE}`, [after],
+    ) as Promise<Array<{ id: string; profile: MatchRecord }>>;
+    let loaded = 0;
+    let next = page('');
+    for (;;) {
+      const rows = await next;
+      if (rows.length === LOAD_PAGE) next = page(rows[rows.length - 1].id);
+      for (const row of rows) this.engine.upsert(row.profile);
+      loaded += rows.length;
+      if (rows.length < LOAD_PAGE) break;
+    }
+    this.logger.log(`candidate index loaded: ${loaded} records in ${Date.now() - started} ms (model ${this.engine.modelVersion})`);
   }
 }
+
+const LOAD_PAGE = 10_000;
