@@ -19,7 +19,8 @@ import type { RawRecord } from './event-publisher';
 export class BatchScope {
   private readonly transactions = new Map<DataSource, SliceTransaction>();
   private readonly claimed = new Set<string>();
-  readonly records: RawRecord[] = [];
+  /** records sent directly by the slice's handlers, by message index (sent at commit, in order) */
+  private readonly records = new Map<number, RawRecord[]>();
   private open = true;
   /** index in the slice of the message whose effect failed first (set by `poison`) */
   poisonedAt?: number;
@@ -63,6 +64,17 @@ export class BatchScope {
     return tx;
   }
 
+  collect(records: RawRecord[]): void {
+    const list = this.records.get(this.current);
+    if (list) list.push(...records);
+    else this.records.set(this.current, [...records]);
+  }
+
+  /** What message `index` sent before it failed: a handler that reports and then throws keeps its report. */
+  recordsOf(index: number): RawRecord[] {
+    return this.records.get(index) ?? [];
+  }
+
   poison(): void {
     this.poisonedAt ??= this.current;
   }
@@ -94,7 +106,8 @@ export class BatchScope {
   async commit(send: (records: RawRecord[]) => Promise<void>): Promise<void> {
     this.close();
     if (this.poisonedAt !== undefined) throw new Error(`effect of message ${this.poisonedAt} of the slice failed`);
-    if (this.records.length > 0) await send(this.records);
+    const records = [...this.records.keys()].sort((a, b) => a - b).flatMap((k) => this.records.get(k)!);
+    if (records.length > 0) await send(records);
     for (const tx of this.transactions.values()) {
       const manager = tx.runner.manager;
       const inserted = await recordProcessed(manager, tx.inbox);

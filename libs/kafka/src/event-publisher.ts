@@ -61,7 +61,7 @@ export class EventPublisher implements OnApplicationShutdown {
     if (records.length === 0) return;
     const batch = currentBatch();
     if (batch) {
-      batch.records.push(...records);
+      batch.collect(records);
       return;
     }
     await this.sendNow(records);

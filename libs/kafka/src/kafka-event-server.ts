@@ -276,6 +276,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         });
         if (failure && !(scope.poisonedAt !== undefined && scope.poisonedAt < failure.at)) {
           await scope.rollback();
+          // its failure counts as its first attempt, so what it sent before throwing (a rejection notice) goes out as it would alone
+          await this.options.publisher.sendNow(scope.recordsOf(failure.at));
           return { ok: false, failedAt: failure.at, error: { error: failure.error } };
         }
         if (scope.poisonedAt !== undefined) {
