@@ -61,7 +61,8 @@ export interface ConsumerStatus {
 /** Thrown inside the transport to give a message back unacknowledged (the consumer is stopping or lost the partition). */
 class Abandoned extends Error {}
 
-export type KafkaMessageContextArgs = [MessageSource & { key: string | null; headers: IHeaders; value: Buffer | null }];
+/** `receivedAt`: when the transport got the message's batch from the broker (ms since the epoch; the message was on the topic by then) */
+export type KafkaMessageContextArgs = [MessageSource & { key: string | null; headers: IHeaders; value: Buffer | null; receivedAt: number }];
 
 /** The Kafka message behind an event: topic, partition, offset and raw bytes. */
 export class KafkaMessageContext extends BaseRpcContext<KafkaMessageContextArgs> {
@@ -200,8 +201,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const live = () => isRunning() && !isStale() && !this.closing;
     const size = Math.max(1, this.options.sliceSize ?? DEFAULT_SLICE);
     const { topic, partition, messages } = batch;
+    const receivedAt = Date.now();
     const one = async (message: KafkaMessage, first?: { error: unknown }) => {
-      await this.handleMessage(topic, partition, message, heartbeat, live, first);
+      await this.handleMessage(topic, partition, message, heartbeat, live, first, receivedAt);
       await failpoint('consumer.after-effect');
       resolveOffset(message.offset);
     };
@@ -213,7 +215,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           i += 1;
           continue;
         }
-        const outcome = await this.handleSlice(topic, partition, slice, live);
+        const outcome = await this.handleSlice(topic, partition, slice, live, receivedAt);
         if (outcome.ok) {
           await failpoint('consumer.after-effect');
           resolveOffset(slice[slice.length - 1].offset);
@@ -221,7 +223,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         } else {
           const k = outcome.failedAt;
           const prefix = slice.slice(0, k);
-          if (prefix.length > 1 && (await this.handleSlice(topic, partition, prefix, live)).ok) {
+          if (prefix.length > 1 && (await this.handleSlice(topic, partition, prefix, live, receivedAt)).ok) {
             resolveOffset(prefix[prefix.length - 1].offset);
           } else {
             for (const message of prefix) await one(message);
@@ -244,7 +246,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    * to redo alone (0 when the failure is not one message's), `error` what its handler threw.
    */
   private async handleSlice(
-    topic: string, partition: number, slice: KafkaMessage[], live: () => boolean,
+    topic: string, partition: number, slice: KafkaMessage[], live: () => boolean, receivedAt: number,
   ): Promise<{ ok: true } | { ok: false; failedAt: number; error?: { error: unknown } }> {
     const pattern = this.patternOf(topic);
     const handler = pattern && this.getHandlerByPattern(pattern);
@@ -262,7 +264,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             const message = slice[k];
             scope.current = k;
             const source: KafkaMessageContextArgs[0] = {
-              topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value,
+              topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value, receivedAt,
             };
             try {
               const data = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter ? message.value : parseInternalEvent(message.value);
@@ -303,10 +305,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   /** `first`: what the handler threw when the message failed in a slice (counts as attempt 1) */
   private async handleMessage(
-    topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, live: () => boolean, first?: { error: unknown },
+    topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, live: () => boolean, first?: { error: unknown }, receivedAt = Date.now(),
   ) {
     const source: KafkaMessageContextArgs[0] = {
-      topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value,
+      topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value, receivedAt,
     };
     const pattern = this.patternOf(topic);
     const handler = pattern && this.getHandlerByPattern(pattern);

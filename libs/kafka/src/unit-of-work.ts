@@ -30,7 +30,10 @@ export class UnitOfWork {
     if (batch) {
       // inside a batch slice (KafkaEventServer): join the slice's transaction; inbox and outbox rows are written at its commit
       const tx = await batch.claim(this.dataSource, consumer, eventId, () => this.relay.kick());
-      if (!tx) return { duplicate: true };
+      if (!tx) {
+        this.logger.log(`duplicate delivery ignored: consumer=${consumer} event=${eventId}`);
+        return { duplicate: true };
+      }
       try {
         const { result, events } = await effect(tx.runner.manager);
         tx.inbox.push([consumer, eventId]);
