@@ -4,17 +4,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MatchingEngine, MatchRecord } from '@kinlink/matching-engine';
 import { schemaOf } from '@kinlink/database';
+import { ReplicaFeed } from './replica-feed';
 
 /**
  * The in-memory candidate index (the engine), rebuilt from the service's own table at boot.
- * Every instance keeps the full index; the table is the durable copy.
+ * Every instance keeps the full index; the table is the durable copy. Scaled out, a replica feed
+ * (ReplicaFeed) keeps it complete while each instance matches only its own partitions.
  */
 @Injectable()
 export class CandidateIndex implements OnApplicationBootstrap {
   private readonly logger = new Logger(CandidateIndex.name);
   readonly engine: MatchingEngine;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: ConfigService) {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: ConfigService, private readonly replica: ReplicaFeed) {
     this.engine = new MatchingEngine({
       proposalThreshold: config.getOrThrow<number>('MATCH_PROPOSAL_THRESHOLD'),
       maxCandidates: config.getOrThrow<number>('MATCH_MAX_PROPOSALS_PER_RECORD'),
@@ -27,6 +29,7 @@ export class CandidateIndex implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
+    await this.replica.markStart();
     const table = `"${schemaOf(this.dataSource)}".candidate`;
     const page = (after: string) => this.dataSource.query(
       `SELECT id, profile FROM ${table} WHERE active AND id > $1 ORDER BY id LIMIT ${LOAD_PAGE}`, [after],
@@ -41,6 +44,7 @@ export class CandidateIndex implements OnApplicationBootstrap {
       if (rows.length < LOAD_PAGE) break;
     }
     this.logger.log(`candidate index loaded: ${loaded} records in ${Date.now() - started} ms (model ${this.engine.modelVersion})`);
+    await this.replica.start(this.engine);
   }
 }
 

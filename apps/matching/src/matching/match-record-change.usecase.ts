@@ -5,6 +5,7 @@ import { KinlinkEvent, MatchProposed, newEvent, systemActor } from '@kinlink/con
 import { UnitOfWork } from '@kinlink/kafka';
 import type { MatchCandidate, MatchRecord } from '@kinlink/matching-engine';
 import { CandidateIndex } from './candidate-index';
+import { ReplicaFeed } from './replica-feed';
 import { CandidateEntity, ProposalEntity } from './matching.entities';
 import { childToMatchRecord, matchSideOf, pairFingerprint, profileFingerprint, tracingRequestToMatchRecords } from './match-records';
 
@@ -18,7 +19,7 @@ type RecordEvent = KinlinkEvent<'child.registered' | 'child.updated' | 'child.cl
  */
 @Injectable()
 export class MatchRecordChange {
-  constructor(private readonly uow: UnitOfWork, private readonly index: CandidateIndex) {}
+  constructor(private readonly uow: UnitOfWork, private readonly index: CandidateIndex, private readonly replica: ReplicaFeed) {}
 
   async execute(event: RecordEvent): Promise<void> {
     const recordId = event.payload.id;
@@ -57,7 +58,12 @@ export class MatchRecordChange {
     const { profile, fingerprint } = self;
     if (candidates.length === 0) return [];
     const others = await m.getRepository(CandidateEntity).find({ where: { id: In(candidates.map((c) => c.otherId)), active: true } });
-    const otherById = new Map(others.map((o) => [o.id, o]));
+    const otherById = new Map<string, Pick<CandidateEntity, 'id' | 'profile' | 'fingerprint' | 'safeguardingLevel'>>(others.map((o) => [o.id, o]));
+    // scaled out: a candidate the replica feed indexed whose owner (another instance) has not committed its row yet
+    for (const c of candidates) {
+      const r = otherById.has(c.otherId) ? undefined : this.replica.recent(c.otherId);
+      if (r) otherById.set(r.id, { id: r.id, profile: { id: r.id, side: r.side, agencyId: r.agencyId } as MatchRecord, fingerprint: r.fingerprint, safeguardingLevel: r.safeguardingLevel });
+    }
     const proposals = m.getRepository(ProposalEntity);
     const events: KinlinkEvent[] = [];
     for (const c of candidates) {
@@ -68,6 +74,8 @@ export class MatchRecordChange {
       const [left, right] = orderPair(profile, other.profile, c.kind);
       const pairKey = `${c.kind}:${left.id}|${right.id}`;
       const pairPrint = pairFingerprint(fingerprint, other.fingerprint);
+      // instances matching both records of a pair at once (scale-out) take turns: the second sees the first's proposal
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pairKey]);
       const existing = await proposals.findOne({ where: { pairKey } });
       if (existing && existing.fingerprint === pairPrint && existing.status === 'open') continue;
       const id = existing?.id ?? randomUUID();
