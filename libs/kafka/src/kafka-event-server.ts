@@ -37,6 +37,7 @@ export interface KafkaEventServerOptions {
 }
 
 const DEFAULT_SLICE = Number(process.env.KAFKA_BATCH_SLICE ?? 200);
+const FETCH_MAX_WAIT_MS = Number(process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 100);
 
 /** Where the consumer stands in its group, for readiness and operators. */
 export type ConsumerPhase = 'starting' | 'joining' | 'stable' | 'rebalancing' | 'crashed' | 'stopping' | 'stopped';
@@ -138,8 +139,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       allowAutoTopicCreation: false,
       sessionTimeout: o.sessionTimeout ?? 10_000,
       heartbeatInterval: o.heartbeatInterval ?? 1_000,
-      // the broker answers a fetch as soon as data arrives; this only bounds idle polling
-      maxWaitTimeInMs: 500,
+      // kafkajs fetches a broker's partitions that are not being handled while others are, so a
+      // long wait here delays a partition whose batch finishes meanwhile by up to this much, per hop
+      // (500 ms gave p50 publish → visible of 1–5 s at low load); short, at the price of idle fetches
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     });
     const events = this.consumer.events;
     this.consumer.on(events.CONNECT, () => this.enter('joining'));
@@ -278,7 +281,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         });
         if (failure && !(scope.poisonedAt !== undefined && scope.poisonedAt < failure.at)) {
           await scope.rollback();
-          // its failure counts as its first attempt, so what it sent before throwing (a rejection notice) goes out as it would alone
+          // A deadlock or lost connection says nothing about the message (slices hold their locks
+          // longer, so they meet more deadlocks): it is simply tried again alone, at once.
+          if (isTransientInfrastructureError(failure.error)) return { ok: false, failedAt: failure.at };
+          // Otherwise its failure counts as its first attempt, so what it sent before throwing (a rejection notice) goes out as it would alone.
           await this.options.publisher.sendNow(scope.recordsOf(failure.at));
           return { ok: false, failedAt: failure.at, error: { error: failure.error } };
         }
