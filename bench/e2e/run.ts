@@ -1049,6 +1049,24 @@ async function profileServices(ctx: Context, stream: EventStream, events: number
 // ------------------------------------------------------------------ database probes --
 
 /**
+ * Outcomes that must not depend on how many instances run: no pair proposed under two ids (the
+ * admin API's read model has one row per proposal id), and every consumer handled each of its
+ * messages once (inbox rows; the benchmark's own passes count per-pass handling).
+ */
+async function checkIntegrity(ctx: Context) {
+  const q = async (sql: string) => Number((await ctx.db.query<{ n: string }>(sql)).rows[0].n);
+  return {
+    proposals: await q('SELECT count(*) AS n FROM admin_api.proposal_view'),
+    pairsProposedUnderTwoIds: await q(`SELECT count(*) AS n FROM (SELECT 1 FROM admin_api.proposal_view
+      GROUP BY kind, left_side->>'id', coalesce(left_side->>'ref', ''), right_side->>'id', coalesce(right_side->>'ref', '') HAVING count(*) > 1) d`),
+    matchingProposalRows: await q('SELECT count(*) AS n FROM matching.proposal'),
+    registryRecords: await q('SELECT (SELECT count(*) FROM registry.child) + (SELECT count(*) FROM registry.tracing_request) AS n'),
+    matchingRecordsHandled: await q(`SELECT count(*) AS n FROM matching.processed_event`),
+    registryEventsHandled: await q(`SELECT count(*) AS n FROM registry.processed_event`),
+  };
+}
+
+/**
  * Latency of a one-row transaction, with and without waiting for the WAL flush (fsync). A logged
  * table in the benchmark's own database (a temporary table writes no WAL, so it never waits).
  */
@@ -1243,6 +1261,8 @@ async function main(): Promise<void> {
     }
     const restart = o.restart ? await timeMatchingRestart(ctx) : undefined;
     const commitProbe = await commitLatency(ctx);
+    const integrity = await checkIntegrity(ctx);
+    log(`integrity: ${JSON.stringify(integrity)}`);
     const agencyEventsProcessed = (backlog?.events ?? 0) + (soak?.events ?? 0) + runs.reduce((a, r) => a + r.fullSpeed.events + r.rates.reduce((b, p) => b + p.events, 0), 0);
     const footprint = { agencyEventsProcessed, tables: await databaseFootprint(ctx) };
     const profile = o.profile ? await profileServices(ctx, stream, o.events) : undefined;
@@ -1330,6 +1350,7 @@ async function main(): Promise<void> {
       soak,
       matchingRestart: restart,
       commitProbe,
+      integrity,
       footprint,
       largeStore,
       profile,
