@@ -21,6 +21,8 @@
  *          --quick  --no-build  --no-profile  --no-restart  --soak S [--soak-rate R]
  *          --restart-stored N (bulk-load N candidates per side into matching, time its restart, measure latency)
  *          --seed N  --partitions N  --db-pool N  --drain-timeout S  --keep-broker  --out FILE
+ *          --instances N (N instances of every service in one consumer group each, on ports 3800+10·i;
+ *          matching with MATCHING_REPLICA_FEED=1; use with --no-profile --no-restart)
  *
  * Writes bench/results/e2e.json (--quick: .run/bench-e2e/<prefix>/e2e.json; or --out) and prints a
  * table. Medians over the runs.
@@ -92,6 +94,8 @@ interface Options {
   partitions: number;
   dbPool: number;
   keepBroker: boolean;
+  /** instances of each service (one consumer group each); more than 1 turns on matching's replica feed */
+  instances: number;
   out: string;
   drainTimeoutS: number;
 }
@@ -116,6 +120,7 @@ function parseOptions(argv: string[]): Options {
     partitions: 3,
     dbPool: 6,
     keepBroker: false,
+    instances: 1,
     // a quick check never overwrites the published results
     out: quick ? '' : path.join(repo.ROOT, 'bench', 'results', 'e2e.json'),
     drainTimeoutS: quick ? 90 : 240,
@@ -147,6 +152,7 @@ function parseOptions(argv: string[]): Options {
       case '--partitions': o.partitions = num(i++, a); break;
       case '--db-pool': o.dbPool = num(i++, a); break;
       case '--keep-broker': o.keepBroker = true; break;
+      case '--instances': o.instances = Math.max(1, num(i++, a)); break;
       case '--drain-timeout': o.drainTimeoutS = num(i++, a); break;
       case '--out': o.out = path.resolve(argv[++i]); break;
       case '--help': case '-h':
@@ -1043,6 +1049,24 @@ async function profileServices(ctx: Context, stream: EventStream, events: number
 // ------------------------------------------------------------------ database probes --
 
 /**
+ * Outcomes that must not depend on how many instances run: no pair proposed under two ids (the
+ * admin API's read model has one row per proposal id), and every consumer handled each of its
+ * messages once (inbox rows; the benchmark's own passes count per-pass handling).
+ */
+async function checkIntegrity(ctx: Context) {
+  const q = async (sql: string) => Number((await ctx.db.query<{ n: string }>(sql)).rows[0].n);
+  return {
+    proposals: await q('SELECT count(*) AS n FROM admin_api.proposal_view'),
+    pairsProposedUnderTwoIds: await q(`SELECT count(*) AS n FROM (SELECT 1 FROM admin_api.proposal_view
+      GROUP BY kind, left_side->>'id', coalesce(left_side->>'ref', ''), right_side->>'id', coalesce(right_side->>'ref', '') HAVING count(*) > 1) d`),
+    matchingProposalRows: await q('SELECT count(*) AS n FROM matching.proposal'),
+    registryRecords: await q('SELECT (SELECT count(*) FROM registry.child) + (SELECT count(*) FROM registry.tracing_request) AS n'),
+    matchingRecordsHandled: await q(`SELECT count(*) AS n FROM matching.processed_event`),
+    registryEventsHandled: await q(`SELECT count(*) AS n FROM registry.processed_event`),
+  };
+}
+
+/**
  * Latency of a one-row transaction, with and without waiting for the WAL flush (fsync). A logged
  * table in the benchmark's own database (a temporary table writes no WAL, so it never waits).
  */
@@ -1145,6 +1169,7 @@ async function main(): Promise<void> {
     DB_POOL_SIZE: String(o.dbPool),
     RATE_LIMIT_PER_MINUTE: '1000000',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...(o.instances > 1 ? { MATCHING_REPLICA_FEED: '1' } : {}),
   };
   if (o.profile) {
     env.KINLINK_BENCH_PROFILE_DIR = path.join(runDir, 'profiles');
@@ -1191,6 +1216,11 @@ async function main(): Promise<void> {
   try {
     const bootT = now();
     ctx.services = await system.startServices({ env, portBase: PORT_BASE, logDir });
+    for (let i = 2; i <= o.instances; i++) {
+      const more = await system.startServices({ env, portBase: PORT_BASE + 10 * (i - 1), logDir: path.join(runDir, `logs-${i}`) });
+      for (const c of more) c.name = `${c.name}#${i}`;
+      ctx.services.push(...more);
+    }
     const bootSeconds = (now() - bootT) / 1000;
     log(`six services ready in ${bootSeconds.toFixed(1)} s`);
     await ctx.tracker.start();
@@ -1231,6 +1261,8 @@ async function main(): Promise<void> {
     }
     const restart = o.restart ? await timeMatchingRestart(ctx) : undefined;
     const commitProbe = await commitLatency(ctx);
+    const integrity = await checkIntegrity(ctx);
+    log(`integrity: ${JSON.stringify(integrity)}`);
     const agencyEventsProcessed = (backlog?.events ?? 0) + (soak?.events ?? 0) + runs.reduce((a, r) => a + r.fullSpeed.events + r.rates.reduce((b, p) => b + p.events, 0), 0);
     const footprint = { agencyEventsProcessed, tables: await databaseFootprint(ctx) };
     const profile = o.profile ? await profileServices(ctx, stream, o.events) : undefined;
@@ -1318,6 +1350,7 @@ async function main(): Promise<void> {
       soak,
       matchingRestart: restart,
       commitProbe,
+      integrity,
       footprint,
       largeStore,
       profile,

@@ -5,4 +5,6 @@ export const matchingEnvSchema = baseEnvSchema.extend({
   /** calibrated probability at or above which a pair is proposed to coordinators */
   MATCH_PROPOSAL_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   MATCH_MAX_PROPOSALS_PER_RECORD: z.coerce.number().int().min(1).max(100).default(10),
+  /** 1: keep a full replica of the index fed from every partition of `records` (required when running more than one instance; see ReplicaFeed) */
+  MATCHING_REPLICA_FEED: z.enum(['0', '1']).default('0'),
 });

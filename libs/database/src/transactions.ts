@@ -48,3 +48,18 @@ export const outboxWritersLockKey = (schema: string) => `${schema}.outbox-writer
 export function schemaOf(dataSource: DataSource): string {
   return (dataSource.options as { schema?: string }).schema ?? 'public';
 }
+
+/**
+ * Inbox rows for a whole batch slice in one statement. Returns the (consumer, event id) pairs that
+ * were new; a pair missing from the answer was already processed (or is being processed by a
+ * concurrent transaction that committed first).
+ */
+export async function recordProcessed(manager: EntityManager, entries: Array<[consumer: string, eventId: string]>): Promise<Array<[string, string]>> {
+  if (entries.length === 0) return [];
+  const rows: Array<{ consumer: string; event_id: string }> = await manager.query(
+    `INSERT INTO "${schemaOf(manager.connection)}".processed_event (consumer, event_id)
+     SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING consumer, event_id`,
+    [entries.map((e) => e[0]), entries.map((e) => e[1])],
+  );
+  return rows.map((r) => [r.consumer, r.event_id]);
+}

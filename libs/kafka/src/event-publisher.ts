@@ -4,6 +4,7 @@ import { KinlinkEvent, TOPIC_OF, TopicNames } from '@kinlink/contracts';
 import type { OutboxEntry } from '@kinlink/database';
 import { eventHeaders } from './headers';
 import { KAFKA_CLIENT } from './kafka.tokens';
+import { currentBatch } from './batch-scope';
 
 export interface RawRecord {
   topic: string;
@@ -55,11 +56,27 @@ export class EventPublisher implements OnApplicationShutdown {
     }));
   }
 
+  /** Inside a batch slice (KafkaEventServer) the records are collected and sent with the slice's in one request. */
   async sendRecords(records: RawRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const batch = currentBatch();
+    if (batch) {
+      batch.collect(records);
+      return;
+    }
+    await this.sendNow(records);
+  }
+
+  /** Sends at once, in one request (records of one topic-partition keep their order). */
+  async sendNow(records: RawRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.connect();
     const byTopic = new Map<string, RawRecord[]>();
-    for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+    for (const r of records) {
+      const list = byTopic.get(r.topic);
+      if (list) list.push(r);
+      else byTopic.set(r.topic, [r]);
+    }
     await this.producer.sendBatch({
       acks: -1,
       compression: CompressionTypes.None,

@@ -39,9 +39,11 @@ class Effects {
     if (kind === 'broken') throw new Error('always fails');
     // the database restarting: more failures than maxAttempts, yet held rather than parked
     if (kind === 'db-restarting' && n < 8) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
-    await this.uow.once('it', e.eventId, async () => {
+    await this.uow.once('it', e.eventId, async (m) => {
+      // `seen`: effects run (a slice rolled back runs its effects again); `effect` rows: effects committed
       seen.push(e.eventId);
-      return { result: undefined, events: [] };
+      await m.query(`INSERT INTO "${schema}".effect (event_id, tx) VALUES ($1, txid_current())`, [e.eventId]);
+      return { result: undefined, events: kind === 'echo' ? [event('echoed')] : [] };
     });
   }
 }
@@ -77,7 +79,14 @@ describe('KafkaEventServer on the real broker', () => {
   const kafka = new Kafka({ clientId: 'it', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(','), logLevel: logLevel.NOTHING });
   const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
 
+  const db = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink' });
+  const committed = async (ids: string[]) => (await db.query(
+    `SELECT event_id, count(*)::int AS n, min(tx::text) AS tx FROM "${schema}".effect WHERE event_id = ANY($1) GROUP BY event_id`, [ids])).rows as Array<{ event_id: string; n: number; tx: string }>;
+
   beforeAll(async () => {
+    await db.connect();
+    await db.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await db.query(`CREATE TABLE "${schema}".effect (event_id text NOT NULL, tx bigint NOT NULL)`);
     app = await bootstrapService({ service: 'it', module: TestModule, subscribe: [INTERNAL_TOPICS.cases] });
     await watcher.connect();
     await watcher.subscribe({ topic: new TopicNames(prefix).internal('dead-letter'), fromBeginning: true });
@@ -86,8 +95,6 @@ describe('KafkaEventServer on the real broker', () => {
   afterAll(async () => {
     await watcher.disconnect();
     await app?.close();
-    const db = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink' });
-    await db.connect();
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.end();
   });
@@ -108,8 +115,8 @@ describe('KafkaEventServer on the real broker', () => {
     expect(seen.indexOf(dbDown.eventId)).toBeLessThan(seen.indexOf(ok2.eventId)); // held in place: order kept
     expect(attempts.get(dbDown.eventId)).toBe(8);
     await eventually(() => expect(dead).toHaveLength(2), { timeoutMs: 60_000 });
-    expect(seen.filter((id) => id === ok1.eventId)).toHaveLength(1);
-    expect(seen.filter((id) => id === ok2.eventId)).toHaveLength(1);
+    const once = await committed([ok1.eventId, ok2.eventId, flaky.eventId, dbDown.eventId, poison.eventId, broken.eventId]);
+    expect(once.map((r) => [r.event_id, r.n]).sort()).toEqual([[ok1.eventId, 1], [ok2.eventId, 1], [flaky.eventId, 1], [dbDown.eventId, 1]].sort());
     expect(attempts.get(flaky.eventId)).toBe(3);
     expect(attempts.get(poison.eventId)).toBe(1);
     expect(attempts.get(broken.eventId)).toBe(5);
@@ -122,5 +129,33 @@ describe('KafkaEventServer on the real broker', () => {
     expect(h(byId.get(broken.eventId)!, 'dlt-original-topic')).toBe(new TopicNames(prefix).internal('cases'));
     expect(h(byId.get(broken.eventId)!, 'dlt-original-offset')).toMatch(/^\d+$/);
     expect(JSON.parse(byId.get(poison.eventId)!.value!.toString()).eventId).toBe(poison.eventId);
+  });
+
+  it('handles a large batch in few transactions: each event committed once and in order, a poison parked alone, redeliveries skipped', async () => {
+    const publisher = app.get(EventPublisher);
+    const before = dead.length;
+    const first = Array.from({ length: 150 }, () => event('echo'));
+    const poison = event('poison');
+    const rest = Array.from({ length: 250 }, () => event('echo'));
+    await publisher.publish([...first, poison, ...rest]);
+    await publisher.publish([...first.slice(0, 50), ...rest.slice(100, 120)]); // redelivered
+    const ids = [...first, ...rest].map((e) => e.eventId);
+    await eventually(async () => expect(await committed(ids)).toHaveLength(ids.length), { timeoutMs: 60_000 });
+    await eventually(() => expect(dead.length).toBe(before + 1), { timeoutMs: 30_000 });
+    expect(dead.map((m) => m.headers?.['event-id']?.toString())).toContain(poison.eventId);
+    const rows = await committed(ids);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+    expect(attempts.get(poison.eventId)).toBe(1);
+    // batched: far fewer transactions than events (slices of up to 200)
+    const transactions = new Set(rows.map((r) => r.tx)).size;
+    expect(transactions).toBeLessThan(ids.length / 10);
+    // order kept within the partition: transaction ids rise along the stream
+    const txOf = new Map(rows.map((r) => [r.event_id, BigInt(r.tx)]));
+    const txs = ids.map((id) => txOf.get(id)!);
+    expect(txs.every((t, i) => i === 0 || t >= txs[i - 1])).toBe(true);
+    // the events the effects returned went out through the outbox, one per handled event
+    const inbox = await db.query(`SELECT count(*)::int AS n FROM "${schema}".processed_event WHERE event_id = ANY($1)`, [ids]);
+    expect(inbox.rows[0].n).toBe(ids.length);
+    await eventually(async () => expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".outbox`)).rows[0].n).toBe(0), { timeoutMs: 30_000 });
   });
 });

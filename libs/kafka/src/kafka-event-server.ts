@@ -4,6 +4,7 @@ import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafka
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DomainError, dispositionOf, INTERNAL_TOPICS, KinlinkEvent, LogicalTopic, MessageSource, TopicNames } from '@kinlink/contracts';
 import { EventPublisher } from './event-publisher';
+import { BatchScope, InboxConflict, runInBatch } from './batch-scope';
 import { failpoint } from './failpoints';
 import { HEADER, headerText } from './headers';
 import { isTransientInfrastructureError } from './transient-errors';
@@ -31,7 +32,12 @@ export interface KafkaEventServerOptions {
   fromBeginning?: boolean;
   /** a rebalance longer than this makes the service unready (default 30 s) */
   maxRebalanceMs?: number;
+  /** messages of a partition's batch handled in one transaction (default KAFKA_BATCH_SLICE or 200; 1 = one transaction per message) */
+  sliceSize?: number;
 }
+
+const DEFAULT_SLICE = Number(process.env.KAFKA_BATCH_SLICE ?? 200);
+const FETCH_MAX_WAIT_MS = Number(process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 100);
 
 /** Where the consumer stands in its group, for readiness and operators. */
 export type ConsumerPhase = 'starting' | 'joining' | 'stable' | 'rebalancing' | 'crashed' | 'stopping' | 'stopped';
@@ -56,7 +62,8 @@ export interface ConsumerStatus {
 /** Thrown inside the transport to give a message back unacknowledged (the consumer is stopping or lost the partition). */
 class Abandoned extends Error {}
 
-export type KafkaMessageContextArgs = [MessageSource & { key: string | null; headers: IHeaders; value: Buffer | null }];
+/** `receivedAt`: when the transport got the message's batch from the broker (ms since the epoch; the message was on the topic by then) */
+export type KafkaMessageContextArgs = [MessageSource & { key: string | null; headers: IHeaders; value: Buffer | null; receivedAt: number }];
 
 /** The Kafka message behind an event: topic, partition, offset and raw bytes. */
 export class KafkaMessageContext extends BaseRpcContext<KafkaMessageContextArgs> {
@@ -132,7 +139,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       allowAutoTopicCreation: false,
       sessionTimeout: o.sessionTimeout ?? 10_000,
       heartbeatInterval: o.heartbeatInterval ?? 1_000,
-      maxWaitTimeInMs: 100,
+      // kafkajs fetches a broker's partitions that are not being handled while others are, so a
+      // long wait here delays a partition whose batch finishes meanwhile by up to this much, per hop
+      // (500 ms gave p50 publish → visible of 1–5 s at low load); short, at the price of idle fetches
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     });
     const events = this.consumer.events;
     this.consumer.on(events.CONNECT, () => this.enter('joining'));
@@ -181,26 +191,130 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return topic.startsWith(head) ? (topic.slice(head.length) as LogicalTopic) : undefined;
   }
 
+  /**
+   * A partition's batch is handled in slices of up to `sliceSize` messages, each slice in one
+   * database transaction (BatchScope: one multi-row inbox insert, one multi-row outbox insert, one
+   * send of directly published records, one commit). If message k of a slice fails, the slice is
+   * rolled back; messages 0..k-1 are done again as one slice, message k goes the one-message path
+   * (`handleMessage`: retried, held or dead-lettered alone, the failure in the slice counting as its
+   * first attempt) and the rest continue in slices. Batching changes cost, not outcomes: effects
+   * commit once per event (the inbox), in partition order, and nothing is resolved uncommitted.
+   */
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
     const live = () => isRunning() && !isStale() && !this.closing;
-    for (const message of batch.messages) {
-      if (!live()) break;
-      try {
-        await this.handleMessage(batch.topic, batch.partition, message, heartbeat, live);
-      } catch (e) {
-        if (e instanceof Abandoned) break; // not resolved: delivered again to whoever owns the partition next
-        throw e;
-      }
+    const size = Math.max(1, this.options.sliceSize ?? DEFAULT_SLICE);
+    const { topic, partition, messages } = batch;
+    const receivedAt = Date.now();
+    const one = async (message: KafkaMessage, first?: { error: unknown }) => {
+      await this.handleMessage(topic, partition, message, heartbeat, live, first, receivedAt);
       await failpoint('consumer.after-effect');
       resolveOffset(message.offset);
-      await heartbeat().catch(() => undefined);
+    };
+    try {
+      for (let i = 0; i < messages.length && live();) {
+        const slice = messages.slice(i, i + size);
+        if (slice.length === 1) {
+          await one(slice[0]);
+          i += 1;
+          continue;
+        }
+        const outcome = await this.handleSlice(topic, partition, slice, live, receivedAt);
+        if (outcome.ok) {
+          await failpoint('consumer.after-effect');
+          resolveOffset(slice[slice.length - 1].offset);
+          i += slice.length;
+        } else {
+          const k = outcome.failedAt;
+          const prefix = slice.slice(0, k);
+          if (prefix.length > 1 && (await this.handleSlice(topic, partition, prefix, live, receivedAt)).ok) {
+            resolveOffset(prefix[prefix.length - 1].offset);
+          } else {
+            for (const message of prefix) await one(message);
+          }
+          if (!live()) break;
+          await one(slice[k], outcome.error);
+          i += k + 1;
+        }
+        await heartbeat().catch(() => undefined);
+      }
+    } catch (e) {
+      if (!(e instanceof Abandoned)) throw e; // not resolved: delivered again to whoever owns the partition next
+    } finally {
+      await commitOffsetsIfNecessary();
     }
-    await commitOffsetsIfNecessary();
   }
 
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, live: () => boolean) {
+  /**
+   * One transaction for the slice. Not ok: nothing of it committed; `failedAt` is the first message
+   * to redo alone (0 when the failure is not one message's), `error` what its handler threw.
+   */
+  private async handleSlice(
+    topic: string, partition: number, slice: KafkaMessage[], live: () => boolean, receivedAt: number,
+  ): Promise<{ ok: true } | { ok: false; failedAt: number; error?: { error: unknown } }> {
+    const pattern = this.patternOf(topic);
+    const handler = pattern && this.getHandlerByPattern(pattern);
+    if (!handler) return { ok: false, failedAt: 0 };
+    const candidateIds = [...new Set(slice.flatMap((m) => [headerText(m.headers, HEADER.eventId), headerText(m.headers, HEADER.correlationId)])
+      .filter((v): v is string => v !== undefined))];
+    let known: ReadonlySet<string> = new Set();
+    for (let attempt = 1; ; attempt++) {
+      const scope = new BatchScope(known, candidateIds);
+      let failure: { at: number; error: unknown } | undefined;
+      try {
+        await runInBatch(scope, async () => {
+          for (let k = 0; k < slice.length; k++) {
+            if (!live()) throw new Abandoned();
+            const message = slice[k];
+            scope.current = k;
+            const source: KafkaMessageContextArgs[0] = {
+              topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value, receivedAt,
+            };
+            try {
+              const data = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter ? message.value : parseInternalEvent(message.value);
+              const result = await handler(data, new KafkaMessageContext([source]));
+              if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+            } catch (error) {
+              failure = { at: k, error };
+              return;
+            }
+          }
+        });
+        if (failure && !(scope.poisonedAt !== undefined && scope.poisonedAt < failure.at)) {
+          await scope.rollback();
+          // A deadlock or lost connection says nothing about the message (slices hold their locks
+          // longer, so they meet more deadlocks): it is simply tried again alone, at once.
+          if (isTransientInfrastructureError(failure.error)) return { ok: false, failedAt: failure.at };
+          // Otherwise its failure counts as its first attempt, so what it sent before throwing (a rejection notice) goes out as it would alone.
+          await this.options.publisher.sendNow(scope.recordsOf(failure.at));
+          return { ok: false, failedAt: failure.at, error: { error: failure.error } };
+        }
+        if (scope.poisonedAt !== undefined) {
+          await scope.rollback();
+          return { ok: false, failedAt: scope.poisonedAt };
+        }
+        if (!live()) throw new Abandoned();
+        await scope.commit((records) => this.options.publisher.sendNow(records));
+        return { ok: true };
+      } catch (e) {
+        await scope.rollback();
+        if (e instanceof Abandoned) throw e;
+        // a redelivery (after a restart or rebalance): the same slice again, skipping what was already processed
+        if (e instanceof InboxConflict && attempt === 1) {
+          known = e.duplicates;
+          continue;
+        }
+        this.logger.debug(`${topic}[${partition}]@${slice[0].offset}+${slice.length}: slice replayed one by one (${(e as Error)?.message ?? e})`);
+        return { ok: false, failedAt: 0 };
+      }
+    }
+  }
+
+  /** `first`: what the handler threw when the message failed in a slice (counts as attempt 1) */
+  private async handleMessage(
+    topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, live: () => boolean, first?: { error: unknown }, receivedAt = Date.now(),
+  ) {
     const source: KafkaMessageContextArgs[0] = {
-      topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value,
+      topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value, receivedAt,
     };
     const pattern = this.patternOf(topic);
     const handler = pattern && this.getHandlerByPattern(pattern);
@@ -213,6 +327,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     let holdingSince: number | undefined;
     for (let attempt = 1, held = 0; ; attempt++) {
       try {
+        if (first && attempt === 1 && held === 0) throw first.error;
         // agency messages are checked by the gateway, dead letters are raw by nature: both arrive as bytes
         const data = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter ? message.value : parseInternalEvent(message.value);
         const result = await handler(data, new KafkaMessageContext([source]));
@@ -295,7 +410,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.options.publisher.sendRecords([{ topic: this.options.topics.internal(INTERNAL_TOPICS.deadLetter), key: source.key, value: source.value, headers }]);
+        await this.options.publisher.sendNow([{ topic: this.options.topics.internal(INTERNAL_TOPICS.deadLetter), key: source.key, value: source.value, headers }]);
         return;
       } catch (e) {
         this.logger.error(`dead-letter publish failed (attempt ${attempt}): ${(e as Error).message}`);

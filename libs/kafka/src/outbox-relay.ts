@@ -7,7 +7,10 @@ import { failpoint } from './failpoints';
 import { HEADER } from './headers';
 
 const BATCH = 500;
-const IDLE_POLL_MS = 250;
+// kicks publish at once; the poll only catches rows another instance committed (or a lost kick)
+const IDLE_POLL_MS = Number(process.env.OUTBOX_IDLE_POLL_MS ?? 1_000);
+// another instance's relay holds the lock: look again soon, since its pass may have started before our rows committed
+const LOCKED_RETRY_MS = 50;
 const FLUSH_TIMEOUT_MS = Number(process.env.OUTBOX_FLUSH_TIMEOUT_MS ?? 10_000);
 
 /**
@@ -38,6 +41,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopped = false;
   private current: Promise<void> = Promise.resolve();
   private failures = 0;
+  private lockedOut = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly publisher: EventPublisher) {}
 
@@ -77,7 +81,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (this.failures++ % 20 === 0) this.logger.warn(`outbox relay failed, retrying: ${(e as Error).message}`);
     } finally {
       this.running = false;
-      this.schedule(this.failures > 0 ? Math.min(5_000, IDLE_POLL_MS * 2 ** Math.min(this.failures, 5)) : IDLE_POLL_MS);
+      this.schedule(this.failures > 0 ? Math.min(5_000, 250 * 2 ** Math.min(this.failures, 5)) : this.lockedOut ? LOCKED_RETRY_MS : IDLE_POLL_MS);
     }
   }
 
@@ -86,6 +90,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const schema = schemaOf(this.dataSource);
     return this.dataSource.transaction(async (m) => {
       const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [outboxRelayLockKey(schema)]);
+      this.lockedOut = !locked;
       if (!locked) return 0;
       const watermark = await this.watermark(schema);
       if (watermark === '0') return 0;
@@ -93,7 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         await m.query(`SELECT id, topic, key, headers, payload FROM "${schema}".outbox WHERE id <= $1 ORDER BY id LIMIT ${BATCH}`, [watermark]);
       if (rows.length === 0) return 0;
       await failpoint('relay.before-publish');
-      await this.publisher.sendRecords(rows.map((r) => ({
+      await this.publisher.sendNow(rows.map((r) => ({
         topic: r.topic, key: r.key, headers: { ...r.headers, [HEADER.outboxId]: `${schema}:${r.id}` }, value: JSON.stringify(r.payload),
       })));
       await m.query(`DELETE FROM "${schema}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);

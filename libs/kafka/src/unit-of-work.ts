@@ -5,6 +5,7 @@ import { KinlinkEvent } from '@kinlink/contracts';
 import { addToOutbox, runOnce } from '@kinlink/database';
 import { EventPublisher } from './event-publisher';
 import { OutboxRelay } from './outbox-relay';
+import { currentBatch } from './batch-scope';
 
 /** What a use case does inside one transaction, and the events it wants published with it. */
 export type TransactionalEffect<T> = (manager: EntityManager) => Promise<{ result: T; events: KinlinkEvent[] }>;
@@ -25,6 +26,24 @@ export class UnitOfWork {
 
   /** Once per (consumer, event id). Returns undefined for a redelivery. */
   async once<T>(consumer: string, eventId: string, effect: TransactionalEffect<T>): Promise<{ duplicate: boolean; result?: T }> {
+    const batch = currentBatch();
+    if (batch) {
+      // inside a batch slice (KafkaEventServer): join the slice's transaction; inbox and outbox rows are written at its commit
+      const tx = await batch.claim(this.dataSource, consumer, eventId, () => this.relay.kick());
+      if (!tx) {
+        this.logger.log(`duplicate delivery ignored: consumer=${consumer} event=${eventId}`);
+        return { duplicate: true };
+      }
+      try {
+        const { result, events } = await effect(tx.runner.manager);
+        tx.inbox.push([consumer, eventId]);
+        for (const e of events) tx.outbox.push(this.publisher.toOutboxEntry(e));
+        return { duplicate: false, result };
+      } catch (e) {
+        batch.poison();
+        throw e;
+      }
+    }
     const outcome = await runOnce(this.dataSource, consumer, eventId, (m) => this.withOutbox(m, effect));
     if (!outcome.duplicate) this.relay.kick();
     // counted by the reliability suite (duplicates delivered vs applied); rare outside faults

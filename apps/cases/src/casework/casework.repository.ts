@@ -6,7 +6,14 @@ import { ProposalEntity, RecordSafeguardingEntity, ReunificationCaseEntity, Safe
 export class CaseworkRepository {
   constructor(private readonly m: EntityManager) {}
 
-  proposalForUpdate(id: string): Promise<ProposalEntity | null> {
+  /**
+   * The proposal, locked for this transaction — and the proposal id locked even while no row
+   * exists, so a decision that arrives before its proposal (kept in pending_decision) and the
+   * proposal itself, handled at the same time from two topics, take turns instead of each missing
+   * the other's uncommitted row.
+   */
+  async proposalForUpdate(id: string): Promise<ProposalEntity | null> {
+    await this.m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cases.proposal:${id}`]);
     return this.m.getRepository(ProposalEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 

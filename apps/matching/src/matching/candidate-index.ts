@@ -3,14 +3,16 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MatchingEngine } from '@kinlink/matching-engine';
+import { schemaOf } from '@kinlink/database';
 import { SubjectCipher } from '@kinlink/privacy';
-import { CandidateEntity } from './matching.entities';
 import { subjectIdOf } from './match-records';
-import { openProfile } from './sealed-profile';
+import { ReplicaFeed } from './replica-feed';
+import { openProfile, StoredProfile } from './sealed-profile';
 
 /**
  * The in-memory candidate index (the engine), rebuilt from the service's own table at boot.
- * Every instance keeps the full index; the table is the durable copy.
+ * Every instance keeps the full index; the table is the durable copy. Scaled out, a replica feed
+ * (ReplicaFeed) keeps it complete while each instance matches only its own partitions.
  */
 @Injectable()
 export class CandidateIndex implements OnApplicationBootstrap {
@@ -19,25 +21,46 @@ export class CandidateIndex implements OnApplicationBootstrap {
   /** proposals kept per new record (the best ones); not the number of candidates scored */
   readonly maxProposals: number;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: ConfigService, private readonly cipher: SubjectCipher) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: ConfigService,
+    private readonly cipher: SubjectCipher,
+    private readonly replica: ReplicaFeed,
+  ) {
     // candidates scored per record stay at the engine's default (what bench:matching measures):
     // capping them at the proposal count would drop true partners before they are scored
     this.engine = new MatchingEngine({ proposalThreshold: config.getOrThrow<number>('MATCH_PROPOSAL_THRESHOLD') });
     this.maxProposals = config.getOrThrow<number>('MATCH_MAX_PROPOSALS_PER_RECORD');
   }
 
+  /**
+   * Streams the active candidates in keyset pages (bounded memory: one page in hand, the next being
+   * read meanwhile), opens them and puts them straight into the engine; plain rows, no entity hydration.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
-    const rows = await this.dataSource.getRepository(CandidateEntity).find({ where: { active: true }, select: { profile: true } });
-    // profiles are sealed at rest: keys fetched in bulk per chunk; an erased subject's (no key) stays out
-    for (let i = 0; i < rows.length; i += 5000) {
-      const chunk = rows.slice(i, i + 5000);
-      await this.cipher.prefetch(chunk.map((r) => subjectIdOf(r.profile)));
-      for (const row of chunk) {
+    await this.replica.markStart();
+    const table = `"${schemaOf(this.dataSource)}".candidate`;
+    const page = (after: string) => this.dataSource.query(
+      `SELECT id, profile FROM ${table} WHERE active AND id > $1 ORDER BY id LIMIT ${LOAD_PAGE}`, [after],
+    ) as Promise<Array<{ id: string; profile: StoredProfile }>>;
+    let loaded = 0;
+    let next = page('');
+    for (;;) {
+      const rows = await next;
+      if (rows.length === LOAD_PAGE) next = page(rows[rows.length - 1].id);
+      // profiles are sealed at rest: the page's keys in one fetch; an erased subject's (no key) stays out
+      await this.cipher.prefetch(rows.map((r) => subjectIdOf(r.profile)));
+      for (const row of rows) {
         const profile = await openProfile(this.cipher, row.profile);
         if (profile) this.engine.upsert(profile);
       }
+      loaded += rows.length;
+      if (rows.length < LOAD_PAGE) break;
     }
-    this.logger.log(`candidate index loaded: ${rows.length} records in ${Date.now() - started} ms (model ${this.engine.modelVersion})`);
+    this.logger.log(`candidate index loaded: ${loaded} records in ${Date.now() - started} ms (model ${this.engine.modelVersion})`);
+    await this.replica.start(this.engine);
   }
 }
+
+const LOAD_PAGE = 10_000;

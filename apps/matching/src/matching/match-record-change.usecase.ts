@@ -6,11 +6,12 @@ import { UnitOfWork } from '@kinlink/kafka';
 import type { MatchCandidate, MatchRecord } from '@kinlink/matching-engine';
 import { openRecord, SubjectCipher } from '@kinlink/privacy';
 import { CandidateIndex } from './candidate-index';
+import { ReplicaFeed } from './replica-feed';
 import { CandidateEntity, ProposalEntity } from './matching.entities';
 import {
   childToMatchRecord, matchSideOf, OpenedChildChange, OpenedTracingRequestChange, pairFingerprint, profileFingerprint, subjectIdOf, tracingRequestToMatchRecords,
 } from './match-records';
-import { sealProfile, StoredProfile } from './sealed-profile';
+import { profilesOfChange, safeguardingLevelOf, sealProfile, StoredProfile } from './sealed-profile';
 
 export const MATCHING_CONSUMER = 'matching.records';
 type RecordEvent = KinlinkEvent<'child.registered' | 'child.updated' | 'child.closed' | 'tracing-request.filed' | 'tracing-request.updated' | 'tracing-request.closed' | 'subject.erased'>;
@@ -23,7 +24,12 @@ type Side = Pick<MatchRecord, 'id' | 'side' | 'agencyId'>;
  */
 @Injectable()
 export class MatchRecordChange {
-  constructor(private readonly uow: UnitOfWork, private readonly index: CandidateIndex, private readonly cipher: SubjectCipher) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly index: CandidateIndex,
+    private readonly cipher: SubjectCipher,
+    private readonly replica: ReplicaFeed,
+  ) {}
 
   async execute(event: RecordEvent): Promise<void> {
     if (event.type === 'subject.erased') return this.erase(event as KinlinkEvent<'subject.erased'>);
@@ -32,12 +38,10 @@ export class MatchRecordChange {
     const revision = payload.revision;
     const closed = event.type === 'child.closed' || event.type === 'tracing-request.closed';
     // only the parts matching compares are opened; an erased subject's late event is a closure
-    const profiles = closed ? [] : (await this.toProfiles(event)) ?? [];
+    const profiles = closed ? [] : (await profilesOfChange(this.cipher, event as never)) ?? [];
     const sealedProfiles = new Map<string, StoredProfile>();
     for (const p of profiles) sealedProfiles.set(p.id, await sealProfile(this.cipher, p));
-    const safeguardingLevel = event.type === 'child.registered' || event.type === 'child.updated'
-      ? ((event as KinlinkEvent<'child.registered'>).payload.record.clear.safeguarding as { level?: 'none' | 'elevated' | 'high' } | undefined)?.level ?? 'none'
-      : null;
+    const safeguardingLevel = safeguardingLevelOf(event);
 
     await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
       const repo = m.getRepository(CandidateEntity);
@@ -82,17 +86,6 @@ export class MatchRecordChange {
     });
   }
 
-  private async toProfiles(event: RecordEvent): Promise<MatchRecord[] | undefined> {
-    if (event.type === 'child.registered' || event.type === 'child.updated') {
-      const p = (event as KinlinkEvent<'child.registered'>).payload;
-      const record = await openRecord<OpenedChildChange['record']>(this.cipher, p.id, event.eventId, p.record, ['identity']);
-      return record && [childToMatchRecord({ ...p, record })];
-    }
-    const p = (event as KinlinkEvent<'tracing-request.filed'>).payload;
-    const request = await openRecord<OpenedTracingRequestChange['request']>(this.cipher, p.id, event.eventId, p.request, ['inquirer', 'soughtChildren']);
-    return request && tracingRequestToMatchRecords({ ...p, request });
-  }
-
   /** The explanation without the compared values; each side's values sealed under its own subject's key. */
   private async sealExplanation(eventId: string, explanation: FieldComparison[], left: Side, right: Side): Promise<{ explanation: FieldComparison[]; values: SealedExplanationValues }> {
     const bare = explanation.map(({ left: _l, right: _r, leftNormalised: _ln, rightNormalised: _rn, ...rest }) => rest); // eslint-disable-line @typescript-eslint/no-unused-vars
@@ -108,7 +101,12 @@ export class MatchRecordChange {
     const { profile, fingerprint } = self;
     if (candidates.length === 0) return [];
     const others = await m.getRepository(CandidateEntity).find({ where: { id: In(candidates.map((c) => c.otherId)), active: true } });
-    const otherById = new Map(others.map((o) => [o.id, o]));
+    const otherById = new Map<string, Pick<CandidateEntity, 'id' | 'profile' | 'fingerprint' | 'safeguardingLevel'>>(others.map((o) => [o.id, o]));
+    // scaled out: a candidate the replica feed indexed whose owner (another instance) has not committed its row yet
+    for (const c of candidates) {
+      const r = otherById.has(c.otherId) ? undefined : this.replica.recent(c.otherId);
+      if (r) otherById.set(r.id, { id: r.id, profile: { id: r.id, side: r.side, agencyId: r.agencyId } as MatchRecord, fingerprint: r.fingerprint, safeguardingLevel: r.safeguardingLevel });
+    }
     const proposals = m.getRepository(ProposalEntity);
     const events: KinlinkEvent[] = [];
     for (const c of candidates) {
@@ -122,6 +120,8 @@ export class MatchRecordChange {
       const sealed = await this.sealExplanation(eventId, c.explanation, profile, other.profile);
       const pairKey = `${c.kind}:${left.id}|${right.id}`;
       const pairPrint = pairFingerprint(fingerprint, other.fingerprint);
+      // instances matching both records of a pair at once (scale-out) take turns: the second sees the first's proposal
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pairKey]);
       const existing = await proposals.findOne({ where: { pairKey } });
       if (existing && existing.fingerprint === pairPrint && existing.status === 'open') continue;
       const id = existing?.id ?? randomUUID();

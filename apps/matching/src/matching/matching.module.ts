@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CandidateIndex } from './candidate-index';
 import { MatchRecordChange } from './match-record-change.usecase';
 import { RecordsConsumer } from './records.consumer';
+import { ReplicaFeed } from './replica-feed';
 
-@Module({ controllers: [RecordsConsumer], providers: [CandidateIndex, MatchRecordChange] })
+@Module({ controllers: [RecordsConsumer], providers: [CandidateIndex, MatchRecordChange, ReplicaFeed] })
 export class MatchingModule {}

@@ -1,0 +1,111 @@
+/**
+ * Scale-out of matching on the real broker and database: the same record stream, published all
+ * at once over 4 partitions, handled by one instance and then by two instances of one consumer
+ * group (each with the replica feed, MATCHING_REPLICA_FEED=1). Two instances must propose exactly
+ * the pairs one instance proposes — none missed although the two records of a true pair often
+ * sit on partitions owned by different instances and arrive together — and no pair twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { INTERNAL_TOPICS, KinlinkEvent, newEvent, TopicNames } from '@kinlink/contracts';
+import type * as KafkaLib from '@kinlink/kafka';
+import { eventually } from '@kinlink/testing';
+import { EventStream } from '../../../../bench/e2e/generator';
+
+jest.setTimeout(240_000);
+
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink';
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(',');
+
+/** Record events as the registry publishes them: registrations and tracing requests with true pairs among them. */
+function recordStream(n: number): KinlinkEvent[] {
+  const stream = new EventStream(4242, 'so');
+  const out: KinlinkEvent[] = [];
+  while (out.length < n) {
+    const ev = stream.nextBacklog();
+    const e = JSON.parse(ev.value) as { agencyId: string; agencyRecordId: string; data: unknown };
+    const id = randomUUID();
+    const actor = { id: `agency:${e.agencyId}`, role: 'agency' as const, agencyId: e.agencyId };
+    const ref = { id, agencyId: e.agencyId, agencyRecordId: e.agencyRecordId, revision: 1 };
+    out.push(ev.type === 'child.registered'
+      ? newEvent('child.registered', { correlationId: id, actor, subject: { type: 'child', id }, payload: { ...ref, record: e.data as never } })
+      : newEvent('tracing-request.filed', { correlationId: id, actor, subject: { type: 'tracing-request', id }, payload: { ...ref, request: e.data as never } }));
+  }
+  return out;
+}
+
+interface Outcome { pairs: string[]; proposedEvents: number; distinctProposalIds: number; handled: number; seconds: number }
+
+/** Boots `instances` matching services on a fresh prefix and database, publishes `events`, and waits until every one was handled. */
+async function runWith(instances: number, events: KinlinkEvent[]): Promise<Outcome> {
+  const prefix = `it-so-${randomUUID().slice(0, 8)}`;
+  const database = `kinlink_it_${prefix.slice(6)}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  Object.assign(process.env, {
+    TOPIC_PREFIX: prefix, DATABASE_URL: url.toString(), AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0',
+    KAFKA_PARTITIONS: '4', MATCHING_REPLICA_FEED: '1', KAFKA_BATCH_SLICE: '50',
+  });
+  const apps: INestApplication[] = [];
+  const kafka = new Kafka({ clientId: prefix, brokers, logLevel: logLevel.NOTHING });
+  const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
+  const proposed: KinlinkEvent[] = [];
+  const db = new Client({ connectionString: url.toString() });
+  // a fresh copy of the service's modules per run: the config module reads the environment when they load
+  let module: unknown;
+  let lib!: typeof KafkaLib;
+  jest.isolateModules(() => {
+    module = require('../matching-service.module').MatchingServiceModule; // eslint-disable-line @typescript-eslint/no-require-imports
+    lib = require('@kinlink/kafka'); // eslint-disable-line @typescript-eslint/no-require-imports
+  });
+  try {
+    for (let i = 0; i < instances; i++) {
+      apps.push(await lib.bootstrapService({ service: 'matching', module: module as never, subscribe: [INTERNAL_TOPICS.records], partitionsConsumedConcurrently: 1 }));
+    }
+    await watcher.connect();
+    await watcher.subscribe({ topic: new TopicNames(prefix).internal('matches'), fromBeginning: true });
+    await watcher.run({ eachMessage: async ({ message }) => { proposed.push(JSON.parse(message.value!.toString())); } });
+    await db.connect();
+    // both instances joined and own partitions before the stream starts
+    if (instances > 1) await new Promise((r) => setTimeout(r, 4_000));
+    const started = Date.now();
+    await apps[0].get(lib.EventPublisher).publish(events);
+    await eventually(async () => {
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM matching.processed_event`);
+      expect(rows[0].n).toBe(events.length);
+      const outbox = await db.query(`SELECT count(*)::int AS n FROM matching.outbox`);
+      expect(outbox.rows[0].n).toBe(0);
+    }, { timeoutMs: 180_000, intervalMs: 100 });
+    const seconds = (Date.now() - started) / 1000;
+    const pairs = (await db.query(`SELECT pair_key FROM matching.proposal WHERE status = 'open' ORDER BY pair_key`)).rows.map((r) => r.pair_key as string);
+    await eventually(() => expect(proposed.filter((e) => e.type === 'match.proposed').length).toBeGreaterThanOrEqual(pairs.length), { timeoutMs: 30_000 });
+    const ids = proposed.filter((e) => e.type === 'match.proposed').map((e) => (e.payload as { proposalId: string }).proposalId);
+    return { pairs, proposedEvents: ids.length, distinctProposalIds: new Set(ids).size, handled: events.length, seconds };
+  } finally {
+    await watcher.disconnect().catch(() => undefined);
+    for (const app of apps) await app.close().catch(() => undefined);
+    await db.end().catch(() => undefined);
+    const c = new Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await c.end();
+  }
+}
+
+describe('matching scaled out (two instances, replica feed)', () => {
+  it('proposes exactly what one instance proposes: no pair missed, none twice', async () => {
+    const events = recordStream(400);
+    const one = await runWith(1, events);
+    const two = await runWith(2, events);
+    expect(one.pairs.length).toBeGreaterThan(20); // the stream has true pairs to find
+    expect(two.pairs).toEqual(one.pairs);
+    // one proposal id per pair, each proposed once
+    expect(two.distinctProposalIds).toBe(two.pairs.length);
+    expect(two.proposedEvents).toBe(two.pairs.length);
+    expect(one.proposedEvents).toBe(one.pairs.length);
+    // for the record (docs/performance.md): the same stream through one and two instances
+    console.log(`scale-out: ${events.length} record events, ${one.pairs.length} pairs; 1 instance ${one.seconds.toFixed(1)} s, 2 instances ${two.seconds.toFixed(1)} s`);
+  });
+});
