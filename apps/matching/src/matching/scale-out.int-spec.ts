@@ -11,6 +11,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { INTERNAL_TOPICS, KinlinkEvent, newEvent, TopicNames } from '@kinlink/contracts';
 import type * as KafkaLib from '@kinlink/kafka';
+import type * as PrivacyLib from '@kinlink/privacy';
+import { sealRecord, SubjectCipher } from '@kinlink/privacy';
 import { eventually } from '@kinlink/testing';
 import { EventStream } from '../../../../bench/e2e/generator';
 
@@ -19,27 +21,35 @@ jest.setTimeout(240_000);
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(',');
 
-/** Record events as the registry publishes them: registrations and tracing requests with true pairs among them. */
-function recordStream(n: number): KinlinkEvent[] {
+/** Record changes with true pairs among them (sealed per run: each run has its own key vault). */
+interface RecordChange { type: 'child.registered' | 'tracing-request.filed'; ref: { id: string; agencyId: string; agencyRecordId: string; revision: number }; data: unknown }
+function recordStream(n: number): RecordChange[] {
   const stream = new EventStream(4242, 'so');
-  const out: KinlinkEvent[] = [];
+  const out: RecordChange[] = [];
   while (out.length < n) {
     const ev = stream.nextBacklog();
     const e = JSON.parse(ev.value) as { agencyId: string; agencyRecordId: string; data: unknown };
-    const id = randomUUID();
-    const actor = { id: `agency:${e.agencyId}`, role: 'agency' as const, agencyId: e.agencyId };
-    const ref = { id, agencyId: e.agencyId, agencyRecordId: e.agencyRecordId, revision: 1 };
-    out.push(ev.type === 'child.registered'
-      ? newEvent('child.registered', { correlationId: id, actor, subject: { type: 'child', id }, payload: { ...ref, record: e.data as never } })
-      : newEvent('tracing-request.filed', { correlationId: id, actor, subject: { type: 'tracing-request', id }, payload: { ...ref, request: e.data as never } }));
+    const type = ev.type === 'child.registered' ? 'child.registered' : 'tracing-request.filed';
+    out.push({ type, ref: { id: randomUUID(), agencyId: e.agencyId, agencyRecordId: e.agencyRecordId, revision: 1 }, data: e.data });
   }
   return out;
+}
+
+/** The record events as the registry publishes them: each part sealed under the record's key, bound to the event id. */
+async function sealed(cipher: SubjectCipher, changes: RecordChange[]): Promise<KinlinkEvent[]> {
+  return Promise.all(changes.map(async ({ type, ref, data }) => {
+    const eventId = randomUUID();
+    const actor = { id: `agency:${ref.agencyId}`, role: 'agency' as const, agencyId: ref.agencyId };
+    return type === 'child.registered'
+      ? newEvent(type, { eventId, correlationId: ref.id, actor, subject: { type: 'child', id: ref.id }, payload: { ...ref, record: await sealRecord(cipher, 'child', ref.id, eventId, data as never) } })
+      : newEvent(type, { eventId, correlationId: ref.id, actor, subject: { type: 'tracing-request', id: ref.id }, payload: { ...ref, request: await sealRecord(cipher, 'tracing-request', ref.id, eventId, data as never) } });
+  }));
 }
 
 interface Outcome { pairs: string[]; proposedEvents: number; distinctProposalIds: number; handled: number; seconds: number }
 
 /** Boots `instances` matching services on a fresh prefix and database, publishes `events`, and waits until every one was handled. */
-async function runWith(instances: number, events: KinlinkEvent[]): Promise<Outcome> {
+async function runWith(instances: number, changes: RecordChange[]): Promise<Outcome> {
   const prefix = `it-so-${randomUUID().slice(0, 8)}`;
   const database = `kinlink_it_${prefix.slice(6)}`;
   const url = new URL(adminUrl);
@@ -56,9 +66,11 @@ async function runWith(instances: number, events: KinlinkEvent[]): Promise<Outco
   // a fresh copy of the service's modules per run: the config module reads the environment when they load
   let module: unknown;
   let lib!: typeof KafkaLib;
+  let privacy!: typeof PrivacyLib;
   jest.isolateModules(() => {
     module = require('../matching-service.module').MatchingServiceModule; // eslint-disable-line @typescript-eslint/no-require-imports
     lib = require('@kinlink/kafka'); // eslint-disable-line @typescript-eslint/no-require-imports
+    privacy = require('@kinlink/privacy'); // eslint-disable-line @typescript-eslint/no-require-imports
   });
   try {
     for (let i = 0; i < instances; i++) {
@@ -70,6 +82,7 @@ async function runWith(instances: number, events: KinlinkEvent[]): Promise<Outco
     await db.connect();
     // both instances joined and own partitions before the stream starts
     if (instances > 1) await new Promise((r) => setTimeout(r, 4_000));
+    const events = await sealed(apps[0].get(privacy.SubjectCipher), changes);
     const started = Date.now();
     await apps[0].get(lib.EventPublisher).publish(events);
     await eventually(async () => {
