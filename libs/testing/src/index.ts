@@ -32,3 +32,4 @@ export async function importEsm<T = Record<string, unknown>>(specifier: string):
   return loader(specifier);
 }
 export { registeredBoy, motherSearching } from './scenario';
+export { testDatabase, useServiceEnvironment, TestDatabase } from './test-database';

@@ -11,16 +11,13 @@ import { Client } from 'pg';
 import { Actor, INTERNAL_TOPICS, KinlinkEvent, newEvent, ProposalDecision, TopicNames } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
 import { sealRecord, SubjectCipher } from '@kinlink/privacy';
-import { eventually, motherSearching, registeredBoy } from '@kinlink/testing';
+import { eventually, motherSearching, registeredBoy, testDatabase, useServiceEnvironment } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
 
-const prefix = `it-c-${randomUUID().slice(0, 8)}`;
-const database = `kinlink_it_${prefix.slice(5)}`;
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink';
-const url = new URL(adminUrl);
-url.pathname = `/${database}`;
-Object.assign(process.env, { TOPIC_PREFIX: prefix, DATABASE_URL: url.toString(), AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0', KAFKA_PARTITIONS: '1' });
+const testDb = testDatabase('c');
+const { prefix } = testDb;
+useServiceEnvironment(testDb, { KAFKA_PARTITIONS: '1' });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { CasesServiceModule } = require('../cases-service.module');
 
@@ -47,10 +44,7 @@ describe('safeguarding in match review', () => {
   afterAll(async () => {
     await watcher.disconnect();
     await app?.close();
-    const c = new Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await c.end();
+    await testDb.drop();
   });
 
   const decide = async (actor: Actor, decision: ProposalDecision, extra: Record<string, unknown> = {}) => {
@@ -99,7 +93,7 @@ describe('safeguarding in match review', () => {
     });
     expect(held.payload).toMatchObject({ proposalId, status: 'pending', level: 'high', childAgencyId: 'unhcr' });
     // the names the rule compares are sealed at rest; the level is clear
-    const db = new Client({ connectionString: url.toString() });
+    const db = new Client({ connectionString: testDb.url });
     await db.connect();
     const { rows } = await eventually(async () => {
       const r = await db.query('SELECT facts::text AS f FROM cases.record_safeguarding WHERE record_id = ANY($1::uuid[])', [[childId, requestId]]);

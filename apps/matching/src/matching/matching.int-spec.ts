@@ -12,17 +12,14 @@ import { Client } from 'pg';
 import { ChildRegistration, INTERNAL_TOPICS, KinlinkEvent, newEvent, RecordRef, TopicNames, TracingRequestFiling } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
 import { sealRecord, SUBJECT_KEY_STORE, SubjectCipher, SubjectKeyStore } from '@kinlink/privacy';
-import { eventually, motherSearching, registeredBoy } from '@kinlink/testing';
+import { eventually, motherSearching, registeredBoy, testDatabase, useServiceEnvironment } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
 
-const prefix = `it-m-${randomUUID().slice(0, 8)}`;
-const database = `kinlink_it_${prefix.slice(5)}`;
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink';
-const url = new URL(adminUrl);
-url.pathname = `/${database}`;
+const testDb = testDatabase('m');
+const { prefix } = testDb;
 // before the service module is loaded: its config module reads the environment then
-Object.assign(process.env, { TOPIC_PREFIX: prefix, DATABASE_URL: url.toString(), AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0', KAFKA_PARTITIONS: '2' });
+useServiceEnvironment(testDb, { KAFKA_PARTITIONS: '2' });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MatchingServiceModule } = require('../matching-service.module');
 
@@ -56,10 +53,7 @@ describe('matching service', () => {
   afterAll(async () => {
     await watcher.disconnect();
     await app?.close();
-    const c = new Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await c.end();
+    await testDb.drop();
   });
 
   it('proposes on arrival, stays quiet on repeats, re-proposes on change, withdraws on closure', async () => {
@@ -123,7 +117,7 @@ describe('matching service', () => {
       return p as KinlinkEvent<'match.proposed'>;
     }, { timeoutMs: 30_000 });
 
-    const db = new Client({ connectionString: url.toString() });
+    const db = new Client({ connectionString: testDb.url });
     await db.connect();
     try {
       const { rows } = await db.query('SELECT profile::text AS p FROM matching.candidate WHERE record_id = ANY($1::uuid[])', [[child.id, request.id]]);

@@ -13,12 +13,11 @@ import { INTERNAL_TOPICS, KinlinkEvent, newEvent, TopicNames } from '@kinlink/co
 import type * as KafkaLib from '@kinlink/kafka';
 import type * as PrivacyLib from '@kinlink/privacy';
 import { sealRecord, SubjectCipher } from '@kinlink/privacy';
-import { eventually } from '@kinlink/testing';
+import { eventually, testDatabase, useServiceEnvironment } from '@kinlink/testing';
 import { EventStream } from '../../../../bench/e2e/generator';
 
 jest.setTimeout(240_000);
 
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(',');
 
 /** Record changes with true pairs among them (sealed per run: each run has its own key vault). */
@@ -50,19 +49,14 @@ interface Outcome { pairs: string[]; proposedEvents: number; distinctProposalIds
 
 /** Boots `instances` matching services on a fresh prefix and database, publishes `events`, and waits until every one was handled. */
 async function runWith(instances: number, changes: RecordChange[]): Promise<Outcome> {
-  const prefix = `it-so-${randomUUID().slice(0, 8)}`;
-  const database = `kinlink_it_${prefix.slice(6)}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  Object.assign(process.env, {
-    TOPIC_PREFIX: prefix, DATABASE_URL: url.toString(), AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0',
-    KAFKA_PARTITIONS: '4', MATCHING_REPLICA_FEED: '1', KAFKA_BATCH_SLICE: '50',
-  });
+  const testDb = testDatabase('so');
+  const { prefix } = testDb;
+  useServiceEnvironment(testDb, { KAFKA_PARTITIONS: '4', MATCHING_REPLICA_FEED: '1', KAFKA_BATCH_SLICE: '50' });
   const apps: INestApplication[] = [];
   const kafka = new Kafka({ clientId: prefix, brokers, logLevel: logLevel.NOTHING });
   const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
   const proposed: KinlinkEvent[] = [];
-  const db = new Client({ connectionString: url.toString() });
+  const db = new Client({ connectionString: testDb.url });
   // a fresh copy of the service's modules per run: the config module reads the environment when they load
   let module: unknown;
   let lib!: typeof KafkaLib;
@@ -100,10 +94,7 @@ async function runWith(instances: number, changes: RecordChange[]): Promise<Outc
     await watcher.disconnect().catch(() => undefined);
     for (const app of apps) await app.close().catch(() => undefined);
     await db.end().catch(() => undefined);
-    const c = new Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await c.end();
+    await testDb.drop();
   }
 }
 

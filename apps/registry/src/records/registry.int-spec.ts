@@ -11,20 +11,16 @@ import { Client } from 'pg';
 import { AgencyEvent, INTERNAL_TOPICS, KinlinkEvent, newEvent, recordIdOf, TopicNames } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
 import { openRecord, SUBJECT_KEY_STORE, SubjectCipher, SubjectKeyStore } from '@kinlink/privacy';
-import { eventually, registeredBoy } from '@kinlink/testing';
+import { eventually, registeredBoy, testDatabase, useServiceEnvironment } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
 
-const prefix = `it-r-${randomUUID().slice(0, 8)}`;
-const database = `kinlink_it_${prefix.slice(5)}`;
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink';
-const url = new URL(adminUrl);
-url.pathname = `/${database}`;
+const testDb = testDatabase('r');
+const { prefix } = testDb;
 // before the service module is loaded: its config module reads the environment then.
 // Retention: tracing requests are erased as soon as they are closed (0 months), children are kept.
-Object.assign(process.env, {
-  TOPIC_PREFIX: prefix, DATABASE_URL: url.toString(), AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0', KAFKA_PARTITIONS: '1',
-  RETENTION_TRACING_REQUEST_MONTHS: '0', RETENTION_SWEEP_MS: '300',
+useServiceEnvironment(testDb, {
+  KAFKA_PARTITIONS: '1', RETENTION_TRACING_REQUEST_MONTHS: '0', RETENTION_SWEEP_MS: '300',
 });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RegistryModule } = require('../registry.module');
@@ -54,7 +50,7 @@ describe('registry: sealed records, erasure, retention', () => {
   beforeAll(async () => {
     app = await bootstrapService({ service: 'registry', module: RegistryModule, subscribe: [INTERNAL_TOPICS.intake, INTERNAL_TOPICS.caseCommands] });
     cipher = app.get(SubjectCipher);
-    db = new Client({ connectionString: url.toString() });
+    db = new Client({ connectionString: testDb.url });
     await db.connect();
     await watcher.connect();
     await watcher.subscribe({ topic: new TopicNames(prefix).internal('records'), fromBeginning: true });
@@ -64,10 +60,7 @@ describe('registry: sealed records, erasure, retention', () => {
     await watcher.disconnect();
     await db?.end();
     await app?.close();
-    const c = new Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await c.end();
+    await testDb.drop();
   });
 
   it('keeps a record sealed at rest and publishes it sealed; an erasure shreds it and later events are not applied', async () => {
