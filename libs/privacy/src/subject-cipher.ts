@@ -2,6 +2,9 @@ import type { SealedField } from '@kinlink/contracts';
 import { openField, sealField } from './field-cipher';
 import { SubjectErasedError, SubjectKey, SubjectKeyStore } from './subject-key-store';
 
+/** unwrapped keys a process holds at most (≈ 150 bytes each) */
+const MAX_CACHED_KEYS = 100_000;
+
 /**
  * Seals and opens a subject's fields under the subject's data key, with a short-lived cache of
  * unwrapped keys (`forget` drops a key at once when the subject is erased; the TTL bounds how long
@@ -41,7 +44,10 @@ export class SubjectCipher {
   async prefetch(subjectIds: string[]): Promise<void> {
     if (!this.store.findMany) return;
     const until = this.now() + this.ttlMs;
-    for (const key of await this.store.findMany([...new Set(subjectIds)])) this.cache.set(key.subjectId, { key, until });
+    const keys = await this.store.findMany([...new Set(subjectIds)]);
+    // bounded like any other fill: a boot-time load pages through a million subjects
+    if (this.cache.size + keys.length > MAX_CACHED_KEYS) this.cache.clear();
+    for (const key of keys) this.cache.set(key.subjectId, { key, until });
   }
 
   /** Drops the cached key (on `subject.erased`). */
@@ -61,7 +67,7 @@ export class SubjectCipher {
       throw e;
     }
     if (key) {
-      if (this.cache.size > 100_000) this.cache.clear();
+      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
       this.cache.set(subjectId, { key, until: this.now() + this.ttlMs });
     }
     return key;
