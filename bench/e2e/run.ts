@@ -37,7 +37,9 @@ import { Admin, AssignerProtocol, Consumer, Kafka, logLevel, Partitioners, Produ
 import { Client } from 'pg';
 import { INTERNAL_TOPICS, TopicNames } from '@kinlink/contracts';
 import { mintDevToken } from '../../apps/admin-api/src/auth/dev-tokens';
-import { childToMatchRecord, profileFingerprint, tracingRequestToMatchRecords } from '../../apps/matching/src/matching/match-records';
+import { childToMatchRecord, profileFingerprint, subjectIdOf, tracingRequestToMatchRecords } from '../../apps/matching/src/matching/match-records';
+import { sealProfile } from '../../apps/matching/src/matching/sealed-profile';
+import { InMemorySubjectKeyStore, KEY_VAULT_SCHEMA, loadMasterKey, LocalMasterKeyWrapper, SubjectCipher } from '@kinlink/privacy';
 import { CpuProfile, formatSummary, ProfileSummary, summariseProfile } from './cpuprofile';
 import { AgencyEventType, BENCH_AGENCIES, EventStream, GeneratedEvent } from './generator';
 import { cpuOf, findPids, machineCpu, readProc } from './procstat';
@@ -977,12 +979,18 @@ async function bulkLoadAndRestart(ctx: Context, perSide: number, seed: number) {
   const idx = ctx.services.findIndex((s) => s.name === 'matching');
   await system.stopServices([ctx.services[idx]]);
   const stream = new EventStream((seed ^ 0x5f3759df) >>> 0, 'bulk');
+  // stored as the service stores them: sealed under each subject's own data key, the keys wrapped
+  // by the master key the services use (the dev key unless MASTER_KEY is set) in the key vault
+  const wrapper = new LocalMasterKeyWrapper(loadMasterKey({ MASTER_KEY: process.env.MASTER_KEY, NODE_ENV: 'development' }));
   const progress = new Progress(`bulk load ${perSide}/side`, perSide * 2);
   const t0 = now();
   let children = 0;
   let sought = 0;
   while (children < perSide || sought < perSide) {
     const cols = { id: [] as string[], rid: [] as string[], side: [] as string[], agency: [] as string[], profile: [] as string[], fp: [] as string[] };
+    const keys = new InMemorySubjectKeyStore();
+    const cipher = new SubjectCipher(keys);
+    const subjects = new Set<string>();
     while (cols.id.length < 2000 && (children < perSide || sought < perSide)) {
       const ev = stream.nextBacklog();
       const e = JSON.parse(ev.value) as { agencyId: string; agencyRecordId: string; data: unknown };
@@ -997,12 +1005,25 @@ async function bulkLoadAndRestart(ctx: Context, perSide: number, seed: number) {
         cols.rid.push(ref.id);
         cols.side.push(p.side);
         cols.agency.push(p.agencyId);
-        cols.profile.push(JSON.stringify(p));
+        cols.profile.push(JSON.stringify(await sealProfile(cipher, p)));
+        subjects.add(subjectIdOf(p));
         cols.fp.push(profileFingerprint(p));
       }
       if (isChild) children++;
       else sought += profiles.length;
     }
+    const vault = { subject: [] as string[], keyId: [] as string[], wrapped: [] as string[] };
+    for (const subjectId of subjects) {
+      const key = (await keys.find(subjectId))!;
+      vault.subject.push(subjectId);
+      vault.keyId.push(key.keyId);
+      vault.wrapped.push(await wrapper.wrap(key.dek, subjectId));
+    }
+    await ctx.db.query(
+      `INSERT INTO ${KEY_VAULT_SCHEMA}.subject_key (subject_id, key_id, wrapped_key, master_key_id)
+       SELECT s, k, w, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, k, w)`,
+      [vault.subject, vault.keyId, vault.wrapped, wrapper.masterKeyId],
+    );
     await ctx.db.query(
       `INSERT INTO matching.candidate (id, record_id, side, agency_id, revision, active, profile, fingerprint)
        SELECT id, rid, side, agency, 1, true, profile, fp FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) AS t(id, rid, side, agency, profile, fp)`,
