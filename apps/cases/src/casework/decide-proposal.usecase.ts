@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { KinlinkEvent } from '@kinlink/contracts';
+import { KinlinkEvent, ProposalDecisionRequested } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
 import { caseworkSubjectOf, commandBinding, ERASED, openCaseworkText, SubjectCipher, SubjectErasedError } from '@kinlink/privacy';
 import { Actor, checkDecisionAllowed, checkRestrictions, decideOnProposal, ProposalDecision, ProposalState, releaseProtectionReview } from '../domain';
@@ -39,7 +39,8 @@ export class DecideProposal {
   }
 
   private async decideOpened(m: EntityManager, event: KinlinkEvent<'proposal.decision-requested'>): Promise<{ result: string; events: KinlinkEvent[] }> {
-    let cmd = event.payload;
+    // the free text opened below; until then it may be sealed
+    let cmd = event.payload as Omit<ProposalDecisionRequested, 'note' | 'overrideReason'> & { note?: string; overrideReason?: string };
     {
       const repo = new CaseworkRepository(m);
       const row = await repo.proposalForUpdate(cmd.proposalId);
@@ -51,7 +52,7 @@ export class DecideProposal {
       const text = await openCaseworkText(this.cipher, caseworkSubjectOf(row.state.left, row.state.right), commandBinding(cmd.commandId),
         { note: cmd.note, overrideReason: cmd.overrideReason });
       if (text.note === ERASED || text.overrideReason === ERASED) throw new SubjectErasedError(caseworkSubjectOf(row.state.left, row.state.right));
-      cmd = { ...cmd, note: text.note, overrideReason: text.overrideReason };
+      cmd = { ...cmd, note: text.note as string | undefined, overrideReason: text.overrideReason as string | undefined };
       const now = this.clock.now();
       const actor = event.actor as Actor;
       if (cmd.decision === 'release_protection_review') {
