@@ -10,7 +10,7 @@ import { NameMatcher } from './name-matcher';
 import { CaseworkRepository } from './casework.repository';
 import { Clock } from './clock';
 import { openFacts } from './record-safeguarding-facts.usecase';
-import { CHILD_ERASED, sealCaseText, sealProposalText } from './transition-case.usecase';
+import { CHILD_ERASED, openProposalText, sealCaseText, sealProposalText } from './transition-case.usecase';
 
 export const CASES_COMMANDS_CONSUMER = 'cases.commands';
 
@@ -74,7 +74,7 @@ export class DecideProposal {
         note: override ? `${cmd.note ? `${cmd.note} — ` : ''}safeguarding restriction overridden by ${override.by}: ${override.reason}` : cmd.note,
         ...(cmd.decision === 'confirm' ? { caseId: randomUUID() } : {}),
       } as ProposalDecision;
-      const d = decideOnProposal(row.state, decision, actor, now);
+      const d = decideOnProposal(await openProposalText(this.cipher, row.state, row.state), decision, actor, now);
       if (!d.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, d.error, event)] };
       if (d.duplicate) return { result: 'duplicate', events: [] };
       await repo.saveProposal(await sealProposalText(this.cipher, d.next, d.next));

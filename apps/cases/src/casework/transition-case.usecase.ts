@@ -28,7 +28,9 @@ export class TransitionCase {
       const text = await openCaseworkText(this.cipher, row.state.childId, commandBinding(cmd.commandId), cmd.command);
       if (JSON.stringify(text).includes('"[erased]"')) return { result: 'erased', events: [commandRejectedEvent(cmd.commandId, CHILD_ERASED, event)] };
       const command = { ...text, commandId: cmd.commandId, correlationId: event.correlationId } as CaseCommand;
-      const d = decideTransition(row.state, command, event.actor as Actor, now);
+      // the rules re-check recorded text too (an approval re-checks the submitted checklist's notes): the state is opened as well
+      const state = await openCaseText(this.cipher, row.state, row.state);
+      const d = decideTransition(state, command, event.actor as Actor, now);
       if (!d.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, d.error, event)] };
       if (d.duplicate) return { result: 'duplicate', events: [] };
       let events: KinlinkEvent[];
@@ -49,17 +51,21 @@ export class TransitionCase {
     const plan = planSupersede(reunified, { cases: linked.cases, proposals: linked.proposals });
     const events: KinlinkEvent[] = [];
     for (const c of plan.cases) {
-      const state = linked.cases.find((x) => x.caseId === c.caseId)!;
-      const d = decideTransition(state, c.command, CASES_SYSTEM_ACTOR, now);
+      const stored = linked.cases.find((x) => x.caseId === c.caseId)!;
+      const d = decideTransition(await openCaseText(this.cipher, stored, stored), c.command, CASES_SYSTEM_ACTOR, now);
       if (!d.ok || d.duplicate) continue;
-      await repo.saveCase(await sealCaseText(this.cipher, d.next, d.next));
+      const sealed = await sealOrSkip(() => sealCaseText(this.cipher, d.next, d.next));
+      if (!sealed) continue; // another, erased child's case: left as it is
+      await repo.saveCase(sealed);
       events.push(caseStatusChangedEvent(await sealCaseText(this.cipher, d.next, d.event), cause));
     }
     for (const p of plan.proposals) {
-      const state = linked.proposals.find((x) => x.proposalId === p.proposalId)!;
-      const d = decideOnProposal(state, p.decision, CASES_SYSTEM_ACTOR, now);
+      const stored = linked.proposals.find((x) => x.proposalId === p.proposalId)!;
+      const d = decideOnProposal(await openProposalText(this.cipher, stored, stored), p.decision, CASES_SYSTEM_ACTOR, now);
       if (!d.ok || d.duplicate) continue;
-      await repo.saveProposal(await sealProposalText(this.cipher, d.next, d.next));
+      const sealed = await sealOrSkip(() => sealProposalText(this.cipher, d.next, d.next));
+      if (!sealed) continue; // a proposal of an erased child: left as it is
+      await repo.saveProposal(sealed);
       events.push(proposalDecidedEvent(await sealProposalText(this.cipher, d.next, d.event), cause, [d.next.left, d.next.right]));
     }
     return events;
@@ -77,4 +83,23 @@ export function sealCaseText<T>(cipher: SubjectCipher, c: Pick<CaseState, 'caseI
 /** A proposal's free text (state, decision event, protection review) sealed under its child side's key. */
 export function sealProposalText<T>(cipher: SubjectCipher, p: Pick<ProposalState, 'proposalId' | 'left' | 'right'>, value: T): Promise<T> {
   return sealCaseworkText(cipher, caseworkSubjectOf(p.left, p.right), caseworkBinding('proposal', p.proposalId), value);
+}
+
+/** A stored case state's free text opened for the rules (in memory, inside the transaction). */
+export function openCaseText<T>(cipher: SubjectCipher, c: Pick<CaseState, 'caseId' | 'childId'>, value: T): Promise<T> {
+  return openCaseworkText(cipher, c.childId, caseworkBinding('case', c.caseId), value);
+}
+
+/** A stored proposal state's free text opened for the rules. */
+export function openProposalText<T>(cipher: SubjectCipher, p: Pick<ProposalState, 'proposalId' | 'left' | 'right'>, value: T): Promise<T> {
+  return openCaseworkText(cipher, caseworkSubjectOf(p.left, p.right), caseworkBinding('proposal', p.proposalId), value);
+}
+
+async function sealOrSkip<T>(seal: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await seal();
+  } catch (e) {
+    if (e instanceof SubjectErasedError) return undefined;
+    throw e;
+  }
 }
