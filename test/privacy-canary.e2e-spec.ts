@@ -288,7 +288,7 @@ describe('privacy canaries on the real system', () => {
           projection.set(`${topic}:${partition}:${message.offset}`, message.value?.toString('latin1') ?? null);
           return;
         }
-        if (e.type === 'case.opened' && (e.payload as { childId?: string }).childId) {
+        if (e.type === 'case.opened' && (e.payload as { childId?: string } | undefined)?.childId) {
           const o = e.payload as { caseId: string; childId: string };
           caseChild.set(o.caseId, o.childId);
         }
@@ -297,7 +297,7 @@ describe('privacy canaries on the real system', () => {
         try {
         if (p.record?.sealed || p.request?.sealed) opened = await openRecord(cipher, p.id, e.eventId, (p.record ?? p.request)!); // (record.read's `record` is a reference)
         else if (p.closure?.note) opened = await openClosure(cipher, p.id, e.eventId, p.closure);
-        else if (CASEWORK_TEXT_EVENTS.has(e.type)) {
+        else if (CASEWORK_TEXT_EVENTS.has(e.type) && e.payload) { // (outbound notices share type names, not the shape)
           // casework free text: whose key and which binding are known once the whole log is read
           deferred.push({ key: `${topic}:${partition}:${message.offset}`, e });
           return;
