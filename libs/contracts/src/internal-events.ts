@@ -163,9 +163,10 @@ export interface ProposalDecisionRequested {
   proposalId: string;
   decision: ProposalDecision;
   reasonCode?: string;
-  note?: string;
-  /** a supervisor confirming despite a safeguarding restriction says why */
-  overrideReason?: string;
+  /** free text: sealed under the child side's key, bound to `command/<commandId>` (opened only by cases) */
+  note?: string | SealedField;
+  /** a supervisor confirming despite a safeguarding restriction says why (sealed like `note`) */
+  overrideReason?: string | SealedField;
 }
 /** A proposal held for, or released from, a protection review (child at safeguarding risk). */
 export interface ProposalProtectionChanged {
@@ -178,7 +179,8 @@ export interface ProposalProtectionChanged {
 export interface CaseTransitionRequested {
   commandId: string;
   caseId: string;
-  /** the workflow command, e.g. { type: 'start_verification' } — validated by the cases service */
+  /** the workflow command, e.g. { type: 'start_verification' } — validated by the cases service; its free text
+   * (`note`, `place`, `checklist.notes`) sealed under the child's key, bound to `command/<commandId>` */
   command: { type: string } & Record<string, unknown>;
 }
 export interface ProposalDecided {
@@ -187,7 +189,8 @@ export interface ProposalDecided {
   decision: ProposalDecision;
   status: string;
   reasonCode?: string;
-  note?: string;
+  /** free text: sealed under the child side's key, bound to `casework/proposal/<proposalId>` */
+  note?: string | SealedField;
   caseId?: string;
   fingerprint?: string;
   /** agencies owning the proposal's records: the decision reaches their outbound topics */
@@ -214,8 +217,9 @@ export interface CaseStatusChanged {
   from: string;
   to: string;
   reasonCode?: string;
-  note?: string;
-  /** the recorded checklist, reunification or follow-up details of this step */
+  /** free text: sealed under the child's key, bound to `casework/case/<caseId>` */
+  note?: string | SealedField;
+  /** the recorded checklist, reunification or follow-up details of this step; its `note`, `notes` and `place` sealed like `note` */
   details?: Record<string, unknown>;
   caseVersion: number;
   /** agencies owning the child and the tracing request: the transition reaches their outbound topics */

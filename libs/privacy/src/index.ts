@@ -10,3 +10,6 @@ export {
 } from './record-parts';
 export { PrivacyModule } from './privacy.module';
 export { ERASED } from './erased';
+export {
+  CASEWORK_TEXT_FIELDS, commandBinding, caseworkBinding, caseworkSubjectOf, sealCaseworkText, openCaseworkText,
+} from './casework-text';

@@ -5,6 +5,7 @@ import { LocalMasterKeyWrapper } from './key-wrapper';
 import { decodeMasterKey } from './master-key';
 import { openRecord, sealClosure, openClosure, sealRecord, splitRecord } from './record-parts';
 import { SubjectCipher } from './subject-cipher';
+import { caseworkBinding, caseworkSubjectOf, openCaseworkText, sealCaseworkText } from './casework-text';
 import { InMemorySubjectKeyStore, SubjectErasedError } from './subject-key-store';
 
 const dek = randomBytes(32);
@@ -98,5 +99,40 @@ describe('records split into clear fields and sealed parts', () => {
     expect(await cipher.open('s', 'b', sealed)).toEqual({ f: 'v' }); // cached
     now = 1001;
     expect(await cipher.open('s', 'b', sealed)).toBeUndefined();
+  });
+});
+
+describe('casework free text (notes, places, override reasons) sealed under the child key', () => {
+  it('seals every free-text key at any depth, keeps codes and dates in clear, opens, and reads [erased] after erasure', async () => {
+    const store = new InMemorySubjectKeyStore();
+    const cipher = new SubjectCipher(store);
+    const state = {
+      status: 'reunified', reasonCode: 'other', note: 'aunt Halima said',
+      reunification: { date: '2026-01-02', place: 'Dadaab block C4' },
+      checklist: { childWishes: 'wants', notes: 'uncle Abdi present' },
+      followUps: [{ visitDate: '2026-02-01', note: 'seen by Hodan' }],
+      override: { overrideReason: 'Hodan is not the inquirer' },
+    };
+    const binding = caseworkBinding('case', 'case-1');
+    const sealed = await sealCaseworkText(cipher, 'child-1', binding, state);
+    expect(JSON.stringify(sealed)).not.toMatch(/Halima|Dadaab|Abdi|Hodan/);
+    expect(sealed.reunification.date).toBe('2026-01-02');
+    expect(sealed.checklist.childWishes).toBe('wants');
+    expect(sealed.reasonCode).toBe('other');
+    // sealing again keeps what is sealed
+    expect(await sealCaseworkText(cipher, 'child-1', binding, sealed)).toEqual(sealed);
+    expect(await openCaseworkText(cipher, 'child-1', binding, sealed)).toEqual(state);
+    // moved to another case, or under another subject: does not open
+    await expect(openCaseworkText(cipher, 'child-1', caseworkBinding('case', 'case-2'), sealed)).rejects.toThrow(SealBrokenError);
+    await store.destroy('child-1');
+    cipher.forget('child-1');
+    const erased = await openCaseworkText(cipher, 'child-1', binding, sealed);
+    expect(erased.note).toBe('[erased]');
+    expect(erased.reunification).toEqual({ date: '2026-01-02', place: '[erased]' });
+  });
+
+  it('takes the child side of a proposal as the subject', () => {
+    expect(caseworkSubjectOf({ type: 'sought-child', id: 'tr' }, { type: 'child', id: 'c' })).toBe('c');
+    expect(caseworkSubjectOf({ type: 'child', id: 'c1' }, { type: 'child', id: 'c2' })).toBe('c1');
   });
 });

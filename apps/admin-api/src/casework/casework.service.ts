@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newEvent } from '@kinlink/contracts';
+import { caseworkBinding, commandBinding, openCaseworkText, sealCaseworkText, SubjectCipher, SubjectErasedError } from '@kinlink/privacy';
 import { AuthUser, canSeeAgency, scopeFilter } from '../auth';
-import { notFound } from '../common/api.errors';
+import { ApiError, notFound } from '../common/api.errors';
 import { CommandBus, outcomeOrThrow } from '../common/command-bus';
 import { decodeCursor, encodeCursor, pageSize } from '../common/pagination';
 import { CaseTransitionDto, ListCasesQuery } from './casework.dto';
@@ -16,7 +17,7 @@ interface CaseRow {
 /** Reunification cases: visible to coordinators of either agency involved. */
 @Injectable()
 export class CaseworkService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly commands: CommandBus) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly commands: CommandBus, private readonly cipher: SubjectCipher) {}
 
   async list(user: AuthUser, q: ListCasesQuery) {
     const scope = scopeFilter(user);
@@ -38,18 +39,21 @@ export class CaseworkService {
 
   async get(user: AuthUser, id: string) {
     const row = await this.visibleCase(user, id);
-    return { ...summary(row), timeline: row.timeline };
+    // notes, places and checklist notes are sealed under the child's key: opened for this read ([erased] after erasure)
+    return { ...summary(row), timeline: await openCaseworkText(this.cipher, row.child_id, caseworkBinding('case', row.id), row.timeline) };
   }
 
   async transition(user: AuthUser, id: string, dto: CaseTransitionDto, idempotencyKey?: string) {
-    await this.visibleCase(user, id);
+    const row = await this.visibleCase(user, id);
     const commandId = this.commands.commandIdFor(user, idempotencyKey);
     const { type, ...fields } = dto;
+    // the free text travels sealed under the child's key, bound to the command; only cases opens it
+    const sealed = await sealCommandText(this.cipher, row.child_id, commandId, { type, ...fields });
     const outcome = await this.commands.send(user, commandId, { type: 'case', id }, { type, ...fields }, () => newEvent('case.transition-requested', {
       correlationId: commandId,
       actor: { id: user.id, role: user.role, agencyId: user.agencyId },
       subject: { type: 'case', id },
-      payload: { commandId, caseId: id, command: { type, ...fields } },
+      payload: { commandId, caseId: id, command: sealed },
     }));
     return { httpStatus: outcome.state === 'pending' ? 202 : 200, body: outcomeOrThrow(outcome) };
   }
@@ -74,4 +78,15 @@ function summary(r: CaseRow) {
     childAgency: r.child_agency, requestAgency: r.request_agency, status: r.status, version: r.version,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
+}
+
+/** A command's free text sealed under the child's key (bound to the command id); 409 once the child is erased. */
+export async function sealCommandText<T>(cipher: SubjectCipher, childId: string, commandId: string, value: T): Promise<T> {
+  try {
+    return await sealCaseworkText(cipher, childId, commandBinding(commandId), value);
+  } catch (e) {
+    if (!(e instanceof SubjectErasedError)) throw e;
+    const rule = "the child was erased: no more casework text can be recorded";
+    throw new ApiError('command_rejected', rule, { rule, ruleCode: 'CHILD_ERASED' }, 409);
+  }
 }

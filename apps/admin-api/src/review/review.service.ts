@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newEvent, SealedExplanationValues } from '@kinlink/contracts';
-import { ERASED } from '@kinlink/privacy';
+import { caseworkBinding, caseworkSubjectOf, ERASED, openCaseworkText } from '@kinlink/privacy';
+import { sealCommandText } from '../casework/casework.service';
 import { OpenedRecords, StoredSealedRecord } from '../projections/opened-records';
 import { AuthUser, canSeeAgency, scopeFilter, scopeSql } from '../auth';
 import { ApiError, notFound } from '../common/api.errors';
@@ -164,7 +165,7 @@ export class ReviewService {
       return { ...s, access: own ? 'full' : 'minimal', recordStatus: rec.status, record };
     };
     return {
-      view: { ...this.summary(row, user), explanation: await this.explanation(row, withheld), modelVersion: row.model_version, decision: row.decision, left: side(summary.left as typeof row.left_side), right: side(summary.right as typeof row.right_side) },
+      view: { ...this.summary(row, user), explanation: await this.explanation(row, withheld), modelVersion: row.model_version, decision: await this.decision(row), left: side(summary.left as typeof row.left_side), right: side(summary.right as typeof row.right_side) },
       records: records.map((r) => ({ type: r.kind as 'child' | 'tracing-request', id: r.id, agencyId: r.agency_id, access: canSeeAgency(user, r.agency_id) ? 'full' as const : 'minimal' as const })),
     };
   }
@@ -176,6 +177,11 @@ export class ReviewService {
     return this.opened.explanation(row.explanation_values.eventId, bare, row.explanation_values.values, withheld);
   }
 
+  /** The last decision, its note (sealed under the child side's key) opened for this read. */
+  private async decision(row: ProposalRow) {
+    return openCaseworkText(this.opened.cipher, caseworkSubjectOf(row.left_side, row.right_side), caseworkBinding('proposal', row.id), row.decision);
+  }
+
   async decide(user: AuthUser, id: string, dto: DecideProposalDto, idempotencyKey?: string) {
     const row = await this.visibleProposal(user, id);
     const commandId = this.commands.commandIdFor(user, idempotencyKey);
@@ -185,11 +191,13 @@ export class ReviewService {
       && !(await this.commands.request(commandId))) {
       return { httpStatus: 200, body: { status: row.status, proposalId: id, ...(row.case_id ? { caseId: row.case_id } : {}), duplicate: true } };
     }
+    // the note and override reason travel sealed under the child side's key, bound to the command; only cases opens them
+    const text = await sealCommandText(this.opened.cipher, caseworkSubjectOf(row.left_side, row.right_side), commandId, { note: dto.note, overrideReason: dto.overrideReason });
     const outcome = await this.commands.send(user, commandId, { type: 'proposal', id }, { ...dto }, () => newEvent('proposal.decision-requested', {
       correlationId: commandId,
       actor: { id: user.id, role: user.role, agencyId: user.agencyId },
       subject: { type: 'proposal', id },
-      payload: { commandId, proposalId: id, decision: dto.decision, reasonCode: dto.reasonCode, note: dto.note, ...(dto.overrideReason ? { overrideReason: dto.overrideReason } : {}) },
+      payload: { commandId, proposalId: id, decision: dto.decision, reasonCode: dto.reasonCode, note: text.note, ...(text.overrideReason ? { overrideReason: text.overrideReason } : {}) },
     }));
     return { httpStatus: outcome.state === 'pending' ? 202 : 200, body: outcomeOrThrow(outcome) };
   }

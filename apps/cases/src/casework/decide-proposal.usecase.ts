@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { KinlinkEvent } from '@kinlink/contracts';
+import { KinlinkEvent, ProposalDecisionRequested } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
-import { SubjectCipher } from '@kinlink/privacy';
+import { caseworkSubjectOf, commandBinding, ERASED, openCaseworkText, SubjectCipher, SubjectErasedError } from '@kinlink/privacy';
 import { Actor, checkDecisionAllowed, checkRestrictions, decideOnProposal, ProposalDecision, ProposalState, releaseProtectionReview } from '../domain';
 import { caseOpenedEvent, commandRejectedEvent, proposalDecidedEvent, protectionChangedEvent } from './case-events';
 import { NameMatcher } from './name-matcher';
 import { CaseworkRepository } from './casework.repository';
 import { Clock } from './clock';
 import { openFacts } from './record-safeguarding-facts.usecase';
+import { CHILD_ERASED, openProposalText, sealCaseText, sealProposalText } from './transition-case.usecase';
 
 export const CASES_COMMANDS_CONSUMER = 'cases.commands';
 
@@ -28,7 +29,18 @@ export class DecideProposal {
    * `pending_decision` and is decided when the proposal arrives — never refused for being early.
    */
   async decide(m: EntityManager, event: KinlinkEvent<'proposal.decision-requested'>): Promise<{ result: string; events: KinlinkEvent[] }> {
-    const cmd = event.payload;
+    try {
+      return await this.decideOpened(m, event);
+    } catch (e) {
+      // the child side's key is gone: nothing about it can be recorded any more
+      if (e instanceof SubjectErasedError) return { result: 'erased', events: [commandRejectedEvent(event.payload.commandId, CHILD_ERASED, event)] };
+      throw e;
+    }
+  }
+
+  private async decideOpened(m: EntityManager, event: KinlinkEvent<'proposal.decision-requested'>): Promise<{ result: string; events: KinlinkEvent[] }> {
+    // the free text opened below; until then it may be sealed
+    let cmd = event.payload as Omit<ProposalDecisionRequested, 'note' | 'overrideReason'> & { note?: string; overrideReason?: string };
     {
       const repo = new CaseworkRepository(m);
       const row = await repo.proposalForUpdate(cmd.proposalId);
@@ -36,12 +48,17 @@ export class DecideProposal {
         await m.query('INSERT INTO cases.pending_decision (proposal_id, command) VALUES ($1, $2)', [cmd.proposalId, event]);
         return { result: 'pending', events: [] };
       }
+      // the rules check the note and the override reason (present, length): opened here, in memory only
+      const text = await openCaseworkText(this.cipher, caseworkSubjectOf(row.state.left, row.state.right), commandBinding(cmd.commandId),
+        { note: cmd.note, overrideReason: cmd.overrideReason });
+      if (text.note === ERASED || text.overrideReason === ERASED) throw new SubjectErasedError(caseworkSubjectOf(row.state.left, row.state.right));
+      cmd = { ...cmd, note: text.note as string | undefined, overrideReason: text.overrideReason as string | undefined };
       const now = this.clock.now();
       const actor = event.actor as Actor;
       if (cmd.decision === 'release_protection_review') {
         const released = releaseProtectionReview(row.protection, actor, cmd.note, now);
         if (!released.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, released.error, event)] };
-        await repo.saveProtection(cmd.proposalId, released.review);
+        await repo.saveProtection(cmd.proposalId, await sealProposalText(this.cipher, row.state, released.review));
         return { result: 'released', events: [protectionChangedEvent(cmd.proposalId, released.review, event, cmd.commandId)] };
       }
       const allowed = checkDecisionAllowed(row.protection, actor, cmd.decision);
@@ -57,13 +74,13 @@ export class DecideProposal {
         note: override ? `${cmd.note ? `${cmd.note} — ` : ''}safeguarding restriction overridden by ${override.by}: ${override.reason}` : cmd.note,
         ...(cmd.decision === 'confirm' ? { caseId: randomUUID() } : {}),
       } as ProposalDecision;
-      const d = decideOnProposal(row.state, decision, actor, now);
+      const d = decideOnProposal(await openProposalText(this.cipher, row.state, row.state), decision, actor, now);
       if (!d.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, d.error, event)] };
       if (d.duplicate) return { result: 'duplicate', events: [] };
-      await repo.saveProposal(d.next);
-      const events = [proposalDecidedEvent(d.event, event, [d.next.left, d.next.right])];
+      await repo.saveProposal(await sealProposalText(this.cipher, d.next, d.next));
+      const events = [proposalDecidedEvent(await sealProposalText(this.cipher, d.next, d.event), event, [d.next.left, d.next.right])];
       if (d.openCase) {
-        await repo.saveCase(d.caseState);
+        await repo.saveCase(await sealCaseText(this.cipher, d.caseState, d.caseState));
         events.push(caseOpenedEvent(d.caseOpened, event));
       }
       return { result: 'decided', events };

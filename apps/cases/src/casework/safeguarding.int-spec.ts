@@ -10,7 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Actor, INTERNAL_TOPICS, KinlinkEvent, newEvent, ProposalDecision, TopicNames } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
-import { sealRecord, SubjectCipher } from '@kinlink/privacy';
+import { caseworkBinding, openCaseworkText, sealRecord, SubjectCipher } from '@kinlink/privacy';
 import { eventually, motherSearching, registeredBoy, testDatabase, useServiceEnvironment } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
@@ -115,7 +115,15 @@ describe('safeguarding in match review', () => {
     expect(codeOf(await decide(coordinatorUnhcr, 'confirm', { overrideReason: 'court order reviewed' }))).toBe('OVERRIDE_NOT_ALLOWED');
     const confirmed = await decide(supervisorUnhcr, 'confirm', { overrideReason: 'the family court lifted the restriction on 2026-11-01' });
     expect(confirmed.type).toBe('proposal.decided');
-    expect((confirmed.payload as { note: string }).note).toMatch(/overridden by grace: the family court lifted/);
+    // the override reason, in the decision's note, is sealed under the child's key on the wire and at rest
+    expect(JSON.stringify(confirmed.payload)).not.toContain('family court');
+    const opened = await openCaseworkText(cipher, childId, caseworkBinding('proposal', proposalId), confirmed.payload as { note?: unknown });
+    expect(opened.note).toMatch(/overridden by grace: the family court lifted/);
+    const db2 = new Client({ connectionString: testDb.url });
+    await db2.connect();
+    const stored = await db2.query('SELECT state::text AS s FROM cases.proposal WHERE id = $1', [proposalId]).finally(() => db2.end());
+    expect(stored.rows[0].s).toContain('"note": {');
+    expect(stored.rows[0].s).not.toContain('family court');
     await eventually(() => expect(out.some((x) => x.type === 'case.opened')).toBe(true));
   });
 
