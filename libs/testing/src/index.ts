@@ -33,3 +33,4 @@ export async function importEsm<T = Record<string, unknown>>(specifier: string):
 }
 export { registeredBoy, motherSearching } from './scenario';
 export { testDatabase, useServiceEnvironment, TestDatabase } from './test-database';
+export { watchTopic, TopicWatcher } from './topic-watcher';

@@ -6,12 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { Actor, INTERNAL_TOPICS, KinlinkEvent, newEvent, ProposalDecision, TopicNames } from '@kinlink/contracts';
+import { Actor, INTERNAL_TOPICS, KinlinkEvent, newEvent, ProposalDecision } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
 import { caseworkBinding, openCaseworkText, sealRecord, SubjectCipher } from '@kinlink/privacy';
-import { eventually, motherSearching, registeredBoy, testDatabase, useServiceEnvironment } from '@kinlink/testing';
+import { eventually, motherSearching, registeredBoy, testDatabase, TopicWatcher, useServiceEnvironment, watchTopic } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
 
@@ -29,20 +28,17 @@ const supervisorIcrc = person('ines', 'supervisor', 'icrc');
 describe('safeguarding in match review', () => {
   let app: INestApplication;
   const out: KinlinkEvent[] = [];
-  const kafka = new Kafka({ clientId: 'it-c', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(','), logLevel: logLevel.NOTHING });
-  const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
+  let watcher: TopicWatcher | undefined;
   const childId = randomUUID();
   const requestId = randomUUID();
   const proposalId = randomUUID();
 
   beforeAll(async () => {
     app = await bootstrapService({ service: 'cases', module: CasesServiceModule, subscribe: [INTERNAL_TOPICS.records, INTERNAL_TOPICS.matches, INTERNAL_TOPICS.caseCommands] });
-    await watcher.connect();
-    await watcher.subscribe({ topic: new TopicNames(prefix).internal('cases'), fromBeginning: true });
-    await watcher.run({ eachMessage: async ({ message }) => { out.push(JSON.parse(message.value!.toString())); } });
+    watcher = await watchTopic(prefix, 'cases', out);
   });
   afterAll(async () => {
-    await watcher.disconnect();
+    await watcher?.stop();
     await app?.close();
     await testDb.drop();
   });

@@ -7,12 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { ChildRegistration, INTERNAL_TOPICS, KinlinkEvent, newEvent, RecordRef, TopicNames, TracingRequestFiling } from '@kinlink/contracts';
+import { ChildRegistration, INTERNAL_TOPICS, KinlinkEvent, newEvent, RecordRef, TracingRequestFiling } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
 import { sealRecord, SUBJECT_KEY_STORE, SubjectCipher, SubjectKeyStore } from '@kinlink/privacy';
-import { eventually, motherSearching, registeredBoy, testDatabase, useServiceEnvironment } from '@kinlink/testing';
+import { eventually, motherSearching, registeredBoy, testDatabase, TopicWatcher, useServiceEnvironment, watchTopic } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
 
@@ -40,18 +39,15 @@ const requestEvent = async ({ request, ...ref }: TracingRequestChanged) => {
 describe('matching service', () => {
   let app: INestApplication;
   const proposals: KinlinkEvent[] = [];
-  const kafka = new Kafka({ clientId: 'it-m', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(','), logLevel: logLevel.NOTHING });
-  const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
+  let watcher: TopicWatcher | undefined;
 
   beforeAll(async () => {
     app = await bootstrapService({ service: 'matching', module: MatchingServiceModule, subscribe: [INTERNAL_TOPICS.records], partitionsConsumedConcurrently: 1 });
     cipher = app.get(SubjectCipher);
-    await watcher.connect();
-    await watcher.subscribe({ topic: new TopicNames(prefix).internal('matches'), fromBeginning: true });
-    await watcher.run({ eachMessage: async ({ message }) => { proposals.push(JSON.parse(message.value!.toString())); } });
+    watcher = await watchTopic(prefix, 'matches', proposals);
   });
   afterAll(async () => {
-    await watcher.disconnect();
+    await watcher?.stop();
     await app?.close();
     await testDb.drop();
   });

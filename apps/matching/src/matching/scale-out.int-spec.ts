@@ -7,18 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { INTERNAL_TOPICS, KinlinkEvent, newEvent, TopicNames } from '@kinlink/contracts';
+import { INTERNAL_TOPICS, KinlinkEvent, newEvent } from '@kinlink/contracts';
 import type * as KafkaLib from '@kinlink/kafka';
 import type * as PrivacyLib from '@kinlink/privacy';
 import { sealRecord, SubjectCipher } from '@kinlink/privacy';
-import { eventually, testDatabase, useServiceEnvironment } from '@kinlink/testing';
+import { eventually, testDatabase, TopicWatcher, useServiceEnvironment, watchTopic } from '@kinlink/testing';
 import { EventStream } from '../../../../bench/e2e/generator';
 
 jest.setTimeout(240_000);
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(',');
 
 /** Record changes with true pairs among them (sealed per run: each run has its own key vault). */
 interface RecordChange { type: 'child.registered' | 'tracing-request.filed'; ref: { id: string; agencyId: string; agencyRecordId: string; revision: number }; data: unknown }
@@ -53,8 +51,7 @@ async function runWith(instances: number, changes: RecordChange[]): Promise<Outc
   const { prefix } = testDb;
   useServiceEnvironment(testDb, { KAFKA_PARTITIONS: '4', MATCHING_REPLICA_FEED: '1', KAFKA_BATCH_SLICE: '50' });
   const apps: INestApplication[] = [];
-  const kafka = new Kafka({ clientId: prefix, brokers, logLevel: logLevel.NOTHING });
-  const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
+  let watcher: TopicWatcher | undefined;
   const proposed: KinlinkEvent[] = [];
   const db = new Client({ connectionString: testDb.url });
   // a fresh copy of the service's modules per run: the config module reads the environment when they load
@@ -70,9 +67,7 @@ async function runWith(instances: number, changes: RecordChange[]): Promise<Outc
     for (let i = 0; i < instances; i++) {
       apps.push(await lib.bootstrapService({ service: 'matching', module: module as never, subscribe: [INTERNAL_TOPICS.records], partitionsConsumedConcurrently: 1 }));
     }
-    await watcher.connect();
-    await watcher.subscribe({ topic: new TopicNames(prefix).internal('matches'), fromBeginning: true });
-    await watcher.run({ eachMessage: async ({ message }) => { proposed.push(JSON.parse(message.value!.toString())); } });
+    watcher = await watchTopic(prefix, 'matches', proposed);
     await db.connect();
     // both instances joined and own partitions before the stream starts
     if (instances > 1) await new Promise((r) => setTimeout(r, 4_000));
@@ -91,7 +86,7 @@ async function runWith(instances: number, changes: RecordChange[]): Promise<Outc
     const ids = proposed.filter((e) => e.type === 'match.proposed').map((e) => (e.payload as { proposalId: string }).proposalId);
     return { pairs, proposedEvents: ids.length, distinctProposalIds: new Set(ids).size, handled: events.length, seconds };
   } finally {
-    await watcher.disconnect().catch(() => undefined);
+    await watcher?.stop().catch(() => undefined);
     for (const app of apps) await app.close().catch(() => undefined);
     await db.end().catch(() => undefined);
     await testDb.drop();

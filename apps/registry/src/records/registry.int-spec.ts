@@ -6,12 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { AgencyEvent, INTERNAL_TOPICS, KinlinkEvent, newEvent, recordIdOf, TopicNames } from '@kinlink/contracts';
+import { AgencyEvent, INTERNAL_TOPICS, KinlinkEvent, newEvent, recordIdOf } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
 import { openRecord, SUBJECT_KEY_STORE, SubjectCipher, SubjectKeyStore } from '@kinlink/privacy';
-import { eventually, registeredBoy, testDatabase, useServiceEnvironment } from '@kinlink/testing';
+import { eventually, registeredBoy, testDatabase, TopicWatcher, useServiceEnvironment, watchTopic } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
 
@@ -32,8 +31,7 @@ describe('registry: sealed records, erasure, retention', () => {
   let cipher: SubjectCipher;
   let db: Client;
   const out: KinlinkEvent[] = [];
-  const kafka = new Kafka({ clientId: 'it-r', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(','), logLevel: logLevel.NOTHING });
-  const watcher = kafka.consumer({ groupId: `${prefix}-watch`, sessionTimeout: 6_000 });
+  let watcher: TopicWatcher | undefined;
 
   /** An accepted agency event as the gateway publishes it: data sealed under the record's subject key. */
   async function accepted(event: Omit<AgencyEvent, 'eventId' | 'schemaVersion' | 'occurredAt'>) {
@@ -52,12 +50,10 @@ describe('registry: sealed records, erasure, retention', () => {
     cipher = app.get(SubjectCipher);
     db = new Client({ connectionString: testDb.url });
     await db.connect();
-    await watcher.connect();
-    await watcher.subscribe({ topic: new TopicNames(prefix).internal('records'), fromBeginning: true });
-    await watcher.run({ eachMessage: async ({ message }) => { out.push(JSON.parse(message.value!.toString())); } });
+    watcher = await watchTopic(prefix, 'records', out);
   });
   afterAll(async () => {
-    await watcher.disconnect();
+    await watcher?.stop();
     await db?.end();
     await app?.close();
     await testDb.drop();
