@@ -2,8 +2,9 @@
  * End-to-end benchmark of the whole system (issue 8): `npm run bench:e2e -- [options]`
  * (node -r @swc-node/register bench/e2e/run.ts).
  *
- * Builds, starts its own Kafka broker (port 39492, never the shared 39092), its own database
- * (`kinlink_bench`, recreated), its own topic prefix and the six services on ports 3800–3805,
+ * Builds, starts its own Kafka broker (port 39492, never the shared 39092; `BENCH_KAFKA_PORT`), its
+ * own database (`kinlink_bench`, recreated; `BENCH_DATABASE_URL`), its own topic prefix and the six
+ * services on ports 3800–3805 (`BENCH_PORT_BASE`),
  * then, per run:
  *   1. raw Kafka pass-through on the same broker with kafkajs (the same number of similar-sized
  *      messages, no processing): the physical limit;
@@ -69,8 +70,9 @@ const repo = require('../../scripts/lib/repo.mjs') as { ROOT: string; SERVICES: 
 
 // ------------------------------------------------------------------ options --
 
-const BROKER_PORT = 39492;
-const PORT_BASE = 3800;
+// Overridable so two benchmarks (e.g. on two worktrees) can run side by side without sharing ports.
+const BROKER_PORT = Number(process.env.BENCH_KAFKA_PORT ?? 39492);
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3800);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/kinlink_bench';
 /** schemas whose inbox (`processed_event`) shows when each consumer handled its last message */
 const SCHEMAS = ['agency_gateway', 'registry', 'matching', 'cases', 'audit', 'admin_api'] as const;
