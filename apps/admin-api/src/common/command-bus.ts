@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { KinlinkEvent } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
+import { KEY_WRAPPER, KeyWrapper } from '@kinlink/privacy';
 import type { AuthUser } from '../auth';
 import { ApiError } from './api.errors';
 
@@ -43,7 +44,12 @@ export const COMMAND_ID = /^[A-Za-z0-9_-]{8,80}$/;
 @Injectable()
 export class CommandBus {
   private readonly waitMs: number;
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly uow: UnitOfWork, config: ConfigService) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    config: ConfigService,
+    @Inject(KEY_WRAPPER) private readonly keys: Pick<KeyWrapper, 'mac'>,
+  ) {
     this.waitMs = config.getOrThrow<number>('COMMAND_WAIT_MS');
   }
 
@@ -55,9 +61,10 @@ export class CommandBus {
   }
 
   async send(user: AuthUser, commandId: string, subject: CommandSubject, request: unknown, build: () => KinlinkEvent): Promise<CommandOutcome> {
-    const requestHash = createHash('sha256').update(canonicalJson({ subject, request })).digest('hex');
+    const canonical = canonicalJson({ subject, request });
+    const requestHash = await this.requestDigest(canonical);
     const known = await this.requestRow(commandId);
-    if (known && (known.actor_id !== user.id || known.request_hash !== requestHash)) throw reused(commandId);
+    if (known && (known.actor_id !== user.id || !sameRequest(known.request_hash, requestHash, canonical))) throw reused(commandId);
     if (!known) {
       await this.uow.run(async (m) => {
         const inserted: unknown[] = await m.query(
@@ -68,7 +75,7 @@ export class CommandBus {
         return { result: undefined, events: inserted.length ? [build()] : [] };
       });
       const again = await this.requestRow(commandId);
-      if (!again || again.actor_id !== user.id || again.request_hash !== requestHash) throw reused(commandId);
+      if (!again || again.actor_id !== user.id || !sameRequest(again.request_hash, requestHash, canonical)) throw reused(commandId);
     }
     const deadline = Date.now() + this.waitMs;
     for (let delay = 20; ; delay = Math.min(delay * 1.5, 200)) {
@@ -91,11 +98,31 @@ export class CommandBus {
     return { commandId, state: rows[0].outcome, httpStatus: rows[0].http_status, body: rows[0].body };
   }
 
+  /**
+   * The request's fingerprint for the Idempotency-Key check. Keyed (HMAC under a master-key-derived
+   * key), because the request holds casework text in clear: a plain hash of a short note could be
+   * guessed from the database.
+   */
+  private async requestDigest(canonicalRequest: string): Promise<string> {
+    return `${REQUEST_DIGEST_PREFIX}${await this.keys.mac('command-request', canonicalRequest)}`;
+  }
+
   private async requestRow(commandId: string) {
     const rows: Array<{ subject_type: CommandSubject['type']; subject_id: string; actor_id: string; request_hash: string }> =
       await this.dataSource.query('SELECT subject_type, subject_id, actor_id, request_hash FROM admin_api.command_request WHERE command_id = $1', [commandId]);
     return rows[0];
   }
+}
+
+const REQUEST_DIGEST_PREFIX = 'hmac1:';
+
+/**
+ * Whether a stored request fingerprint is this request's. Rows written before the keyed digest hold
+ * a plain SHA-256 (no prefix): a retry of such a command still matches.
+ */
+export function sameRequest(stored: string, keyedDigest: string, canonicalRequest: string): boolean {
+  if (stored.startsWith(REQUEST_DIGEST_PREFIX)) return stored === keyedDigest;
+  return stored === createHash('sha256').update(canonicalRequest).digest('hex');
 }
 
 function reused(commandId: string): ApiError {
