@@ -2,6 +2,7 @@ import type { MatchSide, SealedField } from '@kinlink/contracts';
 import { ERASED } from './erased';
 import { isSealedField } from './field-cipher';
 import { SubjectCipher } from './subject-cipher';
+import { SubjectErasedError } from './subject-key-store';
 
 /**
  * The free text of casework: coordinators' notes, checklist notes, reunification places and
@@ -30,15 +31,21 @@ export async function sealCaseworkText<T>(cipher: SubjectCipher, subjectId: stri
 }
 
 /**
- * A copy of `value` with every sealed free-text field opened; `[erased]` in their place once the
- * subject's key is destroyed. A value moved from another case, proposal, command or field does
- * not authenticate and throws.
+ * A copy of `value` with every sealed free-text field opened. Once the subject's key is destroyed a
+ * view shows `[erased]` in their place (`erased: 'mark'`, the default), while a rule that must not
+ * act on an erased child asks for `SubjectErasedError` (`erased: 'throw'`) — never by looking for the
+ * marker, which a clear-text note could spell too. A value moved from another case, proposal,
+ * command or field does not authenticate and throws.
  */
-export async function openCaseworkText<T>(cipher: SubjectCipher, subjectId: string, binding: string, value: T): Promise<T> {
+export async function openCaseworkText<T>(
+  cipher: SubjectCipher, subjectId: string, binding: string, value: T, options: { erased?: 'mark' | 'throw' } = {},
+): Promise<T> {
   return (await walk(value, async (field, sealed) => {
     if (!isSealedField(sealed)) return sealed;
     const opened = await cipher.open(subjectId, binding, { [field]: sealed as SealedField });
-    return opened ? opened[field] : ERASED;
+    if (opened) return opened[field];
+    if (options.erased === 'throw') throw new SubjectErasedError(subjectId);
+    return ERASED;
   })) as T;
 }
 

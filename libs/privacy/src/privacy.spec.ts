@@ -5,7 +5,7 @@ import { LocalMasterKeyWrapper } from './key-wrapper';
 import { decodeMasterKey } from './master-key';
 import { openRecord, sealClosure, openClosure, sealRecord, splitRecord } from './record-parts';
 import { SubjectCipher } from './subject-cipher';
-import { caseworkBinding, caseworkSubjectOf, openCaseworkText, sealCaseworkText } from './casework-text';
+import { caseworkBinding, caseworkSubjectOf, commandBinding, openCaseworkText, sealCaseworkText } from './casework-text';
 import { InMemorySubjectKeyStore, SubjectErasedError } from './subject-key-store';
 
 const dek = randomBytes(32);
@@ -129,6 +129,16 @@ describe('casework free text (notes, places, override reasons) sealed under the 
     const erased = await openCaseworkText(cipher, 'child-1', binding, sealed);
     expect(erased.note).toBe('[erased]');
     expect(erased.reunification).toEqual({ date: '2026-01-02', place: '[erased]' });
+    // a rule asks for the error instead of the marker
+    await expect(openCaseworkText(cipher, 'child-1', binding, sealed, { erased: 'throw' })).rejects.toThrow(SubjectErasedError);
+  });
+
+  it('tells an erased child from a clear-text note that merely reads "[erased]"', async () => {
+    const cipher = new SubjectCipher(new InMemorySubjectKeyStore());
+    const command = { action: 'close', note: '[erased]' };
+    expect(await openCaseworkText(cipher, 'child-2', commandBinding('cmd-1'), command, { erased: 'throw' })).toEqual(command);
+    const sealed = await sealCaseworkText(cipher, 'child-2', commandBinding('cmd-1'), command);
+    expect(await openCaseworkText(cipher, 'child-2', commandBinding('cmd-1'), sealed, { erased: 'throw' })).toEqual(command);
   });
 
   it('takes the child side of a proposal as the subject', () => {

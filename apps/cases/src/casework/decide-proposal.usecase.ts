@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { KinlinkEvent, ProposalDecisionRequested } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
-import { caseworkSubjectOf, commandBinding, ERASED, openCaseworkText, SubjectCipher, SubjectErasedError } from '@kinlink/privacy';
+import { caseworkSubjectOf, commandBinding, openCaseworkText, SubjectCipher, SubjectErasedError } from '@kinlink/privacy';
 import { Actor, checkDecisionAllowed, checkRestrictions, decideOnProposal, ProposalDecision, ProposalState, releaseProtectionReview } from '../domain';
 import { caseOpenedEvent, commandRejectedEvent, proposalDecidedEvent, protectionChangedEvent } from './case-events';
 import { NameMatcher } from './name-matcher';
@@ -50,8 +50,7 @@ export class DecideProposal {
       }
       // the rules check the note and the override reason (present, length): opened here, in memory only
       const text = await openCaseworkText(this.cipher, caseworkSubjectOf(row.state.left, row.state.right), commandBinding(cmd.commandId),
-        { note: cmd.note, overrideReason: cmd.overrideReason });
-      if (text.note === ERASED || text.overrideReason === ERASED) throw new SubjectErasedError(caseworkSubjectOf(row.state.left, row.state.right));
+        { note: cmd.note, overrideReason: cmd.overrideReason }, { erased: 'throw' });
       cmd = { ...cmd, note: text.note as string | undefined, overrideReason: text.overrideReason as string | undefined };
       const now = this.clock.now();
       const actor = event.actor as Actor;

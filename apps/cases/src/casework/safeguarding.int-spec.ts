@@ -9,7 +9,9 @@ import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { Actor, INTERNAL_TOPICS, KinlinkEvent, newEvent, ProposalDecision } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
-import { caseworkBinding, openCaseworkText, sealRecord, SubjectCipher } from '@kinlink/privacy';
+import {
+  caseworkBinding, commandBinding, openCaseworkText, sealCaseworkText, sealRecord, SUBJECT_KEY_STORE, SubjectCipher, SubjectKeyStore,
+} from '@kinlink/privacy';
 import { eventually, motherSearching, registeredBoy, testDatabase, TopicWatcher, useServiceEnvironment, watchTopic } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
@@ -146,4 +148,46 @@ describe('safeguarding in match review', () => {
     expect(outcome.type).toBe('proposal.decided');
     expect((outcome.payload as { status: string }).status).toBe('rejected');
   });
+
+  it('refuses a decision whose sealed note belongs to an erased child, but not a clear note that reads "[erased]"', async () => {
+    const publisher = app.get(EventPublisher);
+    const cipher = app.get(SubjectCipher);
+    const propose = async (child: string) => {
+      const id = randomUUID();
+      await publisher.publish([newEvent('match.proposed', {
+        correlationId: randomUUID(), actor: { id: 'service:matching', role: 'system', agencyId: 'kinlink' }, subject: { type: 'proposal', id },
+        payload: {
+          proposalId: id, kind: 'child-sought', probability: 0.8, score: 5, explanation: [], modelVersion: 't', fingerprint: `f-${id}`,
+          left: { type: 'child', id: child, agencyId: 'unhcr', safeguardingLevel: 'none' }, right: { type: 'sought-child', id: randomUUID(), ref: 'c1', agencyId: 'icrc' },
+        },
+      })]);
+      return id;
+    };
+    const rejectWith = async (proposal: string, note: (commandId: string) => Promise<unknown>) => {
+      const commandId = randomUUID();
+      await publisher.publish([newEvent('proposal.decision-requested', {
+        correlationId: commandId, actor: coordinatorUnhcr, subject: { type: 'proposal', id: proposal },
+        payload: { commandId, proposalId: proposal, decision: 'reject', reasonCode: 'not_same_child', note: await note(commandId) },
+      } as never)]);
+      return eventually(() => {
+        const e = out.find((x) => (x.payload as { commandId?: string }).commandId === commandId);
+        expect(e).toBeDefined();
+        return e!;
+      }, { timeoutMs: 30_000 });
+    };
+
+    const kept = randomUUID();
+    expect(codeOf(await rejectWith(await propose(kept), async () => '[erased]'))).toBe('proposal.decided');
+
+    const erased = randomUUID();
+    const proposal = await propose(erased);
+    const outcome = await rejectWith(proposal, async (commandId) => {
+      const sealed = await sealCaseworkText(cipher, erased, commandBinding(commandId), { note: 'seen with her aunt' });
+      await app.get<SubjectKeyStore>(SUBJECT_KEY_STORE).destroy(erased, 'retention_expired');
+      cipher.forget(erased);
+      return sealed.note;
+    });
+    expect(codeOf(outcome)).toBe('CHILD_ERASED');
+  });
 });
+

@@ -25,8 +25,13 @@ export class TransitionCase {
       if (!row) return { result: 'missing', events: [commandRejectedEvent(cmd.commandId, { code: 'CASE_NOT_FOUND', rule: 'no such case', httpStatus: 409 }, event)] };
       const now = this.clock.now();
       // the rules check the command's free text (present, length, 'other' needs a note): opened here, in memory only
-      const text = await openCaseworkText(this.cipher, row.state.childId, commandBinding(cmd.commandId), cmd.command);
-      if (JSON.stringify(text).includes('"[erased]"')) return { result: 'erased', events: [commandRejectedEvent(cmd.commandId, CHILD_ERASED, event)] };
+      let text: typeof cmd.command;
+      try {
+        text = await openCaseworkText(this.cipher, row.state.childId, commandBinding(cmd.commandId), cmd.command, { erased: 'throw' });
+      } catch (e) {
+        if (e instanceof SubjectErasedError) return { result: 'erased', events: [commandRejectedEvent(cmd.commandId, CHILD_ERASED, event)] };
+        throw e;
+      }
       const command = { ...text, commandId: cmd.commandId, correlationId: event.correlationId } as CaseCommand;
       // the rules re-check recorded text too (an approval re-checks the submitted checklist's notes): the state is opened as well
       const state = await openCaseText(this.cipher, row.state, row.state);
