@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { FieldComparison, KinlinkEvent, MatchProposed, newEvent, SealedExplanationValues, systemActor } from '@kinlink/contracts';
+import { schemaOf } from '@kinlink/database';
 import { UnitOfWork } from '@kinlink/kafka';
 import type { MatchCandidate, MatchRecord } from '@kinlink/matching-engine';
 import { openRecord, SubjectCipher } from '@kinlink/privacy';
@@ -100,35 +101,51 @@ export class MatchRecordChange {
   private async propose(m: EntityManager, self: { profile: MatchRecord; fingerprint: string; safeguardingLevel: CandidateEntity['safeguardingLevel'] }, candidates: MatchCandidate[], cause: RecordEvent) {
     const { profile, fingerprint } = self;
     if (candidates.length === 0) return [];
-    const others = await m.getRepository(CandidateEntity).find({ where: { id: In(candidates.map((c) => c.otherId)), active: true } });
-    const otherById = new Map<string, Pick<CandidateEntity, 'id' | 'profile' | 'fingerprint' | 'safeguardingLevel'>>(others.map((o) => [o.id, o]));
+    // what a proposal needs of the other side, without its sealed profile (≈ 1 KB of JSON per candidate)
+    const others: Array<{ id: string; side: MatchRecord['side']; agency_id: string; fingerprint: string; safeguarding_level: CandidateEntity['safeguardingLevel'] }> = await m.query(
+      `SELECT id, side, agency_id, fingerprint, safeguarding_level FROM "${schemaOf(m.connection)}".candidate WHERE id = ANY($1::text[]) AND active`, [candidates.map((c) => c.otherId)]);
+    const otherById = new Map<string, Pick<CandidateEntity, 'id' | 'fingerprint' | 'safeguardingLevel'> & { profile: Side }>(others.map((o) => [o.id, {
+      id: o.id, fingerprint: o.fingerprint, safeguardingLevel: o.safeguarding_level, profile: { id: o.id, side: o.side, agencyId: o.agency_id },
+    }]));
     // scaled out: a candidate the replica feed indexed whose owner (another instance) has not committed its row yet
     for (const c of candidates) {
       const r = otherById.has(c.otherId) ? undefined : this.replica.recent(c.otherId);
-      if (r) otherById.set(r.id, { id: r.id, profile: { id: r.id, side: r.side, agencyId: r.agencyId } as MatchRecord, fingerprint: r.fingerprint, safeguardingLevel: r.safeguardingLevel });
+      if (r) otherById.set(r.id, { id: r.id, profile: { id: r.id, side: r.side, agencyId: r.agencyId }, fingerprint: r.fingerprint, safeguardingLevel: r.safeguardingLevel });
     }
-    const proposals = m.getRepository(ProposalEntity);
-    const events: KinlinkEvent[] = [];
-    for (const c of candidates) {
+    // the pairs this record forms, then their writes as one statement each (not three per candidate)
+    const pairs = candidates.flatMap((c) => {
       const other = otherById.get(c.otherId);
-      if (!other) continue;
+      if (!other) return [];
       // the child is always the left side of a child ↔ sought pair; same-side pairs are ordered by id
-      const level = new Map([[profile.id, self.safeguardingLevel], [other.id, other.safeguardingLevel]]);
       const [left, right] = orderPair(profile, other.profile, c.kind);
+      return [{ c, other, left, right, pairKey: `${c.kind}:${left.id}|${right.id}`, pairPrint: pairFingerprint(fingerprint, other.fingerprint) }];
+    });
+    if (pairs.length === 0) return [];
+    const pairKeys = pairs.map((p) => p.pairKey);
+    // instances matching both records of a pair at once (scale-out) take turns: the second sees the first's proposal;
+    // the locks are taken in key order, so two instances locking overlapping pairs cannot deadlock
+    await m.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted', [pairKeys]);
+    const proposals = m.getRepository(ProposalEntity);
+    const existingByKey = new Map((await proposals.find({ where: { pairKey: In(pairKeys) } })).map((e) => [e.pairKey, e]));
+    const fresh = pairs.filter((p) => {
+      const existing = existingByKey.get(p.pairKey);
+      return !(existing && existing.fingerprint === p.pairPrint && existing.status === 'open');
+    });
+    if (fresh.length === 0) return [];
+    // the other sides' keys in one round trip (the record's own key is cached already)
+    await this.cipher.prefetch(fresh.map((p) => subjectIdOf(p.other.profile)));
+    const events: KinlinkEvent[] = [];
+    const rows: Array<Partial<ProposalEntity>> = [];
+    for (const { c, other, left, right, pairKey, pairPrint } of fresh) {
+      const level = new Map([[profile.id, self.safeguardingLevel], [other.id, other.safeguardingLevel]]);
       const eventId = randomUUID();
       // the engine explains the new record (left of each comparison) against the stored one (right)
       const sealed = await this.sealExplanation(eventId, c.explanation, profile, other.profile);
-      const pairKey = `${c.kind}:${left.id}|${right.id}`;
-      const pairPrint = pairFingerprint(fingerprint, other.fingerprint);
-      // instances matching both records of a pair at once (scale-out) take turns: the second sees the first's proposal
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pairKey]);
-      const existing = await proposals.findOne({ where: { pairKey } });
-      if (existing && existing.fingerprint === pairPrint && existing.status === 'open') continue;
-      const id = existing?.id ?? randomUUID();
-      await proposals.upsert({
+      const id = existingByKey.get(pairKey)?.id ?? randomUUID();
+      rows.push({
         id, pairKey, kind: c.kind, leftId: left.id, rightId: right.id, probability: c.probability, score: c.score,
         modelVersion: c.modelVersion, fingerprint: pairPrint, status: 'open',
-      }, ['pairKey']);
+      });
       const payload: MatchProposed = {
         proposalId: id, kind: c.kind, left: matchSideOf(left, level.get(left.id)), right: matchSideOf(right, level.get(right.id)),
         probability: c.probability, score: c.score, explanation: sealed.explanation, values: sealed.values, modelVersion: c.modelVersion, fingerprint: pairPrint,
@@ -141,6 +158,7 @@ export class MatchRecordChange {
         payload,
       }));
     }
+    await proposals.upsert(rows as never, ['pairKey']);
     return events;
   }
 
