@@ -95,3 +95,34 @@ describe('BatchScope (one transaction per slice)', () => {
     await expect(poisoned.commit(async () => undefined)).rejects.toThrow(/message 3/);
   });
 });
+
+describe('BatchScope.atCommit (per-slice work)', () => {
+  it('runs each key\'s work once, after the slice\'s effects and before its inbox rows and commit; a failure commits nothing', async () => {
+    const db = fakeDataSource();
+    const scope = new BatchScope();
+    const ran: string[] = [];
+    await runInBatch(scope, async () => {
+      for (const id of ['a', 'b', 'c']) {
+        const tx = (await scope.claim(db.dataSource, 'c', id, () => undefined))!;
+        tx.inbox.push(['c', id]);
+        scope.atCommit(db.dataSource, 'tree', async (m) => { ran.push('tree'); await m.query('UPDATE tree', []); });
+      }
+    });
+    expect(ran).toEqual([]);
+    await scope.commit(async () => undefined);
+    expect(ran).toEqual(['tree']);
+    expect(db.statements.indexOf('UPDATE tree')).toBeLessThan(db.statements.findIndex((s) => s.startsWith('INSERT INTO')));
+    expect(db.state.committed).toBe(1);
+
+    const failing = fakeDataSource();
+    const scope2 = new BatchScope();
+    await runInBatch(scope2, async () => {
+      const tx = (await scope2.claim(failing.dataSource, 'c', 'x', () => undefined))!;
+      tx.inbox.push(['c', 'x']);
+      scope2.atCommit(failing.dataSource, 'tree', async () => { throw new Error('tree broken'); });
+    });
+    await expect(scope2.commit(async () => undefined)).rejects.toThrow('tree broken');
+    await scope2.rollback();
+    expect(failing.state).toMatchObject({ committed: 0, rolledBack: 1 });
+  });
+});

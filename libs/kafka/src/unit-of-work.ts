@@ -51,6 +51,20 @@ export class UnitOfWork {
     return outcome.duplicate ? { duplicate: true } : { duplicate: false, result: outcome.result };
   }
 
+  /**
+   * Work that may be done once per slice instead of once per message, called from inside an
+   * effect: inside a batch slice it runs once per `key`, on the slice's transaction, just before
+   * its commit (after all the slice's effects); otherwise at once, on `manager`.
+   */
+  async atCommit(manager: EntityManager, key: string, work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    const batch = currentBatch();
+    if (batch) {
+      batch.atCommit(this.dataSource, key, work);
+      return;
+    }
+    await work(manager);
+  }
+
   async run<T>(effect: TransactionalEffect<T>): Promise<T> {
     const result = await this.dataSource.transaction((m) => this.withOutbox(m, effect));
     this.relay.kick();
