@@ -26,6 +26,8 @@ export class BatchScope {
   poisonedAt?: number;
   /** index in the slice of the message being handled (set by the transport) */
   current = 0;
+  /** state handlers carry from one message of the slice to the next (gone with the slice, committed or not) */
+  readonly memo = new Map<string, unknown>();
 
   private readonly known: Set<string>;
 

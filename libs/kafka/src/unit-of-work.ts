@@ -65,6 +65,15 @@ export class UnitOfWork {
     await work(manager);
   }
 
+  /**
+   * Inside a batch slice, a map that lives as long as the slice's transaction: what one message's
+   * effect wrote and the next may reuse instead of reading it again (it is dropped with the slice,
+   * so a rolled-back slice leaves nothing behind). Undefined outside a slice.
+   */
+  sliceMemo(): Map<string, unknown> | undefined {
+    return currentBatch()?.memo;
+  }
+
   async run<T>(effect: TransactionalEffect<T>): Promise<T> {
     const result = await this.dataSource.transaction((m) => this.withOutbox(m, effect));
     this.relay.kick();
