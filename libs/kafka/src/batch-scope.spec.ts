@@ -20,9 +20,12 @@ function fakeDataSource(processed: Set<string> = new Set()) {
         fresh.forEach(([c, id]) => processed.add(inboxKey(c, id)));
         return fresh.map(([consumer, event_id]) => ({ consumer, event_id }));
       }
+      if (sql.includes('INSERT INTO "s".outbox')) {
+        const [topics, keys] = params as [string[], string[]];
+        outboxRows.push(topics.map((topic, i) => ({ topic, key: keys[i] })));
+      }
       return [];
     }),
-    getRepository: () => ({ insert: async (rows: unknown[]) => { outboxRows.push(rows); } }),
   };
   const runner = {
     manager, query: manager.query, connect: async () => undefined, startTransaction: async () => undefined,
@@ -55,7 +58,7 @@ describe('BatchScope (one transaction per slice)', () => {
     const sent: unknown[] = [];
     await scope.commit(async (r) => { sent.push(...r); });
     expect(db.state).toEqual({ committed: 1, rolledBack: 0, released: 1 });
-    expect(db.statements.filter((s) => s === 'INSERT INTO')).toHaveLength(1); // the inbox, multi-row
+    expect(db.statements.filter((s) => s === 'INSERT INTO')).toHaveLength(2); // the inbox and the outbox, multi-row each
     expect(db.outboxRows).toEqual([[expect.objectContaining({ key: 'a' }), expect.objectContaining({ key: 'b' })]]);
     expect(kicks).toEqual(['kick']);
     expect(sent).toEqual([]);
