@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { INTERNAL_TOPICS } from '@kinlink/contracts';
 import { bootstrapService } from '@kinlink/kafka';
+import { prefetchSliceKeys, SubjectCipher } from '@kinlink/privacy';
 import { AdminApiModule } from './admin-api.module';
 import { documentRoutes } from './common/openapi';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -13,6 +14,8 @@ void bootstrapService({
   service: 'admin-api',
   module: AdminApiModule,
   subscribe: [INTERNAL_TOPICS.records, INTERNAL_TOPICS.matches, INTERNAL_TOPICS.cases, INTERNAL_TOPICS.audit],
+  // the keys of a slice's records and proposals in one round trip (audit leaves open nothing)
+  prepareSlice: (app) => prefetchSliceKeys(app.get(SubjectCipher), [INTERNAL_TOPICS.audit]),
   configureHttp: (base) => {
     const app = base as NestExpressApplication;
     app.use(helmet({ frameguard: { action: 'deny' } }));

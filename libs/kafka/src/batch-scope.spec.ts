@@ -20,9 +20,12 @@ function fakeDataSource(processed: Set<string> = new Set()) {
         fresh.forEach(([c, id]) => processed.add(inboxKey(c, id)));
         return fresh.map(([consumer, event_id]) => ({ consumer, event_id }));
       }
+      if (sql.includes('INSERT INTO "s".outbox')) {
+        const [topics, keys] = params as [string[], string[]];
+        outboxRows.push(topics.map((topic, i) => ({ topic, key: keys[i] })));
+      }
       return [];
     }),
-    getRepository: () => ({ insert: async (rows: unknown[]) => { outboxRows.push(rows); } }),
   };
   const runner = {
     manager, query: manager.query, connect: async () => undefined, startTransaction: async () => undefined,
@@ -55,7 +58,7 @@ describe('BatchScope (one transaction per slice)', () => {
     const sent: unknown[] = [];
     await scope.commit(async (r) => { sent.push(...r); });
     expect(db.state).toEqual({ committed: 1, rolledBack: 0, released: 1 });
-    expect(db.statements.filter((s) => s === 'INSERT INTO')).toHaveLength(1); // the inbox, multi-row
+    expect(db.statements.filter((s) => s === 'INSERT INTO')).toHaveLength(2); // the inbox and the outbox, multi-row each
     expect(db.outboxRows).toEqual([[expect.objectContaining({ key: 'a' }), expect.objectContaining({ key: 'b' })]]);
     expect(kicks).toEqual(['kick']);
     expect(sent).toEqual([]);
@@ -93,5 +96,36 @@ describe('BatchScope (one transaction per slice)', () => {
     poisoned.poison();
     expect(poisoned.poisonedAt).toBe(3);
     await expect(poisoned.commit(async () => undefined)).rejects.toThrow(/message 3/);
+  });
+});
+
+describe('BatchScope.atCommit (per-slice work)', () => {
+  it('runs each key\'s work once, after the slice\'s effects and before its inbox rows and commit; a failure commits nothing', async () => {
+    const db = fakeDataSource();
+    const scope = new BatchScope();
+    const ran: string[] = [];
+    await runInBatch(scope, async () => {
+      for (const id of ['a', 'b', 'c']) {
+        const tx = (await scope.claim(db.dataSource, 'c', id, () => undefined))!;
+        tx.inbox.push(['c', id]);
+        scope.atCommit(db.dataSource, 'tree', async (m) => { ran.push('tree'); await m.query('UPDATE tree', []); });
+      }
+    });
+    expect(ran).toEqual([]);
+    await scope.commit(async () => undefined);
+    expect(ran).toEqual(['tree']);
+    expect(db.statements.indexOf('UPDATE tree')).toBeLessThan(db.statements.findIndex((s) => s.startsWith('INSERT INTO')));
+    expect(db.state.committed).toBe(1);
+
+    const failing = fakeDataSource();
+    const scope2 = new BatchScope();
+    await runInBatch(scope2, async () => {
+      const tx = (await scope2.claim(failing.dataSource, 'c', 'x', () => undefined))!;
+      tx.inbox.push(['c', 'x']);
+      scope2.atCommit(failing.dataSource, 'tree', async () => { throw new Error('tree broken'); });
+    });
+    await expect(scope2.commit(async () => undefined)).rejects.toThrow('tree broken');
+    await scope2.rollback();
+    expect(failing.state).toMatchObject({ committed: 0, rolledBack: 1 });
   });
 });

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { addToOutbox, OutboxEntry, recordProcessed, schemaOf } from '@kinlink/database';
 import type { RawRecord } from './event-publisher';
 
@@ -26,6 +26,8 @@ export class BatchScope {
   poisonedAt?: number;
   /** index in the slice of the message being handled (set by the transport) */
   current = 0;
+  /** state handlers carry from one message of the slice to the next (gone with the slice, committed or not) */
+  readonly memo = new Map<string, unknown>();
 
   private readonly known: Set<string>;
 
@@ -75,6 +77,18 @@ export class BatchScope {
     return this.records.get(index) ?? [];
   }
 
+  /**
+   * Runs `work` once (per key) on the data source's slice transaction just before the commit,
+   * after every handler of the slice: work that is per slice rather than per message (e.g. a
+   * projection's aggregate advanced over everything the slice added). If it throws, nothing of the
+   * slice commits and the transport replays it one message per transaction.
+   */
+  atCommit(dataSource: DataSource, key: string, work: (manager: EntityManager) => Promise<void>): void {
+    const tx = this.transactions.get(dataSource);
+    if (!tx) throw new Error('atCommit outside the slice transaction');
+    if (!tx.atCommit.has(key)) tx.atCommit.set(key, work);
+  }
+
   poison(): void {
     this.poisonedAt ??= this.current;
   }
@@ -84,7 +98,7 @@ export class BatchScope {
     let tx = this.transactions.get(dataSource);
     if (!tx) {
       const runner = dataSource.createQueryRunner();
-      tx = { runner, inbox: [], outbox: [], afterCommit, looked: new Set() };
+      tx = { runner, inbox: [], outbox: [], afterCommit, looked: new Set(), atCommit: new Map() };
       this.transactions.set(dataSource, tx);
       await runner.connect();
       await runner.startTransaction();
@@ -110,6 +124,7 @@ export class BatchScope {
     if (records.length > 0) await send(records);
     for (const tx of this.transactions.values()) {
       const manager = tx.runner.manager;
+      for (const work of tx.atCommit.values()) await work(manager);
       const inserted = await recordProcessed(manager, tx.inbox);
       if (inserted.length !== tx.inbox.length) {
         const fresh = new Set(inserted.map(([c, e]) => inboxKey(c, e)));
@@ -142,6 +157,8 @@ export interface SliceTransaction {
   afterCommit: () => void;
   /** consumers whose inbox rows for the slice's candidate ids were looked up */
   looked: Set<string>;
+  /** per-slice work run before the commit, by key (BatchScope.atCommit) */
+  atCommit: Map<string, (manager: EntityManager) => Promise<void>>;
 }
 
 /** Some events of the slice were processed already (a redelivery): retry the slice skipping them. */

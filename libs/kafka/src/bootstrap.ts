@@ -5,7 +5,7 @@ import { Observable, throwError } from 'rxjs';
 import { TopicNames } from '@kinlink/contracts';
 import { EventPublisher } from './event-publisher';
 import { ConsumerState } from './health.controller';
-import { KafkaEventServer, KinlinkPattern } from './kafka-event-server';
+import { KafkaEventServer, KinlinkPattern, SlicePreparer } from './kafka-event-server';
 import { KAFKA_CLIENT } from './kafka.tokens';
 import { TopicAdmin } from './topic-admin';
 
@@ -25,6 +25,8 @@ export interface ServiceBootstrapOptions {
   /** HTTP set-up beyond health (admin API: docs, pipes, filters) */
   configureHttp?: (app: INestApplication) => void | Promise<void>;
   partitionsConsumedConcurrently?: number;
+  /** work done once per slice before its handlers (e.g. prefetching data keys); see SlicePreparer */
+  prepareSlice?: (app: INestApplication) => SlicePreparer;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
       agencies: config.getOrThrow('AGENCIES'),
       publisher: app.get(EventPublisher),
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      prepareSlice: options.prepareSlice?.(app),
     });
     // Deferred so the filter is registered before the handlers are bound; the app runs the
     // lifecycle hooks once, so the microservice must not run them again.

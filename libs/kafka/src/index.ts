@@ -2,7 +2,7 @@ export { KafkaModule, createKafkaClient } from './kafka.module';
 export { EventPublisher, RawRecord } from './event-publisher';
 export { OutboxRelay } from './outbox-relay';
 export { TopicAdmin, ensureTopics } from './topic-admin';
-export { KafkaEventServer, KafkaMessageContext, AGENCY_INBOUND, KinlinkPattern, parseInternalEvent, backoff, ConsumerStatus, ConsumerPhase } from './kafka-event-server';
+export { KafkaEventServer, KafkaMessageContext, AGENCY_INBOUND, KinlinkPattern, parseInternalEvent, backoff, ConsumerStatus, ConsumerPhase, SliceMessage, SlicePreparer } from './kafka-event-server';
 export { isTransientInfrastructureError } from './transient-errors';
 export { failpoint, FailpointName, parseFailpoints } from './failpoints';
 export { ConsumerState } from './health.controller';

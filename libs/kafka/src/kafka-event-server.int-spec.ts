@@ -21,6 +21,8 @@ const schema = `kafka_it_${prefix.slice(3).replace(/-/g, '')}`;
 // before the module classes below are declared: the config module reads the environment then
 Object.assign(process.env, { TOPIC_PREFIX: prefix, AGENCIES: 'it-agency', LOG_LEVEL: 'silent', KAFKA_PARTITIONS: '1' });
 const seen: string[] = [];
+/** what the slice preparer was given, one entry per call (event ids) */
+const prepared: string[][] = [];
 const attempts = new Map<string, number>();
 
 class NotAllowed extends DomainError<'not_allowed'> {
@@ -87,7 +89,14 @@ describe('KafkaEventServer on the real broker', () => {
     await db.connect();
     await db.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await db.query(`CREATE TABLE "${schema}".effect (event_id text NOT NULL, tx bigint NOT NULL)`);
-    app = await bootstrapService({ service: 'it', module: TestModule, subscribe: [INTERNAL_TOPICS.cases] });
+    app = await bootstrapService({
+      service: 'it', module: TestModule, subscribe: [INTERNAL_TOPICS.cases],
+      // best effort: a preparer that throws changes no outcome (the poison message's slices make it throw)
+      prepareSlice: () => async (_pattern, messages) => {
+        prepared.push(messages.map((m) => m.event?.eventId ?? '?'));
+        if (messages.some((m) => (m.event?.payload as { note?: string } | undefined)?.note === 'poison')) throw new Error('preparer failed');
+      },
+    });
     await watcher.connect();
     await watcher.subscribe({ topic: new TopicNames(prefix).internal('dead-letter'), fromBeginning: true });
     await watcher.run({ eachMessage: async ({ message }) => { dead.push(message); } });
@@ -146,6 +155,10 @@ describe('KafkaEventServer on the real broker', () => {
     const rows = await committed(ids);
     expect(rows.every((r) => r.n === 1)).toBe(true);
     expect(attempts.get(poison.eventId)).toBe(1);
+    // every event was prepared with its slice (parsed once, before its handler), in few calls
+    const preparedIds = new Set(prepared.flat());
+    expect(ids.every((id) => preparedIds.has(id))).toBe(true);
+    expect(prepared.filter((p) => p.some((id) => ids.includes(id))).length).toBeLessThan(ids.length / 10);
     // batched: far fewer transactions than events (slices of up to 200)
     const transactions = new Set(rows.map((r) => r.tx)).size;
     expect(transactions).toBeLessThan(ids.length / 10);

@@ -34,7 +34,25 @@ export interface KafkaEventServerOptions {
   maxRebalanceMs?: number;
   /** messages of a partition's batch handled in one transaction (default KAFKA_BATCH_SLICE or 200; 1 = one transaction per message) */
   sliceSize?: number;
+  /** runs before the handlers of a slice (or of a message handled alone); see SlicePreparer */
+  prepareSlice?: SlicePreparer;
 }
+
+/** A message of a slice as a SlicePreparer sees it; `event` is the parsed internal event (absent for agency messages, dead letters and unparsable ones). */
+export interface SliceMessage {
+  topic: string;
+  partition: number;
+  key: string | null;
+  value: Buffer | null;
+  event?: KinlinkEvent;
+}
+
+/**
+ * Work a service does once for a whole slice before its handlers run one by one — e.g. loading
+ * the data keys of all the slice's subjects in one round trip instead of one per message. Best
+ * effort: it may not change outcomes, and if it throws the handlers simply do the work themselves.
+ */
+export type SlicePreparer = (pattern: KinlinkPattern, messages: SliceMessage[]) => Promise<void>;
 
 const DEFAULT_SLICE = Number(process.env.KAFKA_BATCH_SLICE ?? 200);
 const FETCH_MAX_WAIT_MS = Number(process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 100);
@@ -256,8 +274,21 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!handler) return { ok: false, failedAt: 0 };
     const candidateIds = [...new Set(slice.flatMap((m) => [headerText(m.headers, HEADER.eventId), headerText(m.headers, HEADER.correlationId)])
       .filter((v): v is string => v !== undefined))];
+    const raw = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter;
+    // parsed once for the preparer and the first attempt (a redone attempt parses again: handlers get fresh objects)
+    const parseAll = () => slice.map((m): { data: unknown } | { error: unknown } => {
+      if (raw) return { data: m.value };
+      try {
+        return { data: parseInternalEvent(m.value) };
+      } catch (error) {
+        return { error };
+      }
+    });
+    let parsed = parseAll();
+    await this.prepare(pattern, topic, partition, slice, parsed);
     let known: ReadonlySet<string> = new Set();
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) parsed = parseAll();
       const scope = new BatchScope(known, candidateIds);
       let failure: { at: number; error: unknown } | undefined;
       try {
@@ -270,8 +301,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
               topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: message.headers ?? {}, value: message.value, receivedAt,
             };
             try {
-              const data = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter ? message.value : parseInternalEvent(message.value);
-              const result = await handler(data, new KafkaMessageContext([source]));
+              const p = parsed[k];
+              if ('error' in p) throw p.error;
+              const result = await handler(p.data, new KafkaMessageContext([source]));
               if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
             } catch (error) {
               failure = { at: k, error };
@@ -309,6 +341,23 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
+  /** Runs the service's SlicePreparer; its failure is logged and otherwise ignored (the handlers do the work themselves). */
+  private async prepare(
+    pattern: KinlinkPattern, topic: string, partition: number, messages: KafkaMessage[], parsed: Array<{ data: unknown } | { error: unknown }>,
+  ): Promise<void> {
+    const prepareSlice = this.options.prepareSlice;
+    if (!prepareSlice) return;
+    const raw = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter;
+    try {
+      await prepareSlice(pattern, messages.map((m, k) => {
+        const p = parsed[k];
+        return { topic, partition, key: m.key?.toString() ?? null, value: m.value, event: !raw && 'data' in p ? (p.data as KinlinkEvent) : undefined };
+      }));
+    } catch (e) {
+      this.logger.debug(`${topic}[${partition}]: slice preparation failed (${(e as Error)?.message ?? e}); handlers fetch what they need`);
+    }
+  }
+
   /** `first`: what the handler threw when the message failed in a slice (counts as attempt 1) */
   private async handleMessage(
     topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, live: () => boolean, first?: { error: unknown }, receivedAt = Date.now(),
@@ -322,6 +371,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.logger.error(`no handler for topic ${topic}; message parked`);
       await this.deadLetter(source, 'no_handler', `no handler for ${topic}`, 0, live);
       return;
+    }
+    // a message that failed in a slice was prepared with it
+    if (!first && this.options.prepareSlice) {
+      const raw = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter;
+      let p: { data: unknown } | { error: unknown };
+      try {
+        p = { data: raw ? message.value : parseInternalEvent(message.value) };
+      } catch (error) {
+        p = { error };
+      }
+      await this.prepare(pattern, topic, partition, [message], [p]);
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
     let holdingSince: number | undefined;

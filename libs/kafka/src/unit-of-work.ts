@@ -51,6 +51,29 @@ export class UnitOfWork {
     return outcome.duplicate ? { duplicate: true } : { duplicate: false, result: outcome.result };
   }
 
+  /**
+   * Work that may be done once per slice instead of once per message, called from inside an
+   * effect: inside a batch slice it runs once per `key`, on the slice's transaction, just before
+   * its commit (after all the slice's effects); otherwise at once, on `manager`.
+   */
+  async atCommit(manager: EntityManager, key: string, work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    const batch = currentBatch();
+    if (batch) {
+      batch.atCommit(this.dataSource, key, work);
+      return;
+    }
+    await work(manager);
+  }
+
+  /**
+   * Inside a batch slice, a map that lives as long as the slice's transaction: what one message's
+   * effect wrote and the next may reuse instead of reading it again (it is dropped with the slice,
+   * so a rolled-back slice leaves nothing behind). Undefined outside a slice.
+   */
+  sliceMemo(): Map<string, unknown> | undefined {
+    return currentBatch()?.memo;
+  }
+
   async run<T>(effect: TransactionalEffect<T>): Promise<T> {
     const result = await this.dataSource.transaction((m) => this.withOutbox(m, effect));
     this.relay.kick();

@@ -13,3 +13,4 @@ export { ERASED } from './erased';
 export {
   CASEWORK_TEXT_FIELDS, commandBinding, caseworkBinding, caseworkSubjectOf, sealCaseworkText, openCaseworkText,
 } from './casework-text';
+export { subjectIdsOf, prefetchSliceKeys } from './subject-ids';

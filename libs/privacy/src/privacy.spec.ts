@@ -7,6 +7,7 @@ import { openRecord, sealClosure, openClosure, sealRecord, splitRecord } from '.
 import { SubjectCipher } from './subject-cipher';
 import { caseworkBinding, caseworkSubjectOf, commandBinding, openCaseworkText, sealCaseworkText } from './casework-text';
 import { InMemorySubjectKeyStore, SubjectErasedError } from './subject-key-store';
+import { subjectIdsOf } from './subject-ids';
 
 const dek = randomBytes(32);
 
@@ -144,5 +145,49 @@ describe('casework free text (notes, places, override reasons) sealed under the 
   it('takes the child side of a proposal as the subject', () => {
     expect(caseworkSubjectOf({ type: 'sought-child', id: 'tr' }, { type: 'child', id: 'c' })).toBe('c');
     expect(caseworkSubjectOf({ type: 'child', id: 'c1' }, { type: 'child', id: 'c2' })).toBe('c1');
+  });
+});
+
+describe('SubjectCipher.prefetch (a consumer slice\'s keys in one round trip)', () => {
+  it('asks the store once for the uncached keys, creating only when told to', async () => {
+    const store = new InMemorySubjectKeyStore();
+    const findMany = jest.spyOn(store, 'findMany');
+    const getOrCreateMany = jest.spyOn(store, 'getOrCreateMany');
+    const getOrCreate = jest.spyOn(store, 'getOrCreate');
+    const cipher = new SubjectCipher(store);
+    await cipher.prefetch(['a', 'b', 'a'], { create: true });
+    expect(getOrCreateMany).toHaveBeenCalledWith(['a', 'b']);
+    getOrCreate.mockClear();
+    await cipher.seal('a', 'ev', { x: 1 });
+    expect(getOrCreate).not.toHaveBeenCalled();
+    await cipher.prefetch(['a', 'b', 'c']);
+    expect(findMany).toHaveBeenLastCalledWith(['c']); // cached ones are not asked for; nothing created
+    expect(await store.findMany(['c'])).toEqual([]);
+  });
+
+  it('does not cache a key forgotten (erased) while its lookup was in flight', async () => {
+    const store = new InMemorySubjectKeyStore();
+    const key = await store.getOrCreate('s');
+    let release!: () => void;
+    jest.spyOn(store, 'findMany').mockImplementation(() => new Promise((r) => { release = () => r([key]); }));
+    const cipher = new SubjectCipher(store);
+    const loading = cipher.prefetch(['s']);
+    await store.destroy('s');
+    cipher.forget('s');
+    release();
+    await loading;
+    expect(await cipher.open('s', 'ev', {})).toBeUndefined();
+  });
+});
+
+describe('subjectIdsOf (which keys a slice needs)', () => {
+  it('finds record subjects, sealed intake events and proposal sides, not sealed fields or other ids', () => {
+    const ev = (subject: { type: string; id: string }, payload: unknown) => ({ eventId: 'e', type: 't', subject, payload }) as never;
+    expect(subjectIdsOf(ev({ type: 'child', id: 'c1' }, { id: 'c1', record: { identity: { v: 1, k: 'k', iv: 'i', tag: 't', ct: 'c', subjectId: 'no' } } }))).toEqual(['c1']);
+    expect(subjectIdsOf(ev({ type: 'agency-event', id: 'unhcr:1' }, { event: { type: 'child.registered', subjectId: 'c2' } }))).toEqual(['c2']);
+    expect(subjectIdsOf(ev({ type: 'proposal', id: 'p' }, {
+      left: { type: 'child', id: 'c3' }, right: { type: 'sought-child', id: 'r1', ref: 's1' }, values: { left: { subjectId: 'c3' }, right: { subjectId: 'r1' } },
+    })).sort()).toEqual(['c3', 'r1']);
+    expect(subjectIdsOf(ev({ type: 'case', id: 'case-1' }, { caseId: 'case-1' }))).toEqual([]);
   });
 });

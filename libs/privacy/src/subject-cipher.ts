@@ -12,6 +12,8 @@ const MAX_CACHED_KEYS = 100_000;
  */
 export class SubjectCipher {
   private readonly cache = new Map<string, { key: SubjectKey; until: number }>();
+  /** when each subject was last forgotten (erased), so a lookup that began before does not cache its key */
+  private readonly forgotten = new Map<string, number>();
 
   constructor(private readonly store: SubjectKeyStore, private readonly ttlMs = 30_000, private readonly now = () => Date.now()) {}
 
@@ -40,19 +42,41 @@ export class SubjectCipher {
     return out;
   }
 
-  /** Loads many subjects' keys in one round trip into the cache (a boot-time load opens thousands of rows). */
-  async prefetch(subjectIds: string[]): Promise<void> {
-    if (!this.store.findMany) return;
-    const until = this.now() + this.ttlMs;
-    const keys = await this.store.findMany([...new Set(subjectIds)]);
+  /**
+   * Loads many subjects' keys in one round trip into the cache: a boot-time load opens thousands
+   * of rows, and a consumer's slice needs the keys of all its messages. Keys already cached are not
+   * asked for again. `create` (the gateway: the first event of a subject) also creates the missing
+   * keys, in one multi-row insert (SubjectKeyStore.getOrCreateMany). Erased subjects get no entry,
+   * so seal/open go to the store and find them erased as before.
+   */
+  async prefetch(subjectIds: string[], options: { create?: boolean } = {}): Promise<void> {
+    const started = this.now();
+    const wanted = [...new Set(subjectIds)].filter((id) => {
+      const hit = this.cache.get(id);
+      return !hit || hit.until <= started;
+    });
+    if (wanted.length === 0) return;
+    const load = options.create ? this.store.getOrCreateMany?.bind(this.store) : this.store.findMany?.bind(this.store);
+    if (!load) return;
+    const keys = await load(wanted);
+    const until = started + this.ttlMs;
     // bounded like any other fill: a boot-time load pages through a million subjects
     if (this.cache.size + keys.length > MAX_CACHED_KEYS) this.cache.clear();
-    for (const key of keys) this.cache.set(key.subjectId, { key, until });
+    for (const key of keys) {
+      // erased while the lookup was in flight: its read may predate the destruction
+      const forgotten = this.forgotten.get(key.subjectId);
+      if (forgotten !== undefined && forgotten >= started) continue;
+      this.cache.set(key.subjectId, { key, until });
+    }
   }
 
   /** Drops the cached key (on `subject.erased`). */
   forget(subjectId: string): void {
     this.cache.delete(subjectId);
+    const now = this.now();
+    // remembered for as long as a lookup may run (a TTL), so a prefetch in flight does not bring the key back
+    if (this.forgotten.size >= 10_000) for (const [id, at] of this.forgotten) if (at + this.ttlMs < now) this.forgotten.delete(id);
+    this.forgotten.set(subjectId, now);
   }
 
   private async key(subjectId: string, create: boolean): Promise<SubjectKey | undefined> {

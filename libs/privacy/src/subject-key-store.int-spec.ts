@@ -88,4 +88,82 @@ describe('PgSubjectKeyStore', () => {
     expect(many.map((k) => k.subjectId).sort()).toEqual([a, b].sort());
     expect(many.find((k) => k.subjectId === a)!.dek.equals(ka.dek)).toBe(true);
   });
+
+  it('gets or creates a slice\'s keys in at most three statements: concurrent slices agree, erased subjects get none', async () => {
+    let statements = 0;
+    const counting: SqlRunner = { query: (sql, params) => { statements++; return db.query(sql, params); } };
+    const store = new PgSubjectKeyStore(counting, new LocalMasterKeyWrapper(masterKey));
+    await store.ensureSchema();
+    const existing = randomUUID();
+    const known = await store.getOrCreate(existing);
+    const erased = randomUUID();
+    await store.getOrCreate(erased);
+    await store.destroy(erased, 'subject_request');
+    const fresh = Array.from({ length: 50 }, () => randomUUID());
+
+    statements = 0;
+    const keys = await store.getOrCreateMany([existing, erased, ...fresh, fresh[0]]);
+    expect(statements).toBeLessThanOrEqual(3);
+    expect(keys.map((k) => k.subjectId).sort()).toEqual([existing, ...fresh].sort());
+    expect(keys.find((k) => k.subjectId === existing)!.dek.equals(known.dek)).toBe(true);
+    // what was created is what the vault holds
+    for (const k of keys) expect((await store.find(k.subjectId))!.dek.equals(k.dek)).toBe(true);
+    await expect(store.find(erased)).rejects.toThrow(SubjectErasedError);
+    const { rows } = await client.query('SELECT 1 FROM key_vault.subject_key WHERE subject_id = $1', [erased]);
+    expect(rows).toHaveLength(0);
+
+    // nothing to create: one statement
+    statements = 0;
+    await store.getOrCreateMany(fresh);
+    expect(statements).toBe(1);
+
+    // racing slices (and single creators) over overlapping subjects: one key per subject, the same for all
+    const racing = Array.from({ length: 40 }, () => randomUUID());
+    const sides = await Promise.all([
+      store.getOrCreateMany(racing),
+      store.getOrCreateMany([...racing].reverse()),
+      new PgSubjectKeyStore(db, new LocalMasterKeyWrapper(masterKey)).getOrCreateMany(racing.slice(10, 30)),
+      ...racing.slice(0, 5).map((id) => store.getOrCreate(id)),
+    ]);
+    const byId = new Map<string, string>();
+    for (const k of sides.flat()) {
+      expect(byId.get(k.subjectId) ?? k.dek.toString('hex')).toBe(k.dek.toString('hex'));
+      byId.set(k.subjectId, k.dek.toString('hex'));
+    }
+    expect(byId.size).toBe(racing.length);
+    const stored = await client.query('SELECT count(*)::int AS n FROM key_vault.subject_key WHERE subject_id = ANY($1)', [racing]);
+    expect(stored.rows[0].n).toBe(racing.length);
+  });
+
+  it('a cipher prefetching a slice opens and seals from its cache; erasure drops the key, and a prefetch never brings it back', async () => {
+    let statements = 0;
+    const counting: SqlRunner = { query: (sql, params) => { statements++; return db.query(sql, params); } };
+    const store = new PgSubjectKeyStore(counting, new LocalMasterKeyWrapper(masterKey));
+    await store.ensureSchema();
+    const cipher = new SubjectCipher(store, 60_000);
+    const subjects = Array.from({ length: 20 }, () => randomUUID());
+    await cipher.prefetch(subjects, { create: true });
+    statements = 0;
+    const sealed = await Promise.all(subjects.map((s) => cipher.seal(s, 'ev', { name: s })));
+    expect(statements).toBe(0);
+
+    // another process (another service) opens them after one findMany
+    const reader = new SubjectCipher(store, 60_000);
+    statements = 0;
+    await reader.prefetch(subjects);
+    await reader.prefetch(subjects); // cached: not asked again
+    expect(statements).toBe(1);
+    expect(await reader.open(subjects[3], 'ev', sealed[3])).toEqual({ name: subjects[3] });
+
+    // erasure: forget, then a prefetch (or a fresh process) finds nothing to open
+    await store.destroy(subjects[3], 'subject_request');
+    reader.forget(subjects[3]);
+    await reader.prefetch(subjects);
+    expect(await reader.open(subjects[3], 'ev', sealed[3])).toBeUndefined();
+    await expect(cipher.seal(subjects[3], 'ev-2', { name: 'x' })).resolves.toBeDefined(); // the writer's cache still holds it (TTL)…
+    cipher.forget(subjects[3]);
+    await expect(cipher.seal(subjects[3], 'ev-2', { name: 'x' })).rejects.toThrow(SubjectErasedError); // …until subject.erased arrives
+    await cipher.prefetch([subjects[3]], { create: true });
+    await expect(cipher.seal(subjects[3], 'ev-3', { name: 'x' })).rejects.toThrow(SubjectErasedError);
+  });
 });

@@ -32,6 +32,11 @@ export interface SubjectKeyStore {
   isErased(subjectId: string): Promise<boolean>;
   /** many subjects' keys in one round trip (boot-time loads); erased or unknown subjects are absent */
   findMany?(subjectIds: string[]): Promise<SubjectKey[]>;
+  /**
+   * many subjects' keys, those missing created (a consumer's slice); erased subjects are absent,
+   * never created. Same guarantees as `getOrCreate`, in a fixed number of statements.
+   */
+  getOrCreateMany?(subjectIds: string[]): Promise<SubjectKey[]>;
 }
 
 export const SUBJECT_KEY_STORE = Symbol('SUBJECT_KEY_STORE');
@@ -100,6 +105,40 @@ export class PgSubjectKeyStore implements SubjectKeyStore {
     return Promise.all(rows.map(async (r) => ({ subjectId: r.subject_id, keyId: r.key_id, dek: await this.wrapper.unwrap(r.wrapped_key, r.subject_id) })));
   }
 
+  /**
+   * One SELECT for the keys that exist; for the rest one multi-row INSERT … ON CONFLICT DO NOTHING
+   * (skipping erased subjects) and, only if a concurrent creator won some rows or a subject is
+   * erased, one more SELECT. Three statements at most, whatever the number of subjects.
+   */
+  async getOrCreateMany(subjectIds: string[]): Promise<SubjectKey[]> {
+    const wanted = [...new Set(subjectIds)];
+    if (wanted.length === 0) return [];
+    const found = await this.findMany(wanted);
+    const have = new Set(found.map((k) => k.subjectId));
+    // sorted: two slices inserting overlapping subjects take the index locks in the same order (no deadlock)
+    const missing = wanted.filter((id) => !have.has(id)).sort();
+    if (missing.length === 0) return found;
+    const fresh = await Promise.all(missing.map(async (subjectId) => {
+      const dek = randomBytes(32);
+      return { subjectId, dek, keyId: randomUUID().replaceAll('-', '').slice(0, 20), wrapped: await this.wrapper.wrap(dek, subjectId) };
+    }));
+    const inserted: Array<{ subject_id: string }> = await this.db.query(
+      `INSERT INTO ${KEY_VAULT_SCHEMA}.subject_key (subject_id, key_id, wrapped_key, master_key_id)
+       SELECT t.s, t.k, t.w, $4 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(s, k, w, n)
+       WHERE NOT EXISTS (SELECT 1 FROM ${KEY_VAULT_SCHEMA}.erased_subject e WHERE e.subject_id = t.s)
+       ORDER BY t.n
+       ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id`,
+      [fresh.map((f) => f.subjectId), fresh.map((f) => f.keyId), fresh.map((f) => f.wrapped), this.wrapper.masterKeyId],
+    );
+    const created = new Set(inserted.map((r) => r.subject_id));
+    const out = [...found];
+    for (const f of fresh) if (created.has(f.subjectId)) out.push({ subjectId: f.subjectId, keyId: f.keyId, dek: f.dek });
+    const lost = missing.filter((id) => !created.has(id));
+    // a concurrent creator's row wins; what is still absent is erased
+    if (lost.length > 0) out.push(...(await this.findMany(lost)));
+    return out;
+  }
+
   async destroy(subjectId: string, reasonCode: string, runner: SqlRunner = this.db): Promise<boolean> {
     await runner.query(
       `INSERT INTO ${KEY_VAULT_SCHEMA}.erased_subject (subject_id, reason_code) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING`,
@@ -131,6 +170,14 @@ export class InMemorySubjectKeyStore implements SubjectKeyStore {
   async find(subjectId: string): Promise<SubjectKey | undefined> {
     if (this.erased.has(subjectId)) throw new SubjectErasedError(subjectId);
     return this.keys.get(subjectId);
+  }
+  async findMany(subjectIds: string[]): Promise<SubjectKey[]> {
+    return [...new Set(subjectIds)].flatMap((id) => (this.keys.has(id) ? [this.keys.get(id)!] : []));
+  }
+  async getOrCreateMany(subjectIds: string[]): Promise<SubjectKey[]> {
+    const out: SubjectKey[] = [];
+    for (const id of new Set(subjectIds)) if (!this.erased.has(id)) out.push(await this.getOrCreate(id));
+    return out;
   }
   async destroy(subjectId: string): Promise<boolean> {
     this.erased.add(subjectId);

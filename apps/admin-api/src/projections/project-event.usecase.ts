@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { KinlinkEvent, MatchProposed } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
-import { projectAuditAppended, projectAuditCheckpoint } from '../audit-trail/audit-projection';
+import { advanceAuditTree, projectAuditAppended, projectAuditCheckpoint } from '../audit-trail/audit-projection';
 import { visibleFacts } from '../records/record-facts';
 import { OpenedRecords } from './opened-records';
 
@@ -121,7 +121,8 @@ export class ProjectEvent {
       await recordOutcome(m, p.commandId, 'rejected', p.httpStatus, { code: p.code, rule: p.rule });
     },
     // the audit trail's read models (entries, the Merkle tree over their hashes, checkpoints): audit-trail/audit-projection.ts
-    'audit.appended': (m, e) => projectAuditAppended(m, (e as KinlinkEvent<'audit.appended'>).payload),
+    'audit.appended': (m, e) => projectAuditAppended(m, (e as KinlinkEvent<'audit.appended'>).payload,
+      () => this.uow.atCommit(m, 'admin-api.audit-tree', (tm) => advanceAuditTree(tm).then(() => undefined))),
     'audit.checkpoint': (m, e) => projectAuditCheckpoint(m, (e as KinlinkEvent<'audit.checkpoint'>).payload),
   };
 }

@@ -5,9 +5,10 @@ import { UnitOfWork } from '@kinlink/kafka';
 import { AuditClock } from './audit-clock';
 import { Checkpointer } from './checkpointer';
 import { LeafDraft } from './leaf-drafts';
-import { lockHead } from './merkle-store';
+import { HeadRow, lockHead } from './merkle-store';
 
 export const AUDIT_CONSUMER = 'audit.log';
+const HEAD_MEMO = 'audit.head';
 
 /**
  * The single sequencer: locks the head row, gives the leaf the next index, extends the hash
@@ -22,7 +23,9 @@ export class AppendToAuditLog {
 
   async execute(draft: LeafDraft): Promise<{ duplicate: boolean; seq?: number }> {
     const outcome = await this.uow.once(AUDIT_CONSUMER, draft.eventId, async (m) => {
-      const head = await lockHead(m);
+      // in a slice the head row is locked and read once; later leaves continue from what the previous one wrote
+      const memo = this.uow.sliceMemo();
+      const head = (memo?.get(HEAD_MEMO) as HeadRow | undefined) ?? (await lockHead(m));
       const leaf: AuditLeaf = { ...draft, seq: head.size, recordedAt: this.clock.now().toISOString() };
       const bytes = encodeLeaf(leaf);
       const leafHash = hashLeaf(bytes);
@@ -42,6 +45,7 @@ export class AppendToAuditLog {
           nodes.map((n) => n.level), nodes.map((n) => String(n.index)), nodes.map((n) => n.hash.toString('hex')),
           tree.size, JSON.stringify(tree.toState().frontier)],
       );
+      memo?.set(HEAD_MEMO, { size: tree.size, chainTip: chain, frontier: tree.toState().frontier });
       const events: KinlinkEvent[] = [newEvent('audit.appended', {
         correlationId: leaf.correlationId ?? leaf.eventId,
         actor: systemActor('audit'),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { FieldComparison, KinlinkEvent, MatchProposed, newEvent, SealedExplanationValues, systemActor } from '@kinlink/contracts';
+import { schemaOf } from '@kinlink/database';
 import { UnitOfWork } from '@kinlink/kafka';
 import type { MatchCandidate, MatchRecord } from '@kinlink/matching-engine';
 import { openRecord, SubjectCipher } from '@kinlink/privacy';
@@ -44,8 +45,10 @@ export class MatchRecordChange {
     const safeguardingLevel = safeguardingLevelOf(event);
 
     await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
-      const repo = m.getRepository(CandidateEntity);
-      const stored = await repo.find({ where: { recordId }, lock: { mode: 'pessimistic_write' } });
+      // plain statements on the hot path (TypeORM's query building was ≈ 17 % of matching's CPU)
+      const candidate = `"${schemaOf(m.connection)}".candidate`;
+      const stored: Array<Pick<CandidateEntity, 'id' | 'active' | 'revision'>> = await m.query(
+        `SELECT id, active, revision FROM ${candidate} WHERE record_id = $1 FOR UPDATE`, [recordId]);
       // Per-record order: a revision older than what is stored is stale (already superseded).
       if (stored.some((c) => c.revision >= revision)) return { result: 'stale', events: [] };
 
@@ -53,14 +56,18 @@ export class MatchRecordChange {
       const dropped = stored.filter((c) => c.active && !keep.has(c.id)).map((c) => c.id);
       for (const id of dropped) this.index.engine.remove(id);
       const events: KinlinkEvent[] = await this.withdraw(m, dropped, event);
-      await repo.update({ recordId }, { active: false, revision });
+      await m.query(`UPDATE ${candidate} SET active = false, revision = $2, updated_at = now() WHERE record_id = $1`, [recordId, revision]);
 
       // consent gates sharing: without consent for tracing, open proposals with other agencies are withdrawn now
       const withheld = profiles.filter((p) => !p.consentForTracing).map((p) => p.id);
       events.push(...(await this.withdraw(m, withheld, event, (other) => other.agencyId !== payload.agencyId)));
       for (const profile of profiles) {
         const fingerprint = profileFingerprint(profile);
-        await repo.upsert({ id: profile.id, recordId, side: profile.side, agencyId: profile.agencyId, revision, active: true, profile: sealedProfiles.get(profile.id)!, fingerprint, safeguardingLevel }, ['id']);
+        await m.query(
+          `INSERT INTO ${candidate} (id, record_id, side, agency_id, revision, active, profile, fingerprint, safeguarding_level) VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8)
+           ON CONFLICT (id) DO UPDATE SET record_id = EXCLUDED.record_id, side = EXCLUDED.side, agency_id = EXCLUDED.agency_id, revision = EXCLUDED.revision,
+             active = true, profile = EXCLUDED.profile, fingerprint = EXCLUDED.fingerprint, safeguarding_level = EXCLUDED.safeguarding_level, updated_at = now()`,
+          [profile.id, recordId, profile.side, profile.agencyId, revision, JSON.stringify(sealedProfiles.get(profile.id)!), fingerprint, safeguardingLevel ?? null]);
         // Index and match in one synchronous step, so of two records arriving together the second always sees the first.
         this.index.engine.upsert(profile);
         const candidates = this.index.engine.match(profile, { limit: this.index.maxProposals });
@@ -100,35 +107,53 @@ export class MatchRecordChange {
   private async propose(m: EntityManager, self: { profile: MatchRecord; fingerprint: string; safeguardingLevel: CandidateEntity['safeguardingLevel'] }, candidates: MatchCandidate[], cause: RecordEvent) {
     const { profile, fingerprint } = self;
     if (candidates.length === 0) return [];
-    const others = await m.getRepository(CandidateEntity).find({ where: { id: In(candidates.map((c) => c.otherId)), active: true } });
-    const otherById = new Map<string, Pick<CandidateEntity, 'id' | 'profile' | 'fingerprint' | 'safeguardingLevel'>>(others.map((o) => [o.id, o]));
+    // what a proposal needs of the other side, without its sealed profile (≈ 1 KB of JSON per candidate)
+    const others: Array<{ id: string; side: MatchRecord['side']; agency_id: string; fingerprint: string; safeguarding_level: CandidateEntity['safeguardingLevel'] }> = await m.query(
+      `SELECT id, side, agency_id, fingerprint, safeguarding_level FROM "${schemaOf(m.connection)}".candidate WHERE id = ANY($1::text[]) AND active`, [candidates.map((c) => c.otherId)]);
+    const otherById = new Map<string, Pick<CandidateEntity, 'id' | 'fingerprint' | 'safeguardingLevel'> & { profile: Side }>(others.map((o) => [o.id, {
+      id: o.id, fingerprint: o.fingerprint, safeguardingLevel: o.safeguarding_level, profile: { id: o.id, side: o.side, agencyId: o.agency_id },
+    }]));
     // scaled out: a candidate the replica feed indexed whose owner (another instance) has not committed its row yet
     for (const c of candidates) {
       const r = otherById.has(c.otherId) ? undefined : this.replica.recent(c.otherId);
-      if (r) otherById.set(r.id, { id: r.id, profile: { id: r.id, side: r.side, agencyId: r.agencyId } as MatchRecord, fingerprint: r.fingerprint, safeguardingLevel: r.safeguardingLevel });
+      if (r) otherById.set(r.id, { id: r.id, profile: { id: r.id, side: r.side, agencyId: r.agencyId }, fingerprint: r.fingerprint, safeguardingLevel: r.safeguardingLevel });
     }
-    const proposals = m.getRepository(ProposalEntity);
-    const events: KinlinkEvent[] = [];
-    for (const c of candidates) {
+    // the pairs this record forms, then their writes as one statement each (not three per candidate)
+    const pairs = candidates.flatMap((c) => {
       const other = otherById.get(c.otherId);
-      if (!other) continue;
+      if (!other) return [];
       // the child is always the left side of a child ↔ sought pair; same-side pairs are ordered by id
-      const level = new Map([[profile.id, self.safeguardingLevel], [other.id, other.safeguardingLevel]]);
       const [left, right] = orderPair(profile, other.profile, c.kind);
+      return [{ c, other, left, right, pairKey: `${c.kind}:${left.id}|${right.id}`, pairPrint: pairFingerprint(fingerprint, other.fingerprint) }];
+    });
+    if (pairs.length === 0) return [];
+    const pairKeys = pairs.map((p) => p.pairKey);
+    // instances matching both records of a pair at once (scale-out) take turns: the second sees the first's proposal;
+    // the locks are taken in key order, so two instances locking overlapping pairs cannot deadlock
+    await m.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted', [pairKeys]);
+    const proposalTable = `"${schemaOf(m.connection)}".proposal`;
+    const existingRows: Array<{ id: string; pair_key: string; fingerprint: string; status: string }> = await m.query(
+      `SELECT id, pair_key, fingerprint, status FROM ${proposalTable} WHERE pair_key = ANY($1::text[])`, [pairKeys]);
+    const existingByKey = new Map(existingRows.map((e) => [e.pair_key, e]));
+    const fresh = pairs.filter((p) => {
+      const existing = existingByKey.get(p.pairKey);
+      return !(existing && existing.fingerprint === p.pairPrint && existing.status === 'open');
+    });
+    if (fresh.length === 0) return [];
+    // the other sides' keys in one round trip (the record's own key is cached already)
+    await this.cipher.prefetch(fresh.map((p) => subjectIdOf(p.other.profile)));
+    const events: KinlinkEvent[] = [];
+    const rows: Array<Partial<ProposalEntity>> = [];
+    for (const { c, other, left, right, pairKey, pairPrint } of fresh) {
+      const level = new Map([[profile.id, self.safeguardingLevel], [other.id, other.safeguardingLevel]]);
       const eventId = randomUUID();
       // the engine explains the new record (left of each comparison) against the stored one (right)
       const sealed = await this.sealExplanation(eventId, c.explanation, profile, other.profile);
-      const pairKey = `${c.kind}:${left.id}|${right.id}`;
-      const pairPrint = pairFingerprint(fingerprint, other.fingerprint);
-      // instances matching both records of a pair at once (scale-out) take turns: the second sees the first's proposal
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [pairKey]);
-      const existing = await proposals.findOne({ where: { pairKey } });
-      if (existing && existing.fingerprint === pairPrint && existing.status === 'open') continue;
-      const id = existing?.id ?? randomUUID();
-      await proposals.upsert({
+      const id = existingByKey.get(pairKey)?.id ?? randomUUID();
+      rows.push({
         id, pairKey, kind: c.kind, leftId: left.id, rightId: right.id, probability: c.probability, score: c.score,
         modelVersion: c.modelVersion, fingerprint: pairPrint, status: 'open',
-      }, ['pairKey']);
+      });
       const payload: MatchProposed = {
         proposalId: id, kind: c.kind, left: matchSideOf(left, level.get(left.id)), right: matchSideOf(right, level.get(right.id)),
         probability: c.probability, score: c.score, explanation: sealed.explanation, values: sealed.values, modelVersion: c.modelVersion, fingerprint: pairPrint,
@@ -141,6 +166,15 @@ export class MatchRecordChange {
         payload,
       }));
     }
+    await m.query(
+      `INSERT INTO ${proposalTable} (id, pair_key, kind, left_id, right_id, probability, score, model_version, fingerprint, status)
+       SELECT id, pk, kind, l, r, prob, score, mv, fp, 'open'
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::text[], $9::text[]) AS t(id, pk, kind, l, r, prob, score, mv, fp)
+       ON CONFLICT (pair_key) DO UPDATE SET id = EXCLUDED.id, kind = EXCLUDED.kind, left_id = EXCLUDED.left_id, right_id = EXCLUDED.right_id,
+         probability = EXCLUDED.probability, score = EXCLUDED.score, model_version = EXCLUDED.model_version, fingerprint = EXCLUDED.fingerprint,
+         status = 'open', updated_at = now()`,
+      [rows.map((r) => r.id), rows.map((r) => r.pairKey), rows.map((r) => r.kind), rows.map((r) => r.leftId), rows.map((r) => r.rightId),
+        rows.map((r) => r.probability), rows.map((r) => r.score), rows.map((r) => r.modelVersion), rows.map((r) => r.fingerprint)]);
     return events;
   }
 

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AgencyEvent, KinlinkEvent, newEvent, recordIdOf, RecordRef, SealedField } from '@kinlink/contracts';
+import { schemaOf } from '@kinlink/database';
 import { UnitOfWork } from '@kinlink/kafka';
 import { sealClosure, sealRecord, SubjectCipher } from '@kinlink/privacy';
-import { ChildEntity, TracingRequestEntity } from './record.entities';
+import type { ChildEntity } from './record.entities';
 import { decideRecordChange, RecordChange } from './record-change';
 
 export const REGISTRY_CONSUMER = 'registry.intake';
@@ -39,12 +40,11 @@ export class ApplyAgencyEvent {
   private async apply(m: EntityManager, event: AgencyEvent, accepted: KinlinkEvent): Promise<{ result: RecordChange; events: KinlinkEvent[] }> {
     const isChild = event.type.startsWith('child.');
     const table = isChild ? 'child' : 'tracing_request';
-    const entity = isChild ? ChildEntity : TracingRequestEntity;
-    const repo = m.getRepository<ChildEntity | TracingRequestEntity>(entity);
-    const existing = await repo.findOne({
-      where: { agencyId: event.agencyId, agencyRecordId: event.agencyRecordId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    // plain statements on the hot path: TypeORM's query building and hydration were ≈ 30 % of the registry's CPU
+    const tableName = `"${schemaOf(m.connection)}".${table}`;
+    const [existing]: Array<Pick<ChildEntity, 'id' | 'revision' | 'status' | 'data'>> = await m.query(
+      `SELECT id, revision, status, data FROM ${tableName} WHERE agency_id = $1 AND agency_record_id = $2 FOR UPDATE`,
+      [event.agencyId, event.agencyRecordId]);
     if (existing?.status === 'erased') {
       this.logger.warn(`agency event ${event.eventId} is about an erased record: not applied`);
       return { result: { action: 'none', reason: 'erased' }, events: [] };
@@ -57,13 +57,14 @@ export class ApplyAgencyEvent {
     const revision = (existing?.revision ?? 0) + 1;
     if (change.action === 'create') {
       const data = await this.cipher.seal(id, atRest(table, id), { data: change.data });
-      await repo.insert({ id, agencyId: event.agencyId, agencyRecordId: event.agencyRecordId, revision, status: 'open', data: data as never, closure: null });
+      await m.query(`INSERT INTO ${tableName} (id, agency_id, agency_record_id, revision, status, data, closure) VALUES ($1, $2, $3, $4, 'open', $5, NULL)`,
+        [id, event.agencyId, event.agencyRecordId, revision, JSON.stringify(data)]);
     } else if (change.action === 'update') {
       const data = await this.cipher.seal(id, atRest(table, id), { data: change.data });
-      await repo.update({ id }, { revision, data: data as never });
+      await m.query(`UPDATE ${tableName} SET revision = $2, data = $3, updated_at = now() WHERE id = $1`, [id, revision, JSON.stringify(data)]);
     } else {
       const closure = await sealClosure(this.cipher, id, atRest(table, id), change.closure);
-      await repo.update({ id }, { revision, status: 'closed', closure: closure as never });
+      await m.query(`UPDATE ${tableName} SET revision = $2, status = 'closed', closure = $3, updated_at = now() WHERE id = $1`, [id, revision, JSON.stringify(closure)]);
     }
 
     const ref: RecordRef = { id, agencyId: event.agencyId, agencyRecordId: event.agencyRecordId };
@@ -75,7 +76,7 @@ export class ApplyAgencyEvent {
       actor: { id: `agency:${event.agencyId}`, role: 'agency' as const, agencyId: event.agencyId },
       subject: { type: isChild ? ('child' as const) : ('tracing-request' as const), id },
     };
-    const type = recordEventType(isChild, change.action, existing !== null);
+    const type = recordEventType(isChild, change.action, existing !== undefined);
     const consentOf = (d: unknown) => JSON.stringify((d as { consent?: unknown } | undefined)?.consent ?? null);
     const consentChanged = change.action === 'update' && consentOf(stored?.data) !== consentOf(change.data);
     let out: KinlinkEvent;
@@ -93,7 +94,7 @@ export class ApplyAgencyEvent {
   }
 
   /** The stored record with its data opened (a row from before sealing at rest is read as it is). */
-  private async openStored(table: 'child' | 'tracing_request', row: ChildEntity | TracingRequestEntity) {
+  private async openStored(table: 'child' | 'tracing_request', row: Pick<ChildEntity, 'id' | 'revision' | 'status' | 'data'>) {
     const raw = row.data as unknown as { data?: SealedField } & Record<string, unknown>;
     if (!raw?.data || typeof raw.data !== 'object' || !('ct' in raw.data)) return { revision: row.revision, status: row.status as 'open' | 'closed', data: raw };
     const opened = await this.cipher.open(row.id, atRest(table, row.id), { data: raw.data });
