@@ -221,4 +221,48 @@ describe('MatchingEngine', () => {
     const ids = e.match(query, { minProbability: 0, limit: 1000 }).map((c) => c.otherId);
     expect(ids).toContain('t1#1');
   });
+
+  describe('competing candidates (one-to-one)', () => {
+    // look-alikes: same common name and birth year, nothing else in common with the query
+    const lookAlike = (id: string, pcode: string) => sought(id, {
+      name: { given: 'Mohammed', family: 'Hassan Ali' }, dateOfBirth: '2014', inquirer: undefined, father: undefined,
+      placeOfOrigin: { pcode }, agencyId: 'C',
+    });
+    const bare = (id: string) => child(id, { mother: undefined, father: undefined, placeOfOrigin: undefined, languages: undefined, nationality: undefined, dateOfBirth: '2014' });
+
+    it('a lone candidate keeps its probability; look-alikes share the evidence instead of each claiming it', () => {
+      const alone = new MatchingEngine();
+      filler(alone, 400);
+      alone.upsert(lookAlike('x1#1', 'SO1101'));
+      const solo = alone.match(bare('c9'), { minProbability: 0, limit: 50 }).find((r) => r.otherId === 'x1#1')!;
+      expect(solo.probability).toBeCloseTo(alone.explainPair(bare('c9'), lookAlike('x1#1', 'SO1101')).probability, 9);
+      expect(solo.explanation.some((x) => x.field === 'competing-candidates')).toBe(false);
+
+      const crowd = new MatchingEngine();
+      filler(crowd, 400);
+      ['SO1101', 'SO1202', 'SO1303', 'SO1404'].forEach((pc, i) => crowd.upsert(lookAlike(`x${i + 1}#1`, pc)));
+      const res = crowd.match(bare('c9'), { minProbability: 0, limit: 50 });
+      const x1 = res.find((r) => r.otherId === 'x1#1')!;
+      expect(x1.probability).toBeLessThan(solo.probability - 0.05);
+      const line = x1.explanation.find((x) => x.field === 'competing-candidates')!;
+      expect(line.weight).toBeLessThan(0);
+      for (const r of res) {
+        expect(r.explanation.reduce((a, f) => a + f.weight, 0)).toBeCloseTo(r.score, 9);
+        expect(r.probability).toBeCloseTo(1 / (1 + Math.pow(2, -r.score)), 9);
+      }
+      // the probabilities of one kind sum to at most one (a record is one child)
+      const sum = res.filter((r) => r.kind === 'child-sought').reduce((a, r) => a + (r.probabilities?.sameChild ?? 0), 0);
+      expect(sum).toBeLessThanOrEqual(1);
+    });
+
+    it('two relatives\' requests for the same child do not compete with each other', () => {
+      const e = new MatchingEngine();
+      filler(e, 400);
+      e.upsert(child('c1'));
+      e.upsert(sought('t1#1'));
+      e.upsert(sought('t5#1', { agencyId: 'D', inquirer: { name: { given: 'Hassan', family: 'Ali' }, relation: 'father' }, mother: { given: 'Faadumo', family: 'Omar' } }));
+      const res = e.match(child('c1'), { minProbability: 0 });
+      for (const id of ['t1#1', 't5#1']) expect(res.find((r) => r.otherId === id)!.probability).toBeGreaterThan(0.9);
+    });
+  });
 });
