@@ -66,6 +66,8 @@ interface Scored {
   pSib: number;
   /** P(same child) of the pair alone, before competing candidates (= pSame when not applied) */
   pSameAlone: number;
+  /** Σ posterior odds of the rival candidates of the same kind */
+  rivals: number;
 }
 
 /** a scored candidate of one kind, before the one-to-one adjustment */
@@ -77,6 +79,8 @@ interface Contender {
   pSib: number;
   s: number;
   ss: number;
+  /** Σ posterior odds of the rival candidates */
+  rivals?: number;
 }
 /** candidates at least this likely alone are checked for being one child with each other */
 const STRONG_CONTENDER = 0.05;
@@ -413,7 +417,7 @@ export class MatchingEngine {
         if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
         this.comparer.compare(q, c, cmp);
         const h = this.hypotheses(kind, prior, priorSib, cmp);
-        group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss });
+        group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
       }
       this.compete(side, group);
       for (const g of group) {
@@ -423,6 +427,7 @@ export class MatchingEngine {
         scored.push({
           n: g.n, c: g.c, kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? g.ss : g.s, sibling: isSib,
           rival: isSib ? g.s : g.ss, prior: isSib ? priorSib : prior, pSame: g.pSame, pSib: g.pSib, pSameAlone: g.pSameAlone,
+          rivals: g.rivals ?? 0,
         });
       }
     }
@@ -450,13 +455,11 @@ export class MatchingEngine {
    * candidates always compete).
    */
   private compete(side: number, group: Contender[]): void {
-    if (group.length < 2) return;
     const odds = (p: number) => Math.min(1e12, p / Math.max(1e-12, 1 - p));
     let total = 0;
     for (const g of group) total += odds(g.pSameAlone);
-    if (total < 1e-4) return;
-    const strong = group.filter((g) => g.pSameAlone >= STRONG_CONTENDER).sort((a, b) => b.pSameAlone - a.pSameAlone).slice(0, MAX_STRONG);
-    const shared = new Map<Contender, number>(); // Σ a_k · P(k and j one child) over strong k, per strong j
+    const shared = new Map<Contender, number>(); // Σ a_k over strong k that are one child with strong j
+    const strong = group.length < 2 ? [] : group.filter((g) => g.pSameAlone >= STRONG_CONTENDER).sort((a, b) => b.pSameAlone - a.pSameAlone).slice(0, MAX_STRONG);
     if (strong.length >= 2) {
       const kindJK: MatchKind = side === 0 ? 'duplicate-child' : 'same-sought-child';
       const prior = this.priorFor(kindJK, side);
@@ -472,10 +475,15 @@ export class MatchingEngine {
         shared.set(b, (shared.get(b) ?? 0) + odds(a.pSameAlone));
       }
     }
+    const cal = this.model.oneToOne;
     for (const g of group) {
       const a = odds(g.pSameAlone);
       const rivals = Math.max(0, total - a - (shared.get(g) ?? 0));
-      g.pSame = a / (1 + a + rivals);
+      g.rivals = rivals;
+      const p = a / (1 + a + rivals);
+      // the fielded weights were calibrated pair by pair; the one-to-one posterior gets its own
+      // (two-parameter, fitted by train.ts) calibration so that it again means what it says
+      g.pSame = cal ? sigmoid2(cal.slope * logit2(p) + cal.intercept) : p;
     }
   }
   private readonly cmpPair = new Comparison();
@@ -521,7 +529,8 @@ export class MatchingEngine {
       const w = logit2(x.pSame) - logit2(x.pSameAlone);
       explanation.push({
         field: 'competing-candidates', level: 'one-to-one', weight: w,
-        note: `other candidates of this kind compete for the same child (a record is one child): P(same child) ${x.pSameAlone.toFixed(3)} alone → ${x.pSame.toFixed(3)}`,
+        note: `a record is one child: ${x.rivals > 0 ? `rival candidates of this kind (Σ odds ${x.rivals.toPrecision(3)}) compete for it` : 'no rival candidate'}` +
+          `${this.model.oneToOne ? '; one-to-one posterior calibrated' : ''} — P(same child) ${x.pSameAlone.toFixed(3)} for the pair alone → ${x.pSame.toFixed(3)}`,
       });
     }
     const partial = explanation.reduce((a, e) => a + e.weight, 0);
@@ -617,10 +626,12 @@ export class MatchingEngine {
     const prior = this.priorFor(kind, qb.side);
     const priorSib = this.priorFor('possible-sibling', qb.side);
     const h = this.hypotheses(kind, prior, priorSib, cmp);
-    const isSib = h.pSib > h.pSame && h.pSib >= this.model.siblingThreshold;
+    const lone: Contender = { n: -1, c: qb, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 };
+    this.compete(qb.side, [lone]); // as the only candidate: no rivals, the one-to-one calibration only
+    const isSib = h.pSib > lone.pSame && h.pSib >= this.model.siblingThreshold;
     const fake: Scored = {
-      n: -1, c: qb, kind: isSib ? 'possible-sibling' : kind, probability: isSib ? h.pSib : h.pSame, score: isSib ? h.ss : h.s,
-      sibling: isSib, rival: isSib ? h.s : h.ss, prior: isSib ? priorSib : prior, pSame: h.pSame, pSib: h.pSib, pSameAlone: h.pSame,
+      n: -1, c: qb, kind: isSib ? 'possible-sibling' : kind, probability: isSib ? h.pSib : lone.pSame, score: isSib ? h.ss : h.s,
+      sibling: isSib, rival: isSib ? h.s : h.ss, prior: isSib ? priorSib : prior, pSame: lone.pSame, pSib: h.pSib, pSameAlone: h.pSame, rivals: 0,
     };
     const cand = this.toCandidate(a.id, qa, fake);
     cand.otherId = b.id;
