@@ -38,7 +38,13 @@ for (const [person, ids] of byPerson) {
     for (const t of types) typeHits.set(t, (typeHits.get(t) ?? 0) + 1);
     if (types.size === 1) { const t = [...types][0]; onlyType.set(t, (onlyType.get(t) ?? 0) + 1); }
     if (d.shared.length === 0) none++;
-    if (d.rank < 0 && d.shared.length > 0) outOfBudget++;
+    if (d.rank < 0 && d.shared.length > 0) {
+      outOfBudget++;
+      if (process.env.DIAG_SHOW && outOfBudget <= Number(process.env.DIAG_SHOW)) {
+        const B = byId.get(b)!;
+        console.log('CUT', JSON.stringify(A.name), A.sex, A.dateOfBirth ?? A.estimatedAgeYears, '|', JSON.stringify(B.name), B.sex, B.dateOfBirth ?? B.estimatedAgeYears, JSON.stringify(d.shared));
+      }
+    }
     if (d.rank >= 0) ranks.push(d.rank);
     if (d.shared.length === 0 && none <= 8) console.log('NO KEY', JSON.stringify(A.name), '|', JSON.stringify(byId.get(b)!.name), A.dateOfBirth ?? A.estimatedAgeYears, byId.get(b)!.dateOfBirth ?? byId.get(b)!.estimatedAgeYears);
   }
