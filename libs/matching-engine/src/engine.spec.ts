@@ -256,6 +256,15 @@ describe('MatchingEngine', () => {
       }
     });
 
+    it('competingCandidates: false scores pair by pair (as before kinlink-fs-1.2.0)', () => {
+      const e = new MatchingEngine({ competingCandidates: false });
+      filler(e, 400);
+      ['SO1101', 'SO1202', 'SO1303', 'SO1404'].forEach((pc, i) => e.upsert(lookAlike(`x${i + 1}#1`, pc)));
+      const x1 = e.match(bare('c9'), { minProbability: 0, limit: 50 }).find((r) => r.otherId === 'x1#1')!;
+      expect(x1.explanation.some((x) => x.field === 'competing-candidates')).toBe(false);
+      expect(x1.probability).toBeGreaterThan(0.9);
+    });
+
     it('two relatives\' requests for the same child do not compete with each other', () => {
       const e = new MatchingEngine();
       filler(e, 400);

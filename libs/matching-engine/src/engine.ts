@@ -34,6 +34,8 @@ export interface EngineOptions {
   variants?: VariantTable;
   /** treat YYYY-01-01 as a year-only placeholder (default true) */
   janFirstIsYearOnly?: boolean;
+  /** competing candidates share the evidence, one-to-one (default true; false = pair by pair, as before 1.2.0) */
+  competingCandidates?: boolean;
 }
 
 let defaultModel: MatchModel | null = null;
@@ -133,7 +135,11 @@ export class MatchingEngine {
     this.maxCandidates = options.maxCandidates ?? 600;
     this.blockCap = options.blockCap ?? 2500;
     this.postingBudget = options.postingBudget ?? 40000;
+    this.competing = options.competingCandidates ?? true;
   }
+
+  /** the one-to-one adjustment (EngineOptions.competingCandidates); switchable for A/B measurements */
+  competing: boolean;
 
   get modelVersion(): string {
     return this.model.modelVersion;
@@ -455,6 +461,7 @@ export class MatchingEngine {
    * candidates always compete).
    */
   private compete(side: number, group: Contender[]): void {
+    if (!this.competing) return;
     const odds = (p: number) => Math.min(1e12, p / Math.max(1e-12, 1 - p));
     let total = 0;
     for (const g of group) total += odds(g.pSameAlone);
