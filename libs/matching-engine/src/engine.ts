@@ -488,7 +488,7 @@ export class MatchingEngine {
       const rivals = Math.max(0, total - a - (shared.get(g) ?? 0));
       g.rivals = rivals;
       const p = a / (1 + a + rivals);
-      // the fielded weights were calibrated pair by pair; the one-to-one posterior gets its own
+      // the field weights were calibrated pair by pair; the one-to-one posterior gets its own
       // (two-parameter, fitted by train.ts) calibration so that it again means what it says
       g.pSame = cal ? sigmoid2(cal.slope * logit2(p) + cal.intercept) : p;
     }
