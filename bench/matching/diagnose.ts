@@ -2,6 +2,7 @@
  * Blocking diagnostics on a generated population: which key types find the
  * true pairs, how big their blocks are, and where true partners rank among
  * the candidates.   node -r @swc-node/register bench/matching/diagnose.ts [size] [seed]
+ * DIAG_SAMPLE=k: only every k-th person's pairs (a quick look at 100k).
  */
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { generatePopulation } from './generator';
@@ -25,7 +26,9 @@ const typeHits = new Map<string, number>();
 const onlyType = new Map<string, number>();
 const ranks: number[] = [];
 let pairs = 0, none = 0, outOfBudget = 0;
-for (const ids of byPerson.values()) {
+const every = Number(process.env.DIAG_SAMPLE ?? 1);
+for (const [person, ids] of byPerson) {
+  if (person % every !== 0) continue;
   for (const a of ids) for (const b of ids) {
     if (a === b) continue;
     const A = byId.get(a)!;
@@ -35,14 +38,20 @@ for (const ids of byPerson.values()) {
     for (const t of types) typeHits.set(t, (typeHits.get(t) ?? 0) + 1);
     if (types.size === 1) { const t = [...types][0]; onlyType.set(t, (onlyType.get(t) ?? 0) + 1); }
     if (d.shared.length === 0) none++;
-    if (d.rank < 0 && d.shared.length > 0) outOfBudget++;
+    if (d.rank < 0 && d.shared.length > 0) {
+      outOfBudget++;
+      if (process.env.DIAG_SHOW && outOfBudget <= Number(process.env.DIAG_SHOW)) {
+        const B = byId.get(b)!;
+        console.log('CUT', JSON.stringify(A.name), A.sex, A.dateOfBirth ?? A.estimatedAgeYears, '|', JSON.stringify(B.name), B.sex, B.dateOfBirth ?? B.estimatedAgeYears, JSON.stringify(d.shared));
+      }
+    }
     if (d.rank >= 0) ranks.push(d.rank);
     if (d.shared.length === 0 && none <= 8) console.log('NO KEY', JSON.stringify(A.name), '|', JSON.stringify(byId.get(b)!.name), A.dateOfBirth ?? A.estimatedAgeYears, byId.get(b)!.dateOfBirth ?? byId.get(b)!.estimatedAgeYears);
   }
 }
 ranks.sort((x, y) => x - y);
 const q = (p: number) => ranks[Math.floor(p * (ranks.length - 1))];
-console.log(JSON.stringify({ pairs, noSharedKey: none, sharedButNotInBudget: outOfBudget, found: ranks.length }));
+console.log(JSON.stringify({ pairs, noSharedKey: none, sharedButNotInBudget: outOfBudget, found: ranks.length, reachScoring: +(ranks.length / pairs).toFixed(4) }));
 console.log('rank quantiles 50/90/99/99.9/max', q(0.5), q(0.9), q(0.99), q(0.999), ranks[ranks.length - 1]);
 console.log("hits", JSON.stringify(Object.fromEntries(typeHits)));
 console.log('pairs hit by a single key type only', Object.fromEntries(onlyType));

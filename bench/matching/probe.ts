@@ -2,6 +2,7 @@
  * Latency probe: loads N records per side, then times candidate gathering
  * alone and full matching for a sample of records (for profiling with
  * node --cpu-prof).   node -r @swc-node/register bench/matching/probe.ts [perSide] [queries]
+ * PROBE_AB=1: also time match() with and without competing candidates, interleaved.
  */
 import { performance } from 'perf_hooks';
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
@@ -34,6 +35,23 @@ const tg: number[] = [], tm: number[] = [];
 for (const r of qs) { const s = performance.now(); e.candidateIds(r); tg.push(performance.now() - s); }
 for (const r of qs) { const s = performance.now(); e.match(r); tm.push(performance.now() - s); }
 console.log(`gather p50 ${q(tg, 0.5).toFixed(2)} p95 ${q(tg, 0.95).toFixed(2)} | match p50 ${q(tm, 0.5).toFixed(2)} p95 ${q(tm, 0.95).toFixed(2)}`);
+if (process.env.PROBE_AB) {
+  // A/B of the one-to-one adjustment on the same index, interleaved query by query (alternating
+  // which goes first) so both see the same machine load
+  const off: number[] = [], on: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    qs.forEach((r, i) => {
+      for (const c of i % 2 === 0 ? [false, true] : [true, false]) {
+        e.competing = c;
+        const s = performance.now();
+        e.match(r);
+        (c ? on : off).push(performance.now() - s);
+      }
+    });
+  }
+  e.competing = true;
+  console.log(`A/B match (${off.length} each): pair-by-pair p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | one-to-one p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
+}
 if (process.env.PROBE_PROFILE) fs.writeFileSync(process.env.PROBE_PROFILE, JSON.stringify((await post('Profiler.stop')).profile));
 }
 void main();

@@ -181,6 +181,7 @@ describe('MatchingEngine', () => {
     const missing = JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
     delete missing.fields.sex;
     expect(() => loadModel(missing)).toThrow(/sex/);
+    expect(() => loadModel({ ...JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON)), oneToOne: { slope: 0, intercept: 0 } })).toThrow(/oneToOne/);
     const ok = loadModel(JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON)));
     expect(new MatchingEngine({ model: ok }).modelVersion).toBe(DEFAULT_MODEL_JSON.modelVersion);
   });
@@ -220,5 +221,58 @@ describe('MatchingEngine', () => {
     const query: MatchRecord = { id: 'c1', side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Ali' }, sex: 'male', dateOfBirth: '2014-03-05' };
     const ids = e.match(query, { minProbability: 0, limit: 1000 }).map((c) => c.otherId);
     expect(ids).toContain('t1#1');
+  });
+
+  describe('competing candidates (one-to-one)', () => {
+    // look-alikes: same common name and birth year, nothing else in common with the query
+    const lookAlike = (id: string, pcode: string) => sought(id, {
+      name: { given: 'Mohammed', family: 'Hassan Ali' }, dateOfBirth: '2014', inquirer: undefined, father: undefined,
+      placeOfOrigin: { pcode }, agencyId: 'C',
+    });
+    const bare = (id: string) => child(id, { mother: undefined, father: undefined, placeOfOrigin: undefined, languages: undefined, nationality: undefined, dateOfBirth: '2014' });
+
+    it('a lone candidate keeps its probability; look-alikes share the evidence instead of each claiming it', () => {
+      const alone = new MatchingEngine();
+      filler(alone, 400);
+      alone.upsert(lookAlike('x1#1', 'SO1101'));
+      const solo = alone.match(bare('c9'), { minProbability: 0, limit: 50 }).find((r) => r.otherId === 'x1#1')!;
+      expect(solo.probability).toBeCloseTo(alone.explainPair(bare('c9'), lookAlike('x1#1', 'SO1101')).probability, 9);
+      const soloLine = solo.explanation.find((x) => x.field === 'competing-candidates');
+      expect(soloLine?.note ?? 'no rival candidate').toContain('no rival candidate');
+
+      const crowd = new MatchingEngine();
+      filler(crowd, 400);
+      ['SO1101', 'SO1202', 'SO1303', 'SO1404'].forEach((pc, i) => crowd.upsert(lookAlike(`x${i + 1}#1`, pc)));
+      const res = crowd.match(bare('c9'), { minProbability: 0, limit: 50 });
+      const x1 = res.find((r) => r.otherId === 'x1#1')!;
+      expect(x1.probability).toBeLessThan(solo.probability - 0.05);
+      const line = x1.explanation.find((x) => x.field === 'competing-candidates')!;
+      expect(line.weight).toBeLessThan(soloLine?.weight ?? 0);
+      expect(line.note).toContain('rival candidates');
+      for (const r of res) {
+        expect(r.explanation.reduce((a, f) => a + f.weight, 0)).toBeCloseTo(r.score, 9);
+        expect(r.probability).toBeCloseTo(1 / (1 + Math.pow(2, -r.score)), 9);
+        if (r.otherId.startsWith('x')) expect(r.probability).toBeLessThan(solo.probability - 0.05);
+      }
+    });
+
+    it('competingCandidates: false scores pair by pair (as before kinlink-fs-1.2.0)', () => {
+      const e = new MatchingEngine({ competingCandidates: false });
+      filler(e, 400);
+      ['SO1101', 'SO1202', 'SO1303', 'SO1404'].forEach((pc, i) => e.upsert(lookAlike(`x${i + 1}#1`, pc)));
+      const x1 = e.match(bare('c9'), { minProbability: 0, limit: 50 }).find((r) => r.otherId === 'x1#1')!;
+      expect(x1.explanation.some((x) => x.field === 'competing-candidates')).toBe(false);
+      expect(x1.probability).toBeGreaterThan(0.9);
+    });
+
+    it('two relatives\' requests for the same child do not compete with each other', () => {
+      const e = new MatchingEngine();
+      filler(e, 400);
+      e.upsert(child('c1'));
+      e.upsert(sought('t1#1'));
+      e.upsert(sought('t5#1', { agencyId: 'D', inquirer: { name: { given: 'Hassan', family: 'Ali' }, relation: 'father' }, mother: { given: 'Faadumo', family: 'Omar' } }));
+      const res = e.match(child('c1'), { minProbability: 0 });
+      for (const id of ['t1#1', 't5#1']) expect(res.find((r) => r.otherId === id)!.probability).toBeGreaterThan(0.9);
+    });
   });
 });

@@ -34,6 +34,8 @@ export interface EngineOptions {
   variants?: VariantTable;
   /** treat YYYY-01-01 as a year-only placeholder (default true) */
   janFirstIsYearOnly?: boolean;
+  /** competing candidates share the evidence, one-to-one (default true; false = pair by pair, as before 1.2.0) */
+  competingCandidates?: boolean;
 }
 
 let defaultModel: MatchModel | null = null;
@@ -64,7 +66,32 @@ interface Scored {
   prior: number;
   pSame: number;
   pSib: number;
+  /** P(same child) of the pair alone, before competing candidates (= pSame when not applied) */
+  pSameAlone: number;
+  /** Σ posterior odds of the rival candidates of the same kind */
+  rivals: number;
 }
+
+/** a scored candidate of one kind, before the one-to-one adjustment */
+interface Contender {
+  n: number;
+  c: Prepared;
+  pSame: number;
+  pSameAlone: number;
+  pSib: number;
+  s: number;
+  ss: number;
+  /** Σ posterior odds of the rival candidates */
+  rivals?: number;
+}
+/** candidates at least this likely alone are checked for being one child with each other */
+const STRONG_CONTENDER = 0.05;
+const MAX_STRONG = 8;
+/**
+ * two candidates the same-side model confidently calls one child (two relatives' requests, a
+ * duplicate registration) do not compete; look-alikes that merely share a common name do
+ */
+const ONE_CHILD = 0.9;
 
 export class MatchingEngine {
   private model: MatchModel;
@@ -108,7 +135,11 @@ export class MatchingEngine {
     this.maxCandidates = options.maxCandidates ?? 600;
     this.blockCap = options.blockCap ?? 2500;
     this.postingBudget = options.postingBudget ?? 40000;
+    this.competing = options.competingCandidates ?? true;
   }
+
+  /** the one-to-one adjustment (EngineOptions.competingCandidates); switchable for A/B measurements */
+  competing: boolean;
 
   get modelVersion(): string {
     return this.model.modelVersion;
@@ -384,6 +415,7 @@ export class MatchingEngine {
       const priorSib = this.priorFor('possible-sibling', side);
       cands.length = 0;
       this.gather(keys, side, cands, q);
+      const group: Contender[] = [];
       for (const n of cands) {
         if (n === selfN) continue;
         const c = decode(this.heap.data, this.offsets.data[n], this.text);
@@ -391,12 +423,18 @@ export class MatchingEngine {
         if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
         this.comparer.compare(q, c, cmp);
         const h = this.hypotheses(kind, prior, priorSib, cmp);
-        const isSib = h.pSib > h.pSame && h.pSib >= sibThreshold;
-        const probability = isSib ? h.pSib : h.pSame;
+        group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
+      }
+      this.compete(side, group);
+      for (const g of group) {
+        const isSib = g.pSib > g.pSame && g.pSib >= sibThreshold;
+        const probability = isSib ? g.pSib : g.pSame;
         if (probability < minP) continue;
-        const pSame = h.pSame, pSib = h.pSib, s = h.s, ss = h.ss;
-        void s; void ss;
-        scored.push({ n, c, kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? ss : s, sibling: isSib, rival: isSib ? s : ss, prior: isSib ? priorSib : prior, pSame, pSib });
+        scored.push({
+          n: g.n, c: g.c, kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? g.ss : g.s, sibling: isSib,
+          rival: isSib ? g.s : g.ss, prior: isSib ? priorSib : prior, pSame: g.pSame, pSib: g.pSib, pSameAlone: g.pSameAlone,
+          rivals: g.rivals ?? 0,
+        });
       }
     }
     scored.sort((a, b) => b.probability - a.probability || b.score - a.score);
@@ -410,6 +448,52 @@ export class MatchingEngine {
     }
     return top.map((x) => this.toCandidate(record.id, q, x));
   }
+
+  /**
+   * Competing candidates (one-to-one constraint). Each pair's P(same child) is computed as if the
+   * candidate were alone; but a record is the same child as at most one record of a given kind
+   * (up to records that are themselves one child: two relatives' requests, a duplicate
+   * registration). With a_k = posterior odds of candidate k alone,
+   *   P(j is the match) = a_j / (1 + a_j + Σ_{k rival of j} a_k)
+   * so several look-alikes (common names agreeing by chance) share the evidence instead of each
+   * claiming it; a lone candidate is unchanged. k is not j's rival when the two are confidently
+   * one child themselves (scored with the same-side model, for the strongest few only; weaker
+   * candidates always compete).
+   */
+  private compete(side: number, group: Contender[]): void {
+    if (!this.competing) return;
+    const odds = (p: number) => Math.min(1e12, p / Math.max(1e-12, 1 - p));
+    let total = 0;
+    for (const g of group) total += odds(g.pSameAlone);
+    const shared = new Map<Contender, number>(); // Σ a_k over strong k that are one child with strong j
+    const strong = group.length < 2 ? [] : group.filter((g) => g.pSameAlone >= STRONG_CONTENDER).sort((a, b) => b.pSameAlone - a.pSameAlone).slice(0, MAX_STRONG);
+    if (strong.length >= 2) {
+      const kindJK: MatchKind = side === 0 ? 'duplicate-child' : 'same-sought-child';
+      const prior = this.priorFor(kindJK, side);
+      const priorSib = this.priorFor('possible-sibling', side);
+      const cmp = this.cmpPair;
+      for (let i = 0; i < strong.length; i++) for (let j = i + 1; j < strong.length; j++) {
+        const a = strong[i], b = strong[j];
+        // two sought children of one tracing request are known siblings: never one child
+        if (side === 1 && a.c.group !== 0 && a.c.group === b.c.group) continue;
+        this.comparer.compare(a.c, b.c, cmp);
+        if (this.hypotheses(kindJK, prior, priorSib, cmp).pSame < ONE_CHILD) continue;
+        shared.set(a, (shared.get(a) ?? 0) + odds(b.pSameAlone));
+        shared.set(b, (shared.get(b) ?? 0) + odds(a.pSameAlone));
+      }
+    }
+    const cal = this.model.oneToOne;
+    for (const g of group) {
+      const a = odds(g.pSameAlone);
+      const rivals = Math.max(0, total - a - (shared.get(g) ?? 0));
+      g.rivals = rivals;
+      const p = a / (1 + a + rivals);
+      // the field weights were calibrated pair by pair; the one-to-one posterior gets its own
+      // (two-parameter, fitted by train.ts) calibration so that it again means what it says
+      g.pSame = cal ? sigmoid2(cal.slope * logit2(p) + cal.intercept) : p;
+    }
+  }
+  private readonly cmpPair = new Comparison();
 
   /**
    * Three hypotheses for a pair: same child, siblings, unrelated.
@@ -448,6 +532,14 @@ export class MatchingEngine {
         (icpt !== 0 ? `; calibration intercept ${icpt >= 0 ? '+' : ''}${icpt.toFixed(2)}` : ''),
     });
     explanation.push(...this.comparer.explain(q, x.c, cmp, x.sibling));
+    if (!x.sibling && Math.abs(x.pSame - x.pSameAlone) > 1e-12) {
+      const w = logit2(x.pSame) - logit2(x.pSameAlone);
+      explanation.push({
+        field: 'competing-candidates', level: 'one-to-one', weight: w,
+        note: `a record is one child: ${x.rivals > 0 ? `rival candidates of this kind (Σ odds ${x.rivals.toPrecision(3)}) compete for it` : 'no rival candidate'}` +
+          `${this.model.oneToOne ? '; one-to-one posterior calibrated' : ''} — P(same child) ${x.pSameAlone.toFixed(3)} for the pair alone → ${x.pSame.toFixed(3)}`,
+      });
+    }
     const partial = explanation.reduce((a, e) => a + e.weight, 0);
     const target = logit2(x.probability);
     explanation.push({
@@ -541,10 +633,12 @@ export class MatchingEngine {
     const prior = this.priorFor(kind, qb.side);
     const priorSib = this.priorFor('possible-sibling', qb.side);
     const h = this.hypotheses(kind, prior, priorSib, cmp);
-    const isSib = h.pSib > h.pSame && h.pSib >= this.model.siblingThreshold;
+    const lone: Contender = { n: -1, c: qb, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 };
+    this.compete(qb.side, [lone]); // as the only candidate: no rivals, the one-to-one calibration only
+    const isSib = h.pSib > lone.pSame && h.pSib >= this.model.siblingThreshold;
     const fake: Scored = {
-      n: -1, c: qb, kind: isSib ? 'possible-sibling' : kind, probability: isSib ? h.pSib : h.pSame, score: isSib ? h.ss : h.s,
-      sibling: isSib, rival: isSib ? h.s : h.ss, prior: isSib ? priorSib : prior, pSame: h.pSame, pSib: h.pSib,
+      n: -1, c: qb, kind: isSib ? 'possible-sibling' : kind, probability: isSib ? h.pSib : lone.pSame, score: isSib ? h.ss : h.s,
+      sibling: isSib, rival: isSib ? h.s : h.ss, prior: isSib ? priorSib : prior, pSame: lone.pSame, pSib: h.pSib, pSameAlone: h.pSame, rivals: 0,
     };
     const cand = this.toCandidate(a.id, qa, fake);
     cand.otherId = b.id;

@@ -119,6 +119,12 @@ export interface MatchModelJson {
     siblingIntercept?: number;
     fittedOn?: unknown;
   };
+  /**
+   * Calibration of the one-to-one posterior (optional): after competing candidates share the
+   * evidence (engine.ts `compete`), P = sigmoid2(slope · log2odds(P) + intercept). Fitted by
+   * bench/matching/train.ts on the candidates of training queries. Absent = identity.
+   */
+  oneToOne?: { slope: number; intercept: number; fittedOn?: unknown };
   estimatedFrom?: unknown;
 }
 
@@ -141,6 +147,8 @@ export interface MatchModel {
   /** per-field log2(m/mSibling) (same child vs siblings), already scaled by siblingFieldScale */
   readonly discriminator: Float64Array[];
   readonly siblingIntercept: number;
+  /** calibration of the one-to-one posterior (null = identity) */
+  readonly oneToOne: { slope: number; intercept: number } | null;
 }
 
 const KINDS: MatchKind[] = ['child-sought', 'duplicate-child', 'same-sought-child', 'possible-sibling'];
@@ -210,7 +218,15 @@ export function loadModel(json: unknown): MatchModel {
     }));
   const calibrated = levelTable(cal?.levelWeights, (f, l) => fieldScale[f] * weights[f][l], 'levelWeights');
   const discriminator = levelTable(cal?.siblingLevelWeights, (f, l) => sibScale[f] * (weights[f][l] - siblingWeights[f][l]), 'siblingLevelWeights');
+  let oneToOne: { slope: number; intercept: number } | null = null;
+  if (j.oneToOne !== undefined) {
+    const { slope, intercept } = j.oneToOne;
+    if (typeof slope !== 'number' || !Number.isFinite(slope) || slope <= 0) throw new Error('model: oneToOne.slope must be a number > 0');
+    if (typeof intercept !== 'number' || !Number.isFinite(intercept)) throw new Error('model: oneToOne.intercept must be a number');
+    oneToOne = { slope, intercept };
+  }
   return {
+    oneToOne,
     json: j,
     modelVersion: j.modelVersion,
     weights,
