@@ -82,8 +82,10 @@ async function runWith(instances: number, changes: RecordChange[]): Promise<Outc
     }, { timeoutMs: 180_000, intervalMs: 100 });
     const seconds = (Date.now() - started) / 1000;
     const pairs = (await db.query(`SELECT pair_key FROM matching.proposal WHERE status = 'open' ORDER BY pair_key`)).rows.map((r) => r.pair_key as string);
-    await eventually(() => expect(proposed.filter((e) => e.type === 'match.proposed').length).toBeGreaterThanOrEqual(pairs.length), { timeoutMs: 30_000 });
-    const ids = proposed.filter((e) => e.type === 'match.proposed').map((e) => (e.payload as { proposalId: string }).proposalId);
+    await eventually(() => expect(new Set(proposed.filter((e) => e.type === 'match.proposed').map((e) => e.eventId)).size).toBeGreaterThanOrEqual(pairs.length), { timeoutMs: 30_000 });
+    // the relay delivers at least once: a re-sent event (same event id) is not a second proposal
+    const unique = [...new Map(proposed.filter((e) => e.type === 'match.proposed').map((e) => [e.eventId, e])).values()];
+    const ids = unique.map((e) => (e.payload as { proposalId: string }).proposalId);
     return { pairs, proposedEvents: ids.length, distinctProposalIds: new Set(ids).size, handled: events.length, seconds };
   } finally {
     await watcher?.stop().catch(() => undefined);
