@@ -149,13 +149,14 @@ export class MatchingEngine {
   /**
    * An engine rebuilt from a snapshot, without re-preparing records; `options` as for the
    * constructor (thresholds may differ; the model, variant table and date rules must be the
-   * snapshot's). Throws SnapshotVersionError for another format or model version.
+   * snapshot's). Throws SnapshotVersionError for another format or model version. `adopt`: the
+   * engine takes the chunks' memory over instead of copying it (the snapshot must not be used again).
    */
-  static restore(snapshot: EngineSnapshot, options: EngineOptions = {}): MatchingEngine {
+  static restore(snapshot: EngineSnapshot, options: EngineOptions = {}, { adopt = false }: { adopt?: boolean } = {}): MatchingEngine {
     const engine = new MatchingEngine(options);
     if (snapshot.formatVersion !== SNAPSHOT_FORMAT_VERSION) throw new SnapshotVersionError('format', snapshot.formatVersion, SNAPSHOT_FORMAT_VERSION);
     if (snapshot.modelVersion !== engine.modelVersion) throw new SnapshotVersionError('model', snapshot.modelVersion, engine.modelVersion);
-    engine.load(new ChunkReader(snapshot.chunks));
+    engine.load(new ChunkReader(snapshot.chunks, adopt));
     return engine;
   }
 

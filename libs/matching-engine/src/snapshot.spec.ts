@@ -55,9 +55,9 @@ function answers(e: MatchingEngine, queries: MatchRecord[]) {
 /** index statistics without the byte sizes (capacities differ: a restored array is cut to its length) */
 const counts = (e: MatchingEngine) => Object.fromEntries(Object.entries(e.stats()).filter(([k]) => !k.endsWith('Bytes')));
 
-/** round trip through bytes, as a service writing it to a file does */
+/** round trip through bytes, as a service writing it to a file does (each chunk read into a buffer of its own) */
 function throughBytes(s: EngineSnapshot): EngineSnapshot {
-  return { ...s, chunks: s.chunks.map((c) => ({ name: c.name, data: Buffer.from(Buffer.from(c.data).toString('base64'), 'base64') })) };
+  return { ...s, chunks: s.chunks.map((c) => ({ name: c.name, data: new Uint8Array(Buffer.from(Buffer.from(c.data).toString('base64'), 'base64')) })) };
 }
 
 describe('MatchingEngine snapshot', () => {
@@ -77,7 +77,8 @@ describe('MatchingEngine snapshot', () => {
     const a = built();
     const snap = a.snapshot();
     expect(snap.chunks.length).toBeGreaterThan(10);
-    const b = MatchingEngine.restore(throughBytes(snap));
+    // adopted: the engine runs on the chunks' own memory
+    const b = MatchingEngine.restore(throughBytes(snap), {}, { adopt: true });
     expect(counts(b)).toEqual(counts(a));
     const before = answers(a, queries);
     expect(before.match.some((m) => m.length > 0)).toBe(true);

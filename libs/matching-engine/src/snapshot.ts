@@ -52,7 +52,8 @@ export class ChunkWriter {
 
 export class ChunkReader {
   private readonly byName = new Map<string, Uint8Array>();
-  constructor(chunks: readonly SnapshotChunk[]) {
+  /** `adopt`: the chunks' memory becomes the engine's where it is aligned (the caller gives the snapshot up) */
+  constructor(chunks: readonly SnapshotChunk[], private readonly adopt = false) {
     for (const c of chunks) this.byName.set(c.name, c.data);
   }
   private get(name: string): Uint8Array {
@@ -60,10 +61,11 @@ export class ChunkReader {
     if (!d) throw new SnapshotCorruptError(`engine snapshot: chunk ${name} missing`);
     return d;
   }
-  /** an aligned Int32Array copy of the chunk */
+  /** the chunk as an Int32Array (a copy unless adopted) */
   ints(name: string): Int32Array<ArrayBuffer> {
     const d = this.get(name);
     if (d.byteLength % 4 !== 0) throw new SnapshotCorruptError(`engine snapshot: chunk ${name} is not Int32 data`);
+    if (this.adopt && d.byteOffset % 4 === 0 && d.buffer instanceof ArrayBuffer) return new Int32Array(d.buffer, d.byteOffset, d.byteLength / 4);
     const out = new Int32Array(d.byteLength / 4);
     new Uint8Array(out.buffer).set(d);
     return out;

@@ -106,12 +106,11 @@ export class CandidateSnapshots implements BeforeApplicationShutdown {
     const readMs = Date.now() - t0;
     let engine: MatchingEngine;
     try {
-      engine = MatchingEngine.restore(opened.snapshot, options);
+      engine = MatchingEngine.restore(opened.snapshot, options, { adopt: true }); // the decrypted chunks become the index: no second copy
     } catch (e) {
       if (e instanceof SnapshotVersionError || e instanceof SnapshotCorruptError) return this.discard(`index snapshot not restored (${e.message}): full load`);
       throw e;
     }
-    opened.snapshot.chunks.length = 0; // the decrypted chunks may go now
     const restoreMs = Date.now() - t0 - readMs;
     const caughtUp = await this.catchUp(engine, opened.header.hwm);
     const erased = await this.dropErased(engine);

@@ -24,7 +24,7 @@ jest.setTimeout(180_000);
 const testDb = testDatabase('ms');
 const { prefix } = testDb;
 // no periodic writes: the test decides when a snapshot is taken (after a full load, on demand, at shutdown)
-useServiceEnvironment(testDb, { KAFKA_PARTITIONS: '2', MATCHING_SNAPSHOT_INTERVAL_MS: '0' });
+useServiceEnvironment(testDb, { KAFKA_PARTITIONS: '2', MATCHING_SNAPSHOT_INTERVAL_MS: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MatchingServiceModule } = require('../matching-service.module');
 
@@ -114,7 +114,12 @@ describe('matching restart from a sealed snapshot', () => {
       }),
       await childEvent('child.updated', { ...before[1].child, revision: 2, record: { ...before[1].child.record, name: { given: 'Warsame', family: 'Dirie' } } as never }),
     ]);
-    await eventually(async () => expect(await activeRows()).toBe(15), { timeoutMs: 60_000 });
+    // every change committed (the update is the last event of its partition, the closure of its own)
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT id, active, revision FROM matching.candidate WHERE id = ANY($1::text[]) ORDER BY revision', [[before[0].child.id, before[1].child.id]]);
+      expect(rows).toEqual([{ id: before[0].child.id, active: false, revision: 2 }, { id: before[1].child.id, active: true, revision: 2 }].sort((a, b) => Number(a.active) - Number(b.active)));
+      expect(await activeRows()).toBe(15);
+    }, { timeoutMs: 60_000 });
     await eventually(() => expect(proposedFor(after[1].child.id).length).toBeGreaterThan(0), { timeoutMs: 30_000 });
 
     // a crash after the periodic snapshot: the file on disk is the one written before the changes
@@ -192,5 +197,19 @@ describe('matching restart from a sealed snapshot', () => {
     expect(engine.has(victim.child.id)).toBe(false);
     expect(engine.size).toEqual(full.engine.size);
     expect(existsSync(snapshots.file) ? (await readSnapshotHeader(snapshots.file)).keySubject : undefined).not.toBe(staleKey);
+
+    // erased while matching was down (key destroyed, the event not consumed yet): dropped at boot, snapshot shredded
+    const other = pair('Wu', 31);
+    await publishPairs([other]);
+    await eventually(() => expect(app!.get(CandidateIndex).engine.has(other.child.id)).toBe(true), { timeoutMs: 30_000 });
+    await app.close();
+    app = undefined;
+    const held = await readSnapshotHeader(snapshots.file);
+    await db.query(`INSERT INTO key_vault.erased_subject (subject_id, reason_code) VALUES ($1, 'subject_request')`, [other.child.id]);
+    await db.query('DELETE FROM key_vault.subject_key WHERE subject_id = $1', [other.child.id]);
+    app = await boot();
+    expect(app.get(CandidateIndex).boot).toMatchObject({ from: 'snapshot', erased: 1 });
+    expect(app.get(CandidateIndex).engine.has(other.child.id)).toBe(false);
+    await expect(app.get<SubjectKeyStore>(SUBJECT_KEY_STORE).find(held.keySubject)).rejects.toThrow(/erased/);
   });
 });

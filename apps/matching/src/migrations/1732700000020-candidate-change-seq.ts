@@ -13,6 +13,8 @@ export class CandidateChangeSeq1732700000020 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query('CREATE SEQUENCE matching.candidate_change_seq');
     await q.query(`ALTER TABLE matching.candidate ADD COLUMN change_seq bigint NOT NULL DEFAULT nextval('matching.candidate_change_seq')`);
+    // from now on the trigger alone numbers rows (NOT NULL is checked after BEFORE triggers)
+    await q.query('ALTER TABLE matching.candidate ALTER COLUMN change_seq DROP DEFAULT');
     await q.query('CREATE INDEX candidate_by_change ON matching.candidate (change_seq)');
     await q.query(`CREATE FUNCTION matching.candidate_next_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
