@@ -179,16 +179,27 @@ export class CandidateSnapshots implements BeforeApplicationShutdown {
     if (writeNow) setImmediate(() => void this.write('after full load'));
   }
 
-  /** Writes a snapshot unless one is being written; never throws (logged). */
+  /**
+   * Writes a snapshot that begins after this call (one at a time: callers arriving during a write
+   * share the next one); never throws (logged).
+   */
   write(reason: string): Promise<void> {
     if (!this.engineOf || this.stopped) return Promise.resolve();
-    if (!this.writing) {
-      this.writing = this.writeOnce(reason)
-        .catch((e) => this.logger.warn(`index snapshot not written (${reason}): ${(e as Error).message}`))
-        .finally(() => { this.writing = undefined; });
-    }
-    return this.writing;
+    if (this.next) return this.next;
+    const run = (): Promise<void> => this.writeOnce(reason)
+      .catch((e) => this.logger.warn(`index snapshot not written (${reason}): ${(e as Error).message}`));
+    const after = this.writing ?? Promise.resolve();
+    const mine: Promise<void> = after.then(() => {
+      if (this.next === mine) this.next = undefined;
+      this.writing = mine;
+      return run();
+    }).finally(() => { if (this.writing === mine) this.writing = undefined; });
+    if (this.writing) this.next = mine;
+    else this.writing = mine;
+    return mine;
   }
+  /** the write queued behind the one in progress */
+  private next?: Promise<void>;
 
   private async writeOnce(reason: string): Promise<void> {
     const t0 = Date.now();
@@ -244,7 +255,6 @@ export class CandidateSnapshots implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (!this.engineOf || this.stopped) return;
-    await this.writing?.catch(() => undefined);
     await this.write('shutdown');
     this.stopped = true;
   }

@@ -116,8 +116,8 @@ describe('matching restart from a sealed snapshot', () => {
     ]);
     // every change committed (the update is the last event of its partition, the closure of its own)
     await eventually(async () => {
-      const { rows } = await db.query('SELECT id, active, revision FROM matching.candidate WHERE id = ANY($1::text[]) ORDER BY revision', [[before[0].child.id, before[1].child.id]]);
-      expect(rows).toEqual([{ id: before[0].child.id, active: false, revision: 2 }, { id: before[1].child.id, active: true, revision: 2 }].sort((a, b) => Number(a.active) - Number(b.active)));
+      const { rows } = await db.query('SELECT id, active, revision FROM matching.candidate WHERE id = ANY($1::text[]) ORDER BY active', [[before[0].child.id, before[1].child.id]]);
+      expect(rows).toEqual([{ id: before[0].child.id, active: false, revision: 2 }, { id: before[1].child.id, active: true, revision: 2 }]);
       expect(await activeRows()).toBe(15);
     }, { timeoutMs: 60_000 });
     await eventually(() => expect(proposedFor(after[1].child.id).length).toBeGreaterThan(0), { timeoutMs: 30_000 });
@@ -201,10 +201,14 @@ describe('matching restart from a sealed snapshot', () => {
     // erased while matching was down (key destroyed, the event not consumed yet): dropped at boot, snapshot shredded
     const other = pair('Wu', 31);
     await publishPairs([other]);
-    await eventually(() => expect(app!.get(CandidateIndex).engine.has(other.child.id)).toBe(true), { timeoutMs: 30_000 });
+    await eventually(async () => expect((await db.query('SELECT 1 FROM matching.candidate WHERE id = $1 AND active', [other.child.id])).rowCount).toBe(1), { timeoutMs: 30_000 });
+    await app.get(CandidateSnapshots).write('test');
     await app.close();
     app = undefined;
     const held = await readSnapshotHeader(snapshots.file);
+    // the snapshot holds the child (his row is at or below its high-water mark)
+    const { rows: [{ seq }] } = await db.query('SELECT change_seq::text AS seq FROM matching.candidate WHERE id = $1', [other.child.id]);
+    expect(BigInt(held.hwm)).toBeGreaterThanOrEqual(BigInt(seq));
     await db.query(`INSERT INTO key_vault.erased_subject (subject_id, reason_code) VALUES ($1, 'subject_request')`, [other.child.id]);
     await db.query('DELETE FROM key_vault.subject_key WHERE subject_id = $1', [other.child.id]);
     app = await boot();
