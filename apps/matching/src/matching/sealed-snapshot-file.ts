@@ -40,8 +40,11 @@ const aad = (header: Buffer) => {
   return Buffer.concat([MAGIC, len, header]);
 };
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * Writes the snapshot sealed under `dek` to `file` atomically (a temporary file, fsync, rename).
+ * Consumes the snapshot: each chunk is released once written.
  * `stillWanted` is asked before the rename: false (an erasure came in) leaves no file behind.
  */
 export async function writeSealedSnapshot(
@@ -68,6 +71,7 @@ export async function writeSealedSnapshot(
         await fh.write(out);
         bytes += out.length;
       }
+      c.data = EMPTY; // written: its memory may go now (the copy is as large as the index)
     }
     const last = Buffer.concat([cipher.final(), cipher.getAuthTag()]);
     await fh.write(last);
