@@ -104,6 +104,7 @@ export class CandidateSnapshots implements BeforeApplicationShutdown {
       return this.discard(`index snapshot unusable (${(e as Error).message}): full load`);
     }
     const readMs = Date.now() - t0;
+    if (opened.header.source !== await this.source()) return this.discard('index snapshot of another candidate table (recreated?): full load');
     let engine: MatchingEngine;
     try {
       engine = MatchingEngine.restore(opened.snapshot, options, { adopt: true }); // the decrypted chunks become the index: no second copy
@@ -117,6 +118,12 @@ export class CandidateSnapshots implements BeforeApplicationShutdown {
     // the file on disk is still current when nothing changed since: no rewrite needed until something does
     this.lastHwm = caughtUp === 0 && erased === 0 ? opened.header.hwm : undefined;
     return { engine, caughtUp, erased, snapshotMiB: Math.round(opened.bytes / 2 ** 20), readMs, restoreMs };
+  }
+
+  /** the table the high-water mark is of: database and table oid */
+  private async source(): Promise<string> {
+    const [{ s }]: Array<{ s: string }> = await this.dataSource.query(`SELECT current_database() || '/' || $1::regclass::oid::text AS s`, [this.table]);
+    return s;
   }
 
   /** Deletes an unusable snapshot and destroys its key (if any is left), then the caller loads in full. */
@@ -230,7 +237,7 @@ export class CandidateSnapshots implements BeforeApplicationShutdown {
     const snapshot = this.engineOf!().snapshot(); // a copy: matching goes on while it is sealed and written
     const captureMs = Date.now() - t1;
     const { bytes, written } = await writeSealedSnapshot(this.file, snapshot,
-      { keySubject: key.subjectId, keyId: key.keyId, createdAt: new Date(at).toISOString(), hwm },
+      { keySubject: key.subjectId, keyId: key.keyId, createdAt: new Date(at).toISOString(), hwm, source: await this.source() },
       key.dek, () => generation === this.generation && this.key === key);
     if (!written) return;
     this.lastHwm = hwm;

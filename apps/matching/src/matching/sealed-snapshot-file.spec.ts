@@ -8,7 +8,7 @@ import { readSealedSnapshot, readSnapshotHeader, SnapshotUnusable, writeSealedSn
 describe('sealed snapshot file', () => {
   let dir: string;
   const dek = randomBytes(32);
-  const meta = { keySubject: 'matching.snapshot/k1', keyId: 'k1', createdAt: '2026-12-07T00:00:00.000Z', hwm: '42' };
+  const meta = { keySubject: 'matching.snapshot/k1', keyId: 'k1', createdAt: '2026-12-07T00:00:00.000Z', hwm: '42', source: 'kinlink/16384' };
   const engine = new MatchingEngine();
   engine.upsert({ id: 'c1', side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Zebulonia', family: 'Quarantotto' }, dateOfBirth: '2014-03-05' });
   engine.upsert({ id: 't1#1', side: 'sought', agencyId: 'B', groupId: 't1', consentForTracing: true, name: { given: 'Zebulonya', family: 'Quarantoto' }, dateOfBirth: '2014' });

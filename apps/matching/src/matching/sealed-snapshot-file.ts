@@ -18,6 +18,8 @@ export interface SealedSnapshotHeader {
   createdAt: string;
   /** every candidate row with change_seq ≤ hwm is reflected in the snapshot */
   hwm: string;
+  /** which table the mark belongs to (database, table oid): a recreated table restarts its sequence */
+  source: string;
   formatVersion: number;
   modelVersion: string;
   chunks: Array<{ name: string; byteLength: number }>;
@@ -48,7 +50,7 @@ const EMPTY = new Uint8Array(0);
  * `stillWanted` is asked before the rename: false (an erasure came in) leaves no file behind.
  */
 export async function writeSealedSnapshot(
-  file: string, snapshot: EngineSnapshot, meta: Pick<SealedSnapshotHeader, 'keySubject' | 'keyId' | 'createdAt' | 'hwm'>, dek: Buffer,
+  file: string, snapshot: EngineSnapshot, meta: Pick<SealedSnapshotHeader, 'keySubject' | 'keyId' | 'createdAt' | 'hwm' | 'source'>, dek: Buffer,
   stillWanted: () => boolean = () => true,
 ): Promise<{ bytes: number; written: boolean }> {
   const iv = randomBytes(12);
