@@ -49,6 +49,10 @@ export class CandidateSnapshots implements BeforeApplicationShutdown {
   private key?: SubjectKey;
   /** bumped by every shred: a write that began before it must not leave a file */
   private generation = 0;
+  /** shreds so far (diagnostics, tests) */
+  get shreds(): number {
+    return this.generation;
+  }
   private lastHwm?: string;
   private writing?: Promise<void>;
   private timer?: NodeJS.Timeout;

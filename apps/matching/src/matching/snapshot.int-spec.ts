@@ -17,7 +17,7 @@ import { eventually, motherSearching, registeredBoy, testDatabase, TopicWatcher,
 import { CandidateIndex } from './candidate-index';
 import { CandidateSnapshots } from './candidate-snapshots';
 import { openProfile, StoredProfile } from './sealed-profile';
-import { readSealedSnapshot, readSnapshotHeader, SnapshotUnusable } from './sealed-snapshot-file';
+import { readSealedSnapshot, readSnapshotHeader, SnapshotUnusable, writeSealedSnapshot } from './sealed-snapshot-file';
 
 jest.setTimeout(180_000);
 
@@ -161,14 +161,20 @@ describe('matching restart from a sealed snapshot', () => {
     copyFileSync(snapshots.file, stale);
     const staleKey = (await readSnapshotHeader(stale)).keySubject;
 
+    const shreds = snapshots.shreds;
     // what the registry does in its erasure transaction, then the event
     expect(await app!.get<SubjectKeyStore>(SUBJECT_KEY_STORE).destroy(victim.child.id, 'subject_request')).toBe(true);
     await app!.get(EventPublisher).publish([newEvent('subject.erased', {
       correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: victim.child.id },
       payload: { subject: { type: 'child', id: victim.child.id }, agencyId: 'unhcr', agencyRecordId: 'U-30', reasonCode: 'subject_request' },
     })]);
-    await eventually(() => expect(existsSync(snapshots.file)).toBe(false), { timeoutMs: 30_000 });
-    expect(app!.get(CandidateIndex).engine.has(victim.child.id)).toBe(false);
+    await eventually(async () => {
+      expect(existsSync(snapshots.file)).toBe(false);
+      expect(app!.get(CandidateIndex).engine.has(victim.child.id)).toBe(false);
+      expect((await db.query('SELECT active FROM matching.candidate WHERE id = $1', [victim.child.id])).rows).toEqual([{ active: false }]);
+      // shredded when the event arrived and again once the records left the index
+      expect(snapshots.shreds).toBe(shreds + 2);
+    }, { timeoutMs: 30_000 });
     // the copy is unreadable: its key is gone from the vault
     const keys = app!.get<SubjectKeyStore>(SUBJECT_KEY_STORE);
     await expect(keys.find(staleKey)).rejects.toThrow(/erased/);
@@ -215,5 +221,27 @@ describe('matching restart from a sealed snapshot', () => {
     expect(app.get(CandidateIndex).boot).toMatchObject({ from: 'snapshot', erased: 1 });
     expect(app.get(CandidateIndex).engine.has(other.child.id)).toBe(false);
     await expect(app.get<SubjectKeyStore>(SUBJECT_KEY_STORE).find(held.keySubject)).rejects.toThrow(/erased/);
+  });
+
+  it('a snapshot of another engine format or model version is ignored and the full load runs', async () => {
+    const snapshots = app!.get(CandidateSnapshots);
+    await snapshots.write('test');
+    const keys = app!.get<SubjectKeyStore>(SUBJECT_KEY_STORE);
+    const size = app!.get(CandidateIndex).engine.size;
+    const dek = (await keys.find((await readSnapshotHeader(snapshots.file)).keySubject))!.dek;
+    await app!.close();
+    app = undefined;
+    // a valid, authenticated snapshot written by a (hypothetical) other engine version, under the live key
+    const { header, snapshot } = await readSealedSnapshot(snapshots.file, async () => dek);
+    for (const other of [{ ...snapshot, formatVersion: snapshot.formatVersion + 1 }, { ...snapshot, modelVersion: 'kinlink-fs-0.0.0' }]) {
+      await writeSealedSnapshot(snapshots.file, { ...other, chunks: other.chunks.map((c) => ({ ...c })) }, header, dek);
+      app = await boot();
+      expect(app.get(CandidateIndex).boot?.from).toBe('table');
+      expect(app.get(CandidateIndex).engine.size).toEqual(size);
+      await app.close();
+      app = undefined;
+    }
+    app = await boot();
+    expect(app.get(CandidateIndex).boot?.from).toBe('snapshot');
   });
 });
