@@ -118,8 +118,9 @@ export class MatchingEngine {
 
   /**
    * The index as binary chunks (see snapshot.ts): records, dictionaries, posting and id tables and
-   * term-frequency counts as they are. Every array is copied (O(index size), memory copies only),
-   * so the snapshot is consistent and may be written out while the engine goes on changing.
+   * term-frequency counts as they are. What changes in place is copied; what is only appended
+   * (records, their text, ids) is shared up to its current length. Either way the snapshot stays
+   * as it was taken while the engine goes on changing, so it may be written out meanwhile.
    */
   snapshot(): EngineSnapshot {
     const w = new ChunkWriter();
@@ -137,10 +138,12 @@ export class MatchingEngine {
     }
     w.ints('gazetteer', Int32Array.from(gz));
     this.idIndex.dump(w);
-    w.ints('records.offsets', this.offsets.copy());
+    // records are only ever appended (a replaced or removed one is flagged in `alive`, copied):
+    // the heap, its offsets and the text heap are shared, not copied — most of the bytes
+    w.ints('records.offsets', this.offsets.appendOnlyView());
     w.ints('records.alive', this.alive.copy());
-    w.ints('records.heap', this.heap.copy());
-    w.bytes('records.text', this.text.copy());
+    w.ints('records.heap', this.heap.appendOnlyView());
+    w.bytes('records.text', this.text.appendOnlyView());
     this.indexes[0].dump(w, 'postings.child');
     this.indexes[1].dump(w, 'postings.sought');
     return { formatVersion: SNAPSHOT_FORMAT_VERSION, modelVersion: this.model.modelVersion, chunks: w.chunks };

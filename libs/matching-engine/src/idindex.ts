@@ -72,8 +72,9 @@ export class IdIndex {
   }
 
   dump(w: ChunkWriter): void {
-    w.bytes('ids.text', this.text.copy());
-    w.ints('ids.offsets', this.offsets.copy());
+    // ids and their offsets are only ever appended: shared, not copied
+    w.bytes('ids.text', this.text.appendOnlyView());
+    w.ints('ids.offsets', this.offsets.appendOnlyView());
     w.ints('ids.slots', this.slots.slice());
     w.json('ids.meta', { mask: this.mask, used: this.used, live: this.live });
   }

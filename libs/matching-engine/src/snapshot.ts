@@ -35,10 +35,10 @@ export class SnapshotCorruptError extends Error {
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** Collects chunks; every typed array is copied, so the snapshot stays consistent while the engine changes. */
+/** Collects chunks. The caller passes copies, or views of memory that will not change (append-only prefixes). */
 export class ChunkWriter {
   readonly chunks: SnapshotChunk[] = [];
-  /** an Int32Array the caller already copied (owned by the snapshot from now on) */
+  /** an Int32Array copy, or a view of an append-only prefix */
   ints(name: string, a: Int32Array): void {
     this.chunks.push({ name, data: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) });
   }

@@ -43,6 +43,13 @@ export class IntVec {
   copy(): Int32Array {
     return this.data.slice(0, this.length);
   }
+  /**
+   * The used part without copying, for an append-only vector: pushes never write below `length`
+   * and growing moves to a new array, so the view stays as it is while the vector goes on.
+   */
+  appendOnlyView(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
   /** replace the contents (restoring a snapshot); takes ownership of `data` */
   load(data: Int32Array): void {
     this.data = data.length >= 4 ? data : new Int32Array(4);
@@ -136,6 +143,10 @@ export class TextHeap {
   /** a copy of the used bytes (snapshots) */
   copy(): Uint8Array {
     return this.buf.slice(0, this.length);
+  }
+  /** the used bytes without copying (append-only heaps: `add` never writes below `length`, never `reset`) */
+  appendOnlyView(): Uint8Array {
+    return this.buf.subarray(0, this.length);
   }
   /** replace the contents (restoring a snapshot); offsets stay valid */
   load(bytes: Uint8Array): void {
