@@ -8,11 +8,12 @@ import { CandidateEntity, ProposalEntity } from './matching/matching.entities';
 import { MatchingModule } from './matching/matching.module';
 import { Matching1732700000002 } from './migrations/1732700000002-matching';
 import { CandidateSafeguarding1732700000007 } from './migrations/1732700000007-candidate-safeguarding';
+import { CandidateChangeSeq1732700000020 } from './migrations/1732700000020-candidate-change-seq';
 
 @Module({
   imports: [
     kinlinkConfigModule(matchingEnvSchema),
-    DatabaseModule.forService({ schema: 'matching', entities: [CandidateEntity, ProposalEntity], migrations: [Matching1732700000002, CandidateSafeguarding1732700000007] }),
+    DatabaseModule.forService({ schema: 'matching', entities: [CandidateEntity, ProposalEntity], migrations: [Matching1732700000002, CandidateSafeguarding1732700000007, CandidateChangeSeq1732700000020] }),
     KafkaModule.forService('matching'),
     PrivacyModule.forService(),
     MatchingModule,

@@ -26,6 +26,7 @@
  * 4–5 bytes per posting plus ~28 bytes per distinct key, no per-key objects.
  */
 import { IntVec, hash32 } from './util';
+import { ChunkReader, ChunkWriter } from './snapshot';
 import { Lexicon } from './lexicon';
 import { BirthKind, PName, Prepared, nameTokens } from './prepare';
 import { StringPool } from './util';
@@ -176,6 +177,34 @@ export class PostingIndex {
     const a = this.packedStart[s];
     for (let k = a + this.packedCount[s] - 1; k >= a; k--) out.push(this.packed[k]);
     return out;
+  }
+
+  dump(w: ChunkWriter, name: string): void {
+    w.ints(`${name}.keys`, this.keys.slice());
+    w.ints(`${name}.heads`, this.heads.slice());
+    w.ints(`${name}.counts`, this.counts.slice());
+    w.ints(`${name}.packedStart`, this.packedStart.slice());
+    w.ints(`${name}.packedCount`, this.packedCount.slice());
+    w.ints(`${name}.packed`, this.packed.slice());
+    w.ints(`${name}.next`, this.next.copy());
+    w.ints(`${name}.vals`, this.vals.copy());
+    w.json(`${name}.meta`, { used: this.used });
+  }
+  load(r: ChunkReader, name: string): void {
+    this.keys = r.ints(`${name}.keys`);
+    this.heads = r.ints(`${name}.heads`);
+    this.counts = r.ints(`${name}.counts`);
+    this.packedStart = r.ints(`${name}.packedStart`);
+    this.packedCount = r.ints(`${name}.packedCount`);
+    const cap = this.keys.length;
+    if (cap === 0 || (cap & (cap - 1)) !== 0 || [this.heads, this.counts, this.packedStart, this.packedCount].some((a) => a.length !== cap)) {
+      throw new Error(`PostingIndex.load: inconsistent snapshot (${name})`);
+    }
+    this.mask = cap - 1;
+    this.packed = r.ints(`${name}.packed`);
+    this.next.load(r.ints(`${name}.next`));
+    this.vals.load(r.ints(`${name}.vals`));
+    this.used = r.json<{ used: number }>(`${name}.meta`).used;
   }
 
   get distinctKeys(): number {

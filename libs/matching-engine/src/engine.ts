@@ -16,6 +16,7 @@ import { IntVec, StringPool, TextHeap } from './util';
 import { IdIndex } from './idindex';
 import { VariantTable, defaultVariantTable } from './text/variants';
 import { DEFAULT_MODEL_JSON } from './model/default-model';
+import { ChunkReader, ChunkWriter, EngineSnapshot, SNAPSHOT_FORMAT_VERSION, SnapshotCorruptError, SnapshotVersionError } from './snapshot';
 import {
   FieldComparison, MatchCandidate, MatchKind, MatchOptions, MatchRecord, NameSearchHit, NameSearchQuery, RecordSide,
 } from './types';
@@ -122,6 +123,8 @@ export class MatchingEngine {
   private stamp = new Int32Array(1024);
   private epoch = 0;
   private readonly cmp = new Comparison();
+  /** what the prepared records depend on besides the code (checked on restore) */
+  private readonly prepKey: string;
 
   constructor(options: EngineOptions = {}) {
     this.model = options.model ?? defaultMatchModel();
@@ -136,6 +139,84 @@ export class MatchingEngine {
     this.blockCap = options.blockCap ?? 2500;
     this.postingBudget = options.postingBudget ?? 40000;
     this.competing = options.competingCandidates ?? true;
+    this.prepKey = `janFirstIsYearOnly=${options.janFirstIsYearOnly ?? true};variants=${this.lexicon.variants.size}`;
+  }
+
+  // ---------------------------------------------------------- snapshot ---
+
+  /**
+   * The index as binary chunks (see snapshot.ts): records, dictionaries, posting and id tables and
+   * term-frequency counts as they are. What changes in place is copied; what is only appended
+   * (records, their text, ids) is shared up to its current length. Either way the snapshot stays
+   * as it was taken while the engine goes on changing, so it may be written out meanwhile.
+   */
+  snapshot(): EngineSnapshot {
+    const w = new ChunkWriter();
+    w.json('engine.meta', {
+      nSlots: this.nSlots, counts: [this.counts[0], this.counts[1]], prepKey: this.prepKey,
+      pcodes: { n: this.pcodes.n, sumSq: this.pcodes.sumSq },
+    });
+    w.json('pool', this.pool.values);
+    this.lexicon.dump(w);
+    w.ints('pcodes.counts', this.pcodes.counts.copy());
+    const gz: number[] = [];
+    for (const [f, e] of this.gazetteer) {
+      gz.push(f, e.size);
+      for (const [a, n] of e) gz.push(a, n);
+    }
+    w.ints('gazetteer', Int32Array.from(gz));
+    this.idIndex.dump(w);
+    // records are only ever appended (a replaced or removed one is flagged in `alive`, copied):
+    // the heap, its offsets and the text heap are shared, not copied — most of the bytes
+    w.ints('records.offsets', this.offsets.appendOnlyView());
+    w.ints('records.alive', this.alive.copy());
+    w.ints('records.heap', this.heap.appendOnlyView());
+    w.bytes('records.text', this.text.appendOnlyView());
+    this.indexes[0].dump(w, 'postings.child');
+    this.indexes[1].dump(w, 'postings.sought');
+    return { formatVersion: SNAPSHOT_FORMAT_VERSION, modelVersion: this.model.modelVersion, chunks: w.chunks };
+  }
+
+  /**
+   * An engine rebuilt from a snapshot, without re-preparing records; `options` as for the
+   * constructor (thresholds may differ; the model, variant table and date rules must be the
+   * snapshot's). Throws SnapshotVersionError for another format or model version. `adopt`: the
+   * engine takes the chunks' memory over instead of copying it (the snapshot must not be used again).
+   */
+  static restore(snapshot: EngineSnapshot, options: EngineOptions = {}, { adopt = false }: { adopt?: boolean } = {}): MatchingEngine {
+    const engine = new MatchingEngine(options);
+    if (snapshot.formatVersion !== SNAPSHOT_FORMAT_VERSION) throw new SnapshotVersionError('format', snapshot.formatVersion, SNAPSHOT_FORMAT_VERSION);
+    if (snapshot.modelVersion !== engine.modelVersion) throw new SnapshotVersionError('model', snapshot.modelVersion, engine.modelVersion);
+    engine.load(new ChunkReader(snapshot.chunks, adopt));
+    return engine;
+  }
+
+  private load(r: ChunkReader): void {
+    const meta = r.json<{ nSlots: number; counts: [number, number]; prepKey: string; pcodes: { n: number; sumSq: number } }>('engine.meta');
+    if (meta.prepKey !== this.prepKey) throw new SnapshotVersionError('options', meta.prepKey, this.prepKey);
+    this.pool.load(r.json<string[]>('pool'));
+    this.lexicon.load(r);
+    this.pcodes.counts.load(r.ints('pcodes.counts'));
+    this.pcodes.n = meta.pcodes.n;
+    this.pcodes.sumSq = meta.pcodes.sumSq;
+    const gz = r.ints('gazetteer');
+    for (let i = 0; i < gz.length;) {
+      const f = gz[i++], k = gz[i++];
+      const e = new Map<number, number>();
+      for (let j = 0; j < k; j++, i += 2) e.set(gz[i], gz[i + 1]);
+      this.gazetteer.set(f, e);
+    }
+    this.idIndex.load(r);
+    this.offsets.load(r.ints('records.offsets'));
+    this.alive.load(r.ints('records.alive'));
+    this.heap.load(r.ints('records.heap'));
+    this.text.load(r.bytes('records.text'));
+    this.indexes[0].load(r, 'postings.child');
+    this.indexes[1].load(r, 'postings.sought');
+    if (this.offsets.length !== meta.nSlots || this.alive.length !== meta.nSlots) throw new SnapshotCorruptError('engine snapshot: record tables do not match');
+    this.nSlots = meta.nSlots;
+    this.counts[0] = meta.counts[0];
+    this.counts[1] = meta.counts[1];
   }
 
   /** the one-to-one adjustment (EngineOptions.competingCandidates); switchable for A/B measurements */

@@ -5,6 +5,7 @@
  * against the stored bytes.
  */
 import { IntVec, TextHeap, hash32 } from './util';
+import { ChunkReader, ChunkWriter } from './snapshot';
 
 const EMPTY = -1;
 const DELETED = -2;
@@ -68,6 +69,24 @@ export class IdIndex {
 
   get byteLength(): number {
     return this.slots.byteLength + this.offsets.byteLength + this.text.byteLength;
+  }
+
+  dump(w: ChunkWriter): void {
+    // ids and their offsets are only ever appended: shared, not copied
+    w.bytes('ids.text', this.text.appendOnlyView());
+    w.ints('ids.offsets', this.offsets.appendOnlyView());
+    w.ints('ids.slots', this.slots.slice());
+    w.json('ids.meta', { mask: this.mask, used: this.used, live: this.live });
+  }
+  load(r: ChunkReader): void {
+    this.text.load(r.bytes('ids.text'));
+    this.offsets.load(r.ints('ids.offsets'));
+    this.slots = r.ints('ids.slots');
+    const m = r.json<{ mask: number; used: number; live: number }>('ids.meta');
+    if (m.mask !== this.slots.length - 1) throw new Error('IdIndex.load: inconsistent snapshot');
+    this.mask = m.mask;
+    this.used = m.used;
+    this.live = m.live;
   }
 
   private rehash(): void {

@@ -6,6 +6,7 @@
  */
 export * from './types';
 export { MatchingEngine, EngineOptions, defaultMatchModel } from './engine';
+export { EngineSnapshot, SnapshotChunk, SNAPSHOT_FORMAT_VERSION, SnapshotVersionError, SnapshotCorruptError } from './snapshot';
 export { loadModel, MatchModel, MatchModelJson, LevelParams, FIELDS, FieldSpec } from './model';
 export { DEFAULT_MODEL_JSON } from './model/default-model';
 export { estimateFromLabelledPairs, estimateEM, LabelledPair, EstimationResult } from './estimate';

@@ -5,6 +5,7 @@
  * folded form carries term-frequency counts over the stored population.
  */
 import { IntVec } from './util';
+import { ChunkReader, ChunkWriter } from './snapshot';
 import { fold, phoneticKey } from './text/normalise';
 import { NameToken, PET_NAMES } from './text/names';
 import { VariantTable } from './text/variants';
@@ -42,6 +43,17 @@ export class CountTable {
   }
   frequency(id: number): number {
     return this.n > 0 ? this.count(id) / this.n : 0;
+  }
+
+  dump(w: ChunkWriter, name: string): void {
+    w.ints(`${name}.counts`, this.counts.copy());
+    w.json(`${name}.meta`, { n: this.n, sumSq: this.sumSq });
+  }
+  load(r: ChunkReader, name: string): void {
+    this.counts.load(r.ints(`${name}.counts`));
+    const m = r.json<{ n: number; sumSq: number }>(`${name}.meta`);
+    this.n = m.n;
+    this.sumSq = m.sumSq;
   }
 }
 
@@ -141,5 +153,53 @@ export class Lexicon {
   }
   get tokenCount(): number {
     return this.tokNorm.length;
+  }
+
+  /** tokens, folds and phonetic keys with their ids, and the term-frequency counts (engine snapshots) */
+  dump(w: ChunkWriter): void {
+    w.json('lex.tokKeys', [...this.tokIndex.keys()]);
+    w.ints('lex.tokFold', this.tokFold.copy());
+    w.ints('lex.tokAltFold', this.tokAltFold.copy());
+    w.json('lex.foldStr', this.foldStr);
+    w.ints('lex.foldPhon', this.foldPhon.copy());
+    w.json('lex.phonStr', this.phonStr);
+    this.first.dump(w, 'lex.first');
+    this.any.dump(w, 'lex.any');
+    this.parent.dump(w, 'lex.parent');
+  }
+
+  /** into an empty lexicon built with the same variant table: the same ids for the same strings */
+  load(r: ChunkReader): void {
+    if (this.tokNorm.length || this.foldStr.length) throw new Error('Lexicon.load: lexicon is not empty');
+    const tokKeys = r.json<string[]>('lex.tokKeys');
+    tokKeys.forEach((k, i) => {
+      this.tokIndex.set(k, i);
+      const cut = k.indexOf('\u0001');
+      this.tokNorm.push(cut < 0 ? k : k.slice(0, cut));
+    });
+    this.tokFold.load(r.ints('lex.tokFold'));
+    this.tokAltFold.load(r.ints('lex.tokAltFold'));
+    const phonStr = r.json<string[]>('lex.phonStr');
+    phonStr.forEach((k, i) => {
+      this.phonStr.push(k);
+      this.phonIndex.set(k, i);
+    });
+    const foldStr = r.json<string[]>('lex.foldStr');
+    // variant groups, curated and pet flags are functions of the folded form and the variant table
+    foldStr.forEach((f, i) => {
+      this.foldStr.push(f);
+      this.foldIndex.set(f, i);
+      const groups = this.variants.groupsOf(f);
+      this.foldGroups.push(groups);
+      this.foldCurated.push(groups.some((g) => this.variants.groups[g].source === 'curated') ? 1 : 0);
+      this.foldPet.push(this.petFolds.has(f) ? 1 : 0);
+    });
+    this.foldPhon.load(r.ints('lex.foldPhon'));
+    if (this.tokFold.length !== tokKeys.length || this.tokAltFold.length !== tokKeys.length || this.foldPhon.length !== foldStr.length) {
+      throw new Error('Lexicon.load: inconsistent snapshot');
+    }
+    this.first.load(r, 'lex.first');
+    this.any.load(r, 'lex.any');
+    this.parent.load(r, 'lex.parent');
   }
 }

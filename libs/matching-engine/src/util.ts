@@ -39,6 +39,23 @@ export class IntVec {
   get byteLength(): number {
     return this.data.byteLength;
   }
+  /** a copy of the used part (snapshots) */
+  copy(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+  /**
+   * The used part without copying, for an append-only vector: pushes never write below `length`
+   * and growing moves to a new array, so the view stays as it is while the vector goes on.
+   */
+  appendOnlyView(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+  /** replace the contents (restoring a snapshot); takes ownership of `data` */
+  load(data: Int32Array): void {
+    this.data = data.length >= 4 ? data : new Int32Array(4);
+    if (data.length < 4) this.data.set(data);
+    this.length = data.length;
+  }
 }
 
 /** Interned strings: id ↔ string. */
@@ -62,6 +79,11 @@ export class StringPool {
   }
   get size(): number {
     return this.values.length;
+  }
+  /** re-intern `values` in order (restoring a snapshot: ids stay the same) */
+  load(values: readonly string[]): void {
+    for (const v of values) this.intern(v);
+    if (this.values.length !== values.length) throw new Error('StringPool.load: duplicate values');
   }
 }
 
@@ -116,6 +138,21 @@ export class TextHeap {
 
   reset(): void {
     this.length = 0;
+  }
+
+  /** a copy of the used bytes (snapshots) */
+  copy(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+  /** the used bytes without copying (append-only heaps: `add` never writes below `length`, never `reset`) */
+  appendOnlyView(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+  /** replace the contents (restoring a snapshot); offsets stay valid */
+  load(bytes: Uint8Array): void {
+    this.buf = new Uint8Array(Math.max(1 << 16, bytes.length + (bytes.length >> 3)));
+    this.buf.set(bytes);
+    this.length = bytes.length;
   }
 
   get byteLength(): number {

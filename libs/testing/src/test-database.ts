@@ -1,3 +1,5 @@
+import path from 'node:path';
+import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
@@ -45,6 +47,9 @@ export function testDatabase(tag: string, adminUrl = SERVER_URL): TestDatabase {
  */
 export function useServiceEnvironment(db: TestDatabase, extra: Record<string, string> = {}): void {
   Object.assign(process.env, {
-    TOPIC_PREFIX: db.prefix, DATABASE_URL: db.url, AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0', ...extra,
+    TOPIC_PREFIX: db.prefix, DATABASE_URL: db.url, AGENCIES: 'unhcr,icrc', LOG_LEVEL: 'silent', HTTP_PORT: '0',
+    // matching's index snapshot: one directory per test database (a snapshot belongs to its database)
+    MATCHING_SNAPSHOT_DIR: path.join(os.tmpdir(), 'kinlink-test-snapshots', db.prefix),
+    ...extra,
   });
 }

@@ -7,6 +7,7 @@ import { UnitOfWork } from '@kinlink/kafka';
 import type { MatchCandidate, MatchRecord } from '@kinlink/matching-engine';
 import { openRecord, SubjectCipher } from '@kinlink/privacy';
 import { CandidateIndex } from './candidate-index';
+import { CandidateSnapshots } from './candidate-snapshots';
 import { ReplicaFeed } from './replica-feed';
 import { CandidateEntity, ProposalEntity } from './matching.entities';
 import {
@@ -30,6 +31,7 @@ export class MatchRecordChange {
     private readonly index: CandidateIndex,
     private readonly cipher: SubjectCipher,
     private readonly replica: ReplicaFeed,
+    private readonly snapshots: CandidateSnapshots,
   ) {}
 
   async execute(event: RecordEvent): Promise<void> {
@@ -81,6 +83,9 @@ export class MatchRecordChange {
   private async erase(event: KinlinkEvent<'subject.erased'>): Promise<void> {
     const recordId = event.payload.subject.id;
     this.cipher.forget(recordId);
+    // the index snapshot holds the subject's profile: unreadable at once, and again once the
+    // records left the index (a snapshot written in between held them too)
+    await this.snapshots.shred('subject erased');
     await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
       const repo = m.getRepository(CandidateEntity);
       const stored = await repo.find({ where: { recordId }, lock: { mode: 'pessimistic_write' } });
@@ -91,6 +96,7 @@ export class MatchRecordChange {
       }
       return { result: 'erased', events };
     });
+    await this.snapshots.shred('subject erased, records out of the index');
   }
 
   /** The explanation without the compared values; each side's values sealed under its own subject's key. */

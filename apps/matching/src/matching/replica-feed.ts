@@ -64,6 +64,8 @@ export class ReplicaFeed implements OnApplicationShutdown {
    * the index can hold a record whose owner (another instance) has not committed its row yet.
    */
   private readonly recentCandidates = new Map<string, ReplicaCandidate>();
+  /** called once an erased subject's records left the index (the index snapshot is shredded) */
+  onErased?: () => Promise<void>;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -180,6 +182,7 @@ export class ReplicaFeed implements OnApplicationShutdown {
         }
         if (profiles.length) this.soughtIds.set(recordId, [...keep]);
         else this.soughtIds.delete(recordId);
+        if (event.type === 'subject.erased') await this.onErased?.();
         break;
       }
       default:

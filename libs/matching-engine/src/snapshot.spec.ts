@@ -1,0 +1,121 @@
+import { MatchingEngine, MatchRecord, SnapshotVersionError, SnapshotCorruptError, loadModel, DEFAULT_MODEL_JSON, EngineSnapshot } from './index';
+
+/** A deterministic population with spelling variants, other scripts, parents, places and siblings. */
+function population(n: number, seed: number): MatchRecord[] {
+  let s = seed >>> 0 || 1;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)];
+  const given = ['Mohammed', 'Muhammad', 'Mohamed', 'Amina', 'Aminah', 'Yusuf', 'Yousef', 'Omar', 'Umar', 'Hodan', 'Abdi', 'Ayaan', 'Fatima', 'Fatuma',
+    'Oleksandr', 'Sasha', 'Hryhorii', 'Grigoriy', 'Liban', 'Sagal', 'Deeqa', 'Ilhan', 'Xasan', 'Hassan', 'Cali', 'Ali', 'Ahmed', 'Axmed'];
+  const family = ['Farah', 'Jama', 'Warsame', 'Dirie', 'Samatar', 'Egal', 'Duale', 'Boqor', 'Aden', 'Cadan', 'Shevchenko', 'Kovalenko', 'Hassan Ali'];
+  const original = ['محمد حسن', 'أمينة علي', 'يوسف فارح', 'Олександр Коваленко', undefined, undefined, undefined];
+  // P-codes with their usual place names, so the engine learns which area a bare name denotes
+  const places: Array<[string | undefined, string | undefined]> = [['SO220103', 'Mogadishu'], ['SO1101', 'Baidoa'], ['UA8000', 'Kyiv'], ['SO150301', 'Kismayo'], [undefined, 'Hargeisa'], [undefined, undefined]];
+  const place = () => { const [pcode, text] = pick(places); return { pcode, text: rnd() < 0.8 ? text : undefined }; };
+  // invented names too, so the dictionaries grow (a real population has tens of thousands of spellings)
+  const syl = ['ka', 'ro', 'mi', 'sha', 'de', 'lu', 'xa', 'bo', 'ne', 'ti', 'qa', 'wer', 'ol', 'yu'];
+  const invented = () => pick(syl).replace(/^./, (c) => c.toUpperCase()) + pick(syl) + (rnd() < 0.5 ? pick(syl) : '');
+  const name = () => (rnd() < 0.35 ? invented() : pick(given));
+  const out: MatchRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const side = rnd() < 0.5 ? 'child' : 'sought';
+    const group = `tr${Math.floor(i / 2)}`;
+    const y = 2004 + Math.floor(rnd() * 16);
+    const dob = rnd() < 0.6 ? `${y}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}` : rnd() < 0.5 ? `${y}` : undefined;
+    const r: MatchRecord = {
+      id: side === 'child' ? `c${i}` : `${group}#${i}`, side, agencyId: pick(['A', 'B', 'C']), consentForTracing: rnd() < 0.85,
+      ...(side === 'sought' ? { groupId: group } : {}),
+      name: rnd() < 0.2 ? { full: `${name()} ${pick(family)}`, original: pick(original) } : { given: name(), family: rnd() < 0.3 ? invented() : pick(family), original: pick(original) },
+      sex: pick(['male', 'female', undefined] as const),
+      ...(dob ? { dateOfBirth: dob } : { estimatedAgeYears: 5 + Math.floor(rnd() * 10), ageRecordedOn: '2026-06-01' }),
+      placeOfOrigin: place(),
+      placeOfSeparation: rnd() < 0.4 ? { text: place().text } : undefined,
+      languages: rnd() < 0.7 ? [pick(['Somali', 'Arabic', 'Ukrainian'])] : undefined,
+      nationality: pick(['SO', 'UA', undefined]),
+      mother: rnd() < 0.7 ? { given: name(), family: pick(family) } : undefined,
+      father: rnd() < 0.5 ? { given: pick(given) } : undefined,
+      siblings: rnd() < 0.3 ? [{ given: pick(given) }] : undefined,
+      ...(side === 'sought' ? { inquirer: { name: { given: pick(given), family: pick(family) }, relation: 'mother' } } : {}),
+    };
+    out.push(r);
+  }
+  return out;
+}
+
+/** Everything an engine answers for a set of queries (explanations included). */
+function answers(e: MatchingEngine, queries: MatchRecord[]) {
+  return {
+    size: e.size,
+    match: queries.map((q) => e.match(q, { minProbability: 0.01, limit: 15 })),
+    search: queries.slice(0, 40).map((q) => e.searchByName({ name: q.name.full ?? `${q.name.given} ${q.name.family}`, dateOfBirth: q.dateOfBirth }, { limit: 10 })),
+    candidates: queries.slice(0, 40).map((q) => e.candidateIds(q)),
+  };
+}
+
+/** index statistics without the byte sizes (capacities differ: a restored array is cut to its length) */
+const counts = (e: MatchingEngine) => Object.fromEntries(Object.entries(e.stats()).filter(([k]) => !k.endsWith('Bytes')));
+
+/** round trip through bytes, as a service writing it to a file does (each chunk read into a buffer of its own) */
+function throughBytes(s: EngineSnapshot): EngineSnapshot {
+  return { ...s, chunks: s.chunks.map((c) => ({ name: c.name, data: new Uint8Array(Buffer.from(Buffer.from(c.data).toString('base64'), 'base64')) })) };
+}
+
+describe('MatchingEngine snapshot', () => {
+  const records = population(3000, 7);
+  const queries = population(80, 99).map((q, i) => ({ ...q, id: `q${i}` }));
+
+  function built(): MatchingEngine {
+    const e = new MatchingEngine();
+    for (const r of records) e.upsert(r);
+    // replaced and removed records leave tombstones in the snapshot
+    for (const r of records.slice(0, 200)) e.upsert({ ...r, name: { ...r.name, given: 'Abdullahi' } });
+    for (const r of records.slice(200, 400)) e.remove(r.id);
+    return e;
+  }
+
+  it('a restored engine answers exactly as the engine built by upserts, and keeps doing so after further changes', () => {
+    const a = built();
+    const snap = a.snapshot();
+    expect(snap.chunks.length).toBeGreaterThan(10);
+    // adopted: the engine runs on the chunks' own memory
+    const b = MatchingEngine.restore(throughBytes(snap), {}, { adopt: true });
+    expect(counts(b)).toEqual(counts(a));
+    const before = answers(a, queries);
+    expect(before.match.some((m) => m.length > 0)).toBe(true);
+    expect(answers(b, queries)).toEqual(before);
+
+    // further upserts (new, replacing, with new tokens), removes, then compare again
+    const more = population(1500, 12345).map((r, i) => ({ ...r, id: `${r.id}-new${i}`, ...(i % 7 === 0 ? { name: { given: `Zzyq${i}`, family: 'Qorqor' } } : {}) }));
+    for (const e of [a, b]) {
+      for (const r of more) e.upsert(r);
+      for (const r of records.slice(400, 700)) e.remove(r.id);
+      for (const r of records.slice(700, 900)) e.upsert({ ...r, dateOfBirth: '2011-02-03' });
+    }
+    const after = answers(a, [...queries, ...more.slice(0, 50)]);
+    expect(answers(b, [...queries, ...more.slice(0, 50)])).toEqual(after);
+    expect(counts(b)).toEqual(counts(a));
+  });
+
+  it('is a consistent copy: changing the engine afterwards does not change the snapshot', () => {
+    const a = built();
+    const snap = a.snapshot();
+    const expected = answers(a, queries);
+    for (const r of records.slice(1000, 2000)) a.remove(r.id);
+    for (const r of population(500, 3)) a.upsert({ ...r, id: `x${r.id}` });
+    expect(answers(MatchingEngine.restore(snap), queries)).toEqual(expected);
+  });
+
+  it('refuses a snapshot of another format or model version, or of other preparation options, with a named error', () => {
+    const a = new MatchingEngine();
+    for (const r of records.slice(0, 100)) a.upsert(r);
+    const snap = a.snapshot();
+    expect(() => MatchingEngine.restore({ ...snap, formatVersion: snap.formatVersion + 1 })).toThrow(SnapshotVersionError);
+    expect(() => MatchingEngine.restore({ ...snap, modelVersion: 'kinlink-fs-0.0.1' })).toThrow(SnapshotVersionError);
+    const other = loadModel({ ...DEFAULT_MODEL_JSON, modelVersion: `${DEFAULT_MODEL_JSON.modelVersion}-other` });
+    expect(() => MatchingEngine.restore(snap, { model: other })).toThrow(/model version/);
+    expect(() => MatchingEngine.restore(snap, { janFirstIsYearOnly: false })).toThrow(SnapshotVersionError);
+    expect(() => MatchingEngine.restore({ ...snap, chunks: snap.chunks.filter((c) => c.name !== 'records.heap') })).toThrow(SnapshotCorruptError);
+    // the same model under other thresholds is fine
+    expect(MatchingEngine.restore(snap, { proposalThreshold: 0.9 }).threshold).toBe(0.9);
+  });
+});
