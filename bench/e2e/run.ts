@@ -189,7 +189,7 @@ function pct(xs: number[]): Pct {
     max: round(s[s.length - 1] ?? NaN), mean: round(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)),
   };
 }
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -1125,13 +1125,13 @@ async function databaseFootprint(ctx: Context) {
 
 // ------------------------------------------------------------------ report --
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }
 
-const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+export const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 
 // ------------------------------------------------------------------ snapshot build --
 
@@ -1141,7 +1141,7 @@ const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFini
  * and never rewrites the shared dist/ that other work may be running from. The snapshot has no
  * package.json, so code that looks for the repository root (dev keys) still finds this repository.
  */
-function snapshotBuild(runDir: string): string {
+export function snapshotBuild(runDir: string): string {
   const snap = path.join(runDir, 'snapshot');
   const skip = /(\.spec|\.int-spec|\.e2e-spec)\.ts$|[\\/]node_modules[\\/]/;
   for (const dir of ['apps', 'libs']) cpSync(path.join(repo.ROOT, dir), path.join(snap, dir), { recursive: true, filter: (src) => !skip.test(src) });
