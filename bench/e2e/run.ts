@@ -980,6 +980,18 @@ async function timeMatchingRestart(ctx: Context, alreadyStopped = false) {
 async function bulkLoadAndRestart(ctx: Context, perSide: number, seed: number) {
   const idx = ctx.services.findIndex((s) => s.name === 'matching');
   await system.stopServices([ctx.services[idx]]);
+  const loadSeconds = await bulkLoadCandidates(ctx.db, perSide, seed);
+  const tableSize = (await ctx.db.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('matching.candidate')) AS s`)).rows[0].s;
+  // the stopped instance is replaced by timeMatchingRestart's fresh one; it is already stopped
+  const restart = await timeMatchingRestart(ctx, true);
+  return { perSide, bulkLoadSeconds: round(loadSeconds, 1), candidateTable: tableSize, ...restart };
+}
+
+/**
+ * Inserts `perSide` children and sought children into matching's `candidate` table of the database
+ * `db` is connected to (matching migrated, key vault schema present); returns the seconds it took.
+ */
+export async function bulkLoadCandidates(db: Client, perSide: number, seed: number): Promise<number> {
   const stream = new EventStream((seed ^ 0x5f3759df) >>> 0, 'bulk');
   // stored as the service stores them: sealed under each subject's own data key, the keys wrapped
   // by the master key the services use (the dev key unless MASTER_KEY is set) in the key vault
@@ -1021,12 +1033,12 @@ async function bulkLoadAndRestart(ctx: Context, perSide: number, seed: number) {
       vault.keyId.push(key.keyId);
       vault.wrapped.push(await wrapper.wrap(key.dek, subjectId));
     }
-    await ctx.db.query(
+    await db.query(
       `INSERT INTO ${KEY_VAULT_SCHEMA}.subject_key (subject_id, key_id, wrapped_key, master_key_id)
        SELECT s, k, w, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, k, w)`,
       [vault.subject, vault.keyId, vault.wrapped, wrapper.masterKeyId],
     );
-    await ctx.db.query(
+    await db.query(
       `INSERT INTO matching.candidate (id, record_id, side, agency_id, revision, active, profile, fingerprint)
        SELECT id, rid, side, agency, 1, true, profile, fp FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) AS t(id, rid, side, agency, profile, fp)`,
       [cols.id, cols.rid, cols.side, cols.agency, cols.profile, cols.fp],
@@ -1035,11 +1047,8 @@ async function bulkLoadAndRestart(ctx: Context, perSide: number, seed: number) {
   }
   const loadSeconds = (now() - t0) / 1000;
   progress.finish(children + sought, `${round(loadSeconds, 1)} s`);
-  await ctx.db.query('ANALYZE matching.candidate');
-  const tableSize = (await ctx.db.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('matching.candidate')) AS s`)).rows[0].s;
-  // the stopped instance is replaced by timeMatchingRestart's fresh one; it is already stopped
-  const restart = await timeMatchingRestart(ctx, true);
-  return { perSide, bulkLoadSeconds: round(loadSeconds, 1), candidateTable: tableSize, ...restart };
+  await db.query('ANALYZE matching.candidate');
+  return loadSeconds;
 }
 
 // ------------------------------------------------------------------ profiling --

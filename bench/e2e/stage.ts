@@ -17,6 +17,9 @@
  *
  * Options: --events N (6000)  --runs N (pairs of runs, 2)  --partitions N (4)  --instances a,b (1,2)
  *          --mode burst|prefill  --seed N  --db-pool N  --no-build  --drain-timeout S  --out FILE
+ *          --stored N (N children and N sought children bulk-loaded into matching's candidate table of
+ *          the template, as bench:e2e --restart-stored does: every instance loads them at boot, and
+ *          each record of the stream is scored against them — the engine's share of the work grows)
  * Environment: BENCH_KAFKA_PORT (39592), BENCH_PORT_BASE (3900), BENCH_DATABASE_URL
  *          (postgres://postgres@127.0.0.1:5432/kinlink_bench_stage; `<name>_tpl` is the template).
  *
@@ -37,7 +40,7 @@ import {
 import { EventStream } from './generator';
 import { cpuOf, findPids, machineCpu, readProc } from './procstat';
 import { Progress } from './progress';
-import { fmt, median, snapshotBuild, table } from './run';
+import { bulkLoadCandidates, fmt, median, snapshotBuild, table } from './run';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 interface ServiceChild { name: string; port: number; url: string; child: import('node:child_process').ChildProcess }
@@ -71,11 +74,13 @@ const MATCHING = repo.SERVICES.find((s) => s.name === 'matching')!;
 interface Options {
   events: number; runs: number; partitions: number; instances: number[]; mode: 'burst' | 'prefill';
   seed: number; dbPool: number; build: boolean; drainTimeoutS: number; out: string;
+  /** candidates per side already stored (in the template) before the stream: a larger index makes each record's scoring costlier */
+  stored: number;
 }
 
 function parseOptions(argv: string[]): Options {
   const o: Options = {
-    events: 6000, runs: 2, partitions: 4, instances: [1, 2], mode: 'burst', seed: 20261207, dbPool: 6, build: true, drainTimeoutS: 600,
+    events: 6000, runs: 2, partitions: 4, instances: [1, 2], mode: 'burst', seed: 20261207, dbPool: 6, build: true, drainTimeoutS: 600, stored: 0,
     out: path.join(repo.ROOT, 'bench', 'results', 'e2e-stage-scale.json'),
   };
   const num = (v: string | undefined, name: string) => {
@@ -97,6 +102,7 @@ function parseOptions(argv: string[]): Options {
         break;
       }
       case '--seed': o.seed = num(argv[++i], a); break;
+      case '--stored': o.stored = num(argv[++i], a); break;
       case '--db-pool': o.dbPool = num(argv[++i], a); break;
       case '--no-build': o.build = false; break;
       case '--drain-timeout': o.drainTimeoutS = num(argv[++i], a); break;
@@ -172,7 +178,7 @@ interface RunResult {
   pairsSha256: string;
   sameAsFirstRun?: boolean;
   /** pairs the first run proposed that this one did not, and the other way round (at most 20 each) */
-  pairsDiff?: { missing: number; extra: number; missingSample: string[]; extraSample: string[] };
+  pairsDiff?: { missing: number; extra: number; missingByKind: Record<string, number>; extraByKind: Record<string, number>; missingSample: string[]; extraSample: string[] };
   /** seconds: start of the instances → ready; first publish (burst) or start (prefill) → last handled */
   bootSeconds: number;
   drainSeconds: number;
@@ -220,6 +226,7 @@ async function prepareTemplate(s: Shared): Promise<void> {
        SELECT s, k, w, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, k, w)`,
       [v.subject, v.keyId, v.wrapped, v.masterKeyId],
     );
+    if (s.o.stored > 0) log(`stored candidates: ${s.o.stored}/side bulk-loaded into the template in ${round(await bulkLoadCandidates(db, s.o.stored, s.o.seed), 1)} s`);
   } finally {
     await db.end();
   }
@@ -479,8 +486,9 @@ async function main(): Promise<void> {
           const [ref, mine] = [new Set(reference), new Set(pairs)];
           const missing = reference.filter((x) => !mine.has(x));
           const extra = pairs.filter((x) => !ref.has(x));
-          result.pairsDiff = { missing: missing.length, extra: extra.length, missingSample: missing.slice(0, 20), extraSample: extra.slice(0, 20) };
-          log(`run ${run}: pairs differ from run 1: ${missing.length} missing, ${extra.length} extra`);
+          const byKind = (xs: string[]) => xs.reduce<Record<string, number>>((a, x) => ({ ...a, [x.split(':')[0]]: (a[x.split(':')[0]] ?? 0) + 1 }), {});
+          result.pairsDiff = { missing: missing.length, extra: extra.length, missingByKind: byKind(missing), extraByKind: byKind(extra), missingSample: missing.slice(0, 20), extraSample: extra.slice(0, 20) };
+          log(`run ${run}: pairs differ from run 1: ${missing.length} missing ${JSON.stringify(result.pairsDiff.missingByKind)}, ${extra.length} extra ${JSON.stringify(result.pairsDiff.extraByKind)}`);
         }
         runs.push(result);
       }
@@ -528,7 +536,7 @@ async function main(): Promise<void> {
     }
     for (const m of summary) rows.push([`median`, String(m.instances), fmt(m.throughput, 1), fmt(m.throughputHandling, 1), fmt(m.throughputSteady, 1), fmt(m.matchingCpuMsPerEvent, 2), fmt(m.matchingCores, 2), '', '', '', '']);
     rows.push([`ratio ${ratios.of}`, '', fmt(ratios.throughput, 2), fmt(ratios.throughputHandling, 2), fmt(ratios.throughputSteady, 2), '', '', '', '', '', '']);
-    console.log(`\nmatching stage alone, ${o.events} record events, ${o.partitions} partitions, mode ${o.mode} — ${os.cpus().length} cores, ${startedAt.toISOString()}`);
+    console.log(`\nmatching stage alone, ${o.events} record events, ${o.stored}/side stored, ${o.partitions} partitions, mode ${o.mode} — ${os.cpus().length} cores, ${startedAt.toISOString()}`);
     console.log(table(rows));
     console.log(`paired ratio (median over interleaved pairs): ${ratios.pairedThroughput}; identical outcomes in every run: ${identical ? 'yes' : 'NO'}; load average at start ${loadAtStart.join(' ')}, at end ${loadavg().join(' ')}`);
     console.log(`wrote ${path.relative(repo.ROOT, o.out)}`);
