@@ -347,6 +347,8 @@ async function oneRun(s: Shared, run: number, instances: number): Promise<{ resu
   try {
     if (o.mode === 'prefill') await publishAll(s, topics);
     const env = serviceEnv(s, prefix, instances);
+    // prefill: the instances work from the moment they boot, so the CPU window opens before they start
+    const early = o.mode === 'prefill' ? { broker: s.brokerPid ? cpuOf([s.brokerPid]) : 0, machine: machineCpu(), at: Date.now() } : undefined;
     const bootT = Date.now();
     services = (await Promise.all(Array.from({ length: instances }, (_, i) =>
       system.startServices({ env, portBase: PORT_BASE + 10 * i, logDir: path.join(logDir, `instance-${i + 1}`), services: [MATCHING] })))).flat();
@@ -365,12 +367,12 @@ async function oneRun(s: Shared, run: number, instances: number): Promise<{ resu
         else backends.set(pid, { first: initial ? cpu : 0, last: cpu });
       }
     };
-    sampleBackends(true);
-    const cpu0 = pids().map((p) => readProc(p)?.cpuSeconds ?? 0);
-    const broker0 = s.brokerPid ? cpuOf([s.brokerPid]) : 0;
-    const machine0 = machineCpu();
+    sampleBackends(!early);
+    const cpu0 = pids().map((p) => (early ? 0 : readProc(p)?.cpuSeconds ?? 0));
+    const broker0 = early?.broker ?? (s.brokerPid ? cpuOf([s.brokerPid]) : 0);
+    const machine0 = early?.machine ?? machineCpu();
     const startWall = o.mode === 'burst' ? Date.now() : bootT;
-    const windowStart = Date.now();
+    const windowStart = early?.at ?? Date.now();
     const bench0 = process.cpuUsage();
     if (o.mode === 'burst') await publishAll(s, topics);
 
