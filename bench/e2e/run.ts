@@ -189,7 +189,7 @@ function pct(xs: number[]): Pct {
     max: round(s[s.length - 1] ?? NaN), mean: round(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)),
   };
 }
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -1004,6 +1004,35 @@ const matchingLogSize = (ctx: Context) => {
 async function bulkLoadAndRestart(ctx: Context, perSide: number, seed: number) {
   const idx = ctx.services.findIndex((s) => s.name === 'matching');
   await system.stopServices([ctx.services[idx]]);
+  const loadSeconds = await bulkLoadCandidates(ctx.db, perSide, seed);
+  const tableSize = (await ctx.db.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('matching.candidate')) AS s`)).rows[0].s;
+  // cold boot: no snapshot (the one written at the last shutdown predates the bulk load), full load
+  // from the table; the stopped instance is replaced by timeMatchingRestart's fresh one
+  rmSync(ctx.env.MATCHING_SNAPSHOT_DIR, { recursive: true, force: true });
+  const logFrom = matchingLogSize(ctx);
+  const cold = await timeMatchingRestart(ctx, true);
+  // after a full load the service writes a sealed snapshot in the background; then restart from it
+  const writtenLog = await waitForMatchingLog(ctx, /candidate index snapshot written \(after full load\)[^"]*/, logFrom, 30 * 60_000);
+  log(writtenLog ? `matching: ${writtenLog}` : 'matching: no snapshot written after the full load');
+  const snapshotBytes = (() => {
+    try {
+      return readdirSync(ctx.env.MATCHING_SNAPSHOT_DIR).reduce((a, f) => a + statSync(path.join(ctx.env.MATCHING_SNAPSHOT_DIR, f)).size, 0);
+    } catch {
+      return 0;
+    }
+  })();
+  const fromSnapshot = writtenLog ? await timeMatchingRestart(ctx) : undefined;
+  return {
+    perSide, bulkLoadSeconds: round(loadSeconds, 1), candidateTable: tableSize, ...cold,
+    cold, fromSnapshot: fromSnapshot && { ...fromSnapshot, snapshotWriteLog: writtenLog, snapshotFileMiB: round(snapshotBytes / 2 ** 20, 0) },
+  };
+}
+
+/**
+ * Inserts `perSide` children and sought children into matching's `candidate` table of the database
+ * `db` is connected to (matching migrated, key vault schema present); returns the seconds it took.
+ */
+export async function bulkLoadCandidates(db: Client, perSide: number, seed: number): Promise<number> {
   const stream = new EventStream((seed ^ 0x5f3759df) >>> 0, 'bulk');
   // stored as the service stores them: sealed under each subject's own data key, the keys wrapped
   // by the master key the services use (the dev key unless MASTER_KEY is set) in the key vault
@@ -1045,12 +1074,12 @@ async function bulkLoadAndRestart(ctx: Context, perSide: number, seed: number) {
       vault.keyId.push(key.keyId);
       vault.wrapped.push(await wrapper.wrap(key.dek, subjectId));
     }
-    await ctx.db.query(
+    await db.query(
       `INSERT INTO ${KEY_VAULT_SCHEMA}.subject_key (subject_id, key_id, wrapped_key, master_key_id)
        SELECT s, k, w, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, k, w)`,
       [vault.subject, vault.keyId, vault.wrapped, wrapper.masterKeyId],
     );
-    await ctx.db.query(
+    await db.query(
       `INSERT INTO matching.candidate (id, record_id, side, agency_id, revision, active, profile, fingerprint)
        SELECT id, rid, side, agency, 1, true, profile, fp FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) AS t(id, rid, side, agency, profile, fp)`,
       [cols.id, cols.rid, cols.side, cols.agency, cols.profile, cols.fp],
@@ -1059,28 +1088,8 @@ async function bulkLoadAndRestart(ctx: Context, perSide: number, seed: number) {
   }
   const loadSeconds = (now() - t0) / 1000;
   progress.finish(children + sought, `${round(loadSeconds, 1)} s`);
-  await ctx.db.query('ANALYZE matching.candidate');
-  const tableSize = (await ctx.db.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('matching.candidate')) AS s`)).rows[0].s;
-  // cold boot: no snapshot (the one written at the last shutdown predates the bulk load), full load
-  // from the table; the stopped instance is replaced by timeMatchingRestart's fresh one
-  rmSync(ctx.env.MATCHING_SNAPSHOT_DIR, { recursive: true, force: true });
-  const logFrom = matchingLogSize(ctx);
-  const cold = await timeMatchingRestart(ctx, true);
-  // after a full load the service writes a sealed snapshot in the background; then restart from it
-  const writtenLog = await waitForMatchingLog(ctx, /candidate index snapshot written \(after full load\)[^"]*/, logFrom, 30 * 60_000);
-  log(writtenLog ? `matching: ${writtenLog}` : 'matching: no snapshot written after the full load');
-  const snapshotBytes = (() => {
-    try {
-      return readdirSync(ctx.env.MATCHING_SNAPSHOT_DIR).reduce((a, f) => a + statSync(path.join(ctx.env.MATCHING_SNAPSHOT_DIR, f)).size, 0);
-    } catch {
-      return 0;
-    }
-  })();
-  const fromSnapshot = writtenLog ? await timeMatchingRestart(ctx) : undefined;
-  return {
-    perSide, bulkLoadSeconds: round(loadSeconds, 1), candidateTable: tableSize, ...cold,
-    cold, fromSnapshot: fromSnapshot && { ...fromSnapshot, snapshotWriteLog: writtenLog, snapshotFileMiB: round(snapshotBytes / 2 ** 20, 0) },
-  };
+  await db.query('ANALYZE matching.candidate');
+  return loadSeconds;
 }
 
 // ------------------------------------------------------------------ profiling --
@@ -1166,13 +1175,13 @@ async function databaseFootprint(ctx: Context) {
 
 // ------------------------------------------------------------------ report --
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }
 
-const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+export const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 
 // ------------------------------------------------------------------ snapshot build --
 
@@ -1182,7 +1191,7 @@ const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFini
  * and never rewrites the shared dist/ that other work may be running from. The snapshot has no
  * package.json, so code that looks for the repository root (dev keys) still finds this repository.
  */
-function snapshotBuild(runDir: string): string {
+export function snapshotBuild(runDir: string): string {
   const snap = path.join(runDir, 'snapshot');
   const skip = /(\.spec|\.int-spec|\.e2e-spec)\.ts$|[\\/]node_modules[\\/]/;
   for (const dir of ['apps', 'libs']) cpSync(path.join(repo.ROOT, dir), path.join(snap, dir), { recursive: true, filter: (src) => !skip.test(src) });
