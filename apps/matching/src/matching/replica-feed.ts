@@ -33,9 +33,11 @@ class ReplicaBehind extends Error {
  * candidate index, while the match work is partitioned by record key over the consumer group.
  *
  * - The replica is fed from the `records` topic, all partitions, by a consumer of this instance's
- *   own (unique, throw-away) group, starting at the end offsets taken just before the index is
- *   loaded from the table (so nothing between the load and the feed is missed; what is applied
- *   twice is applied idempotently: upsert by profile id, remove by id).
+ *   own (unique, throw-away) group, starting — per partition, read just before the index is loaded
+ *   from the table — at the matching group's committed offset: what lies before it is in the table,
+ *   what lies after it (a backlog no instance has matched yet) is not, and may be matched by another
+ *   instance. (Starting at the end offsets missed such a backlog.) What is applied twice is applied
+ *   idempotently: upsert by profile id, remove by id.
  * - Before an instance matches a record it received at time t, its feed has applied every record
  *   that was on the topic at some moment after t (`sync`: end offsets read after t, waited for).
  *   So of two records r1, r2 on different partitions handled by different instances at the same
@@ -86,13 +88,20 @@ export class ReplicaFeed implements OnApplicationShutdown {
     // a topic created a moment ago may have no leader yet
     for (let attempt = 1; ; attempt++) {
       try {
-        for (const p of await this.admin.fetchTopicOffsets(this.topic)) this.applied.set(p.partition, Number(p.offset));
+        const ends = await this.admin.fetchTopicOffsets(this.topic);
+        const [committed] = await this.admin.fetchOffsets({ groupId: this.matchingGroupId(), topics: [this.topic] });
+        for (const [partition, offset] of replicaStartOffsets(ends, committed?.partitions ?? [])) this.applied.set(partition, offset);
         return;
       } catch (e) {
         if (attempt >= 20) throw e;
         await new Promise((r) => setTimeout(r, 250 * Math.min(attempt, 4)));
       }
     }
+  }
+
+  /** the consumer group whose instances match records (bootstrapService names it so) */
+  private matchingGroupId(): string {
+    return `${this.config.getOrThrow('TOPIC_PREFIX')}.matching`;
   }
 
   /** After the index loaded: apply every record change from the start offsets on. */
@@ -211,4 +220,22 @@ export class ReplicaFeed implements OnApplicationShutdown {
     await this.consumer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * Where the replica feed starts, per partition: the matching group's committed offset (never past
+ * the end); a partition the group never committed starts at its earliest offset, as the group's
+ * own consumer does (it subscribes from the beginning).
+ */
+export function replicaStartOffsets(
+  ends: Array<{ partition: number; offset: string; low: string }>,
+  committed: Array<{ partition: number; offset: string }>,
+): Map<number, number> {
+  const byPartition = new Map(committed.map((c) => [c.partition, Number(c.offset)]));
+  const start = new Map<number, number>();
+  for (const p of ends) {
+    const c = byPartition.get(p.partition);
+    start.set(p.partition, c === undefined || c < 0 ? Number(p.low) : Math.min(c, Number(p.offset)));
+  }
+  return start;
 }

@@ -46,7 +46,7 @@ async function sealed(cipher: SubjectCipher, changes: RecordChange[]): Promise<K
 interface Outcome { pairs: string[]; proposedEvents: number; distinctProposalIds: number; handled: number; seconds: number }
 
 /** Boots `instances` matching services on a fresh prefix and database, publishes `events`, and waits until every one was handled. */
-async function runWith(instances: number, changes: RecordChange[]): Promise<Outcome> {
+async function runWith(instances: number, changes: RecordChange[], { backlogFirst = false } = {}): Promise<Outcome> {
   const testDb = testDatabase('so');
   const { prefix } = testDb;
   useServiceEnvironment(testDb, { KAFKA_PARTITIONS: '4', MATCHING_REPLICA_FEED: '1', KAFKA_BATCH_SLICE: '50' });
@@ -64,16 +64,21 @@ async function runWith(instances: number, changes: RecordChange[]): Promise<Outc
     privacy = require('@kinlink/privacy'); // eslint-disable-line @typescript-eslint/no-require-imports
   });
   try {
-    for (let i = 0; i < instances; i++) {
-      apps.push(await lib.bootstrapService({ service: 'matching', module: module as never, subscribe: [INTERNAL_TOPICS.records], partitionsConsumedConcurrently: 1 }));
-    }
+    const boot = (subscribe = [INTERNAL_TOPICS.records]) =>
+      lib.bootstrapService({ service: 'matching', module: module as never, subscribe, partitionsConsumedConcurrently: 1 });
+    // backlogFirst: the stream is on the topic before any instance starts (an instance without a
+    // consumer publishes it); then all instances start at once — none of them has matched any of it
+    const publisher = backlogFirst ? await boot([]) : undefined;
+    if (publisher) apps.push(publisher);
+    else for (let i = 0; i < instances; i++) apps.push(await boot());
     watcher = await watchTopic(prefix, 'matches', proposed);
     await db.connect();
     // both instances joined and own partitions before the stream starts
-    if (instances > 1) await new Promise((r) => setTimeout(r, 4_000));
+    if (instances > 1 && !backlogFirst) await new Promise((r) => setTimeout(r, 4_000));
     const events = await sealed(apps[0].get(privacy.SubjectCipher), changes);
     const started = Date.now();
     await apps[0].get(lib.EventPublisher).publish(events);
+    if (backlogFirst) apps.push(...(await Promise.all(Array.from({ length: instances }, () => boot()))));
     await eventually(async () => {
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM matching.processed_event`);
       expect(rows[0].n).toBe(events.length);
@@ -106,6 +111,10 @@ describe('matching scaled out (two instances, replica feed)', () => {
     expect(two.distinctProposalIds).toBe(two.pairs.length);
     expect(two.proposedEvents).toBe(two.pairs.length);
     expect(one.proposedEvents).toBe(one.pairs.length);
+    // two instances starting on a backlog no instance has matched yet: every replica must take it in
+    const joined = await runWith(2, events, { backlogFirst: true });
+    expect(joined.pairs).toEqual(one.pairs);
+    expect(joined.distinctProposalIds).toBe(joined.pairs.length);
     // for the record (docs/performance.md): the same stream through one and two instances
     console.log(`scale-out: ${events.length} record events, ${one.pairs.length} pairs; 1 instance ${one.seconds.toFixed(1)} s, 2 instances ${two.seconds.toFixed(1)} s`);
   });
