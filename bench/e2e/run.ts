@@ -45,28 +45,12 @@ import { CpuProfile, formatSummary, ProfileSummary, summariseProfile } from './c
 import { AgencyEventType, BENCH_AGENCIES, EventStream, GeneratedEvent } from './generator';
 import { cpuOf, findPids, machineCpu, readProc } from './procstat';
 import { Progress } from './progress';
+import { brokerLib, loadSystem, repo, ServiceChild } from './project-scripts';
 
 // ------------------------------------------------------------------ project scripts (plain ESM) --
 
-interface ServiceChild { name: string; port: number; url: string; child: ChildProcess }
-interface StartOptions { env?: Record<string, string>; portBase?: number; logDir?: string; services?: Array<{ name: string; port: number }> }
-/* eslint-disable @typescript-eslint/no-require-imports */
-interface SystemLib {
-  ensurePostgres(url: string): Promise<void>;
-  recreateDatabase(url: string): Promise<void>;
-  startServices(o: StartOptions): Promise<ServiceChild[]>;
-  stopServices(children: ServiceChild[], graceMs?: number): Promise<void>;
-}
 /** the project's system helpers; replaced by the snapshot's copy once the snapshot is built */
-let system = require('../../scripts/lib/system.mjs') as SystemLib;
-const brokerLib = require('../../scripts/lib/kafka-broker.mjs') as {
-  ensureBroker(o: { port: number; log?: (s: string) => void }): Promise<{ brokers: string[]; pid: number | null; reused: boolean }>;
-  stopBroker(o: { port: number; log?: (s: string) => void }): Promise<unknown>;
-  brokerStatus(o: { port: number }): Promise<{ pid: number | null }>;
-  kafkaVersion(): string;
-};
-const repo = require('../../scripts/lib/repo.mjs') as { ROOT: string; SERVICES: Array<{ name: string; port: number }> };
-/* eslint-enable @typescript-eslint/no-require-imports */
+let system = loadSystem();
 
 // ------------------------------------------------------------------ options --
 
@@ -1227,7 +1211,7 @@ async function main(): Promise<void> {
     log(`building a snapshot of apps/ and libs/ in ${path.relative(repo.ROOT, runDir)}/snapshot`);
     const snap = snapshotBuild(runDir);
     distRoot = snap;
-    system = require(path.join(snap, 'scripts', 'lib', 'system.mjs')) as SystemLib; // eslint-disable-line @typescript-eslint/no-require-imports
+    system = loadSystem(snap);
   } else {
     log('--no-build: running the services from the repository\'s dist/ as it is');
   }

@@ -40,25 +40,11 @@ import {
 import { EventStream } from './generator';
 import { cpuOf, findPids, machineCpu, readProc } from './procstat';
 import { Progress } from './progress';
+import { brokerLib, loadSystem, repo, ServiceChild } from './project-scripts';
 import { bulkLoadCandidates, fmt, median, snapshotBuild, table } from './run';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-interface ServiceChild { name: string; port: number; url: string; child: import('node:child_process').ChildProcess }
-interface SystemLib {
-  ensurePostgres(url: string): Promise<void>;
-  recreateDatabase(url: string): Promise<void>;
-  startServices(o: { env?: Record<string, string>; portBase?: number; logDir?: string; services?: Array<{ name: string; port: number }> }): Promise<ServiceChild[]>;
-  stopServices(children: ServiceChild[], graceMs?: number): Promise<void>;
-}
-let system = require('../../scripts/lib/system.mjs') as SystemLib;
-const brokerLib = require('../../scripts/lib/kafka-broker.mjs') as {
-  ensureBroker(o: { port: number; log?: (s: string) => void }): Promise<{ brokers: string[]; pid: number | null; reused: boolean }>;
-  stopBroker(o: { port: number; log?: (s: string) => void }): Promise<unknown>;
-  brokerStatus(o: { port: number }): Promise<{ pid: number | null }>;
-  kafkaVersion(): string;
-};
-const repo = require('../../scripts/lib/repo.mjs') as { ROOT: string; SERVICES: Array<{ name: string; port: number }> };
-/* eslint-enable @typescript-eslint/no-require-imports */
+/** the project's system helpers; replaced by the snapshot's copy once the snapshot is built */
+let system = loadSystem();
 
 const BROKER_PORT = Number(process.env.BENCH_KAFKA_PORT ?? 39592);
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 3900);
@@ -464,7 +450,7 @@ async function main(): Promise<void> {
   if (o.build) {
     log(`building a snapshot of apps/ and libs/ in ${path.relative(repo.ROOT, runDir)}/snapshot`);
     distRoot = snapshotBuild(runDir);
-    system = require(path.join(distRoot, 'scripts', 'lib', 'system.mjs')) as SystemLib; // eslint-disable-line @typescript-eslint/no-require-imports
+    system = loadSystem(distRoot);
   }
   const kafka = new Kafka({ clientId: `bench-stage-${process.pid}`, brokers: broker.brokers, logLevel: logLevel.NOTHING });
   const s: Shared = { o, sealed: await sealedStream(o.events, o.seed), kafka, brokerPid, brokers: broker.brokers, logRoot: path.join(runDir, 'logs'), basePrefix, distRoot };

@@ -95,16 +95,19 @@ export async function writeSealedSnapshot(
 
 /** The header alone (which key, which versions), without decrypting anything. */
 export async function readSnapshotHeader(file: string): Promise<SealedSnapshotHeader> {
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch {
-    throw new SnapshotUnusable('missing', `no snapshot at ${file}`);
-  }
+  const fh = await openSnapshot(file);
   try {
     return (await readPrefix(fh)).header;
   } finally {
     await fh.close();
+  }
+}
+
+async function openSnapshot(file: string): Promise<Awaited<ReturnType<typeof open>>> {
+  try {
+    return await open(file, 'r');
+  } catch {
+    throw new SnapshotUnusable('missing', `no snapshot at ${file}`);
   }
 }
 
@@ -133,12 +136,7 @@ async function readPrefix(fh: Awaited<ReturnType<typeof open>>): Promise<{ heade
 export async function readSealedSnapshot(
   file: string, keyOf: (header: SealedSnapshotHeader) => Promise<Buffer | undefined>,
 ): Promise<{ header: SealedSnapshotHeader; snapshot: EngineSnapshot; bytes: number }> {
-  let fh;
-  try {
-    fh = await open(file, 'r');
-  } catch {
-    throw new SnapshotUnusable('missing', `no snapshot at ${file}`);
-  }
+  const fh = await openSnapshot(file);
   try {
     const { header, prefix } = await readPrefix(fh);
     const dek = await keyOf(header);
