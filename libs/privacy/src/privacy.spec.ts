@@ -101,6 +101,21 @@ describe('records split into clear fields and sealed parts', () => {
     now = 1001;
     expect(await cipher.open('s', 'b', sealed)).toBeUndefined();
   });
+
+  it('drops expired keys as new subjects stream through, instead of holding every key it saw', async () => {
+    const store = new InMemorySubjectKeyStore();
+    let now = 0;
+    const cipher = new SubjectCipher(store, 1000, () => now);
+    for (let i = 0; i < 500; i++) {
+      now = i * 10; // 100 new subjects per TTL
+      await cipher.seal(`subject-${i}`, 'b', { f: 'v' });
+    }
+    expect(cipher.cachedKeys).toBeLessThanOrEqual(201);
+    // still the same keys while fresh: what the last subject sealed opens from the cache
+    const sealed = await cipher.seal('subject-499', 'b', { f: 'w' });
+    await store.destroy('subject-499');
+    expect(await cipher.open('subject-499', 'b', sealed)).toEqual({ f: 'w' });
+  });
 });
 
 describe('casework free text (notes, places, override reasons) sealed under the child key', () => {

@@ -14,6 +14,8 @@ export class SubjectCipher {
   private readonly cache = new Map<string, { key: SubjectKey; until: number }>();
   /** when each subject was last forgotten (erased), so a lookup that began before does not cache its key */
   private readonly forgotten = new Map<string, number>();
+  /** when expired entries are next dropped */
+  private nextSweep = 0;
 
   constructor(private readonly store: SubjectKeyStore, private readonly ttlMs = 30_000, private readonly now = () => Date.now()) {}
 
@@ -66,8 +68,32 @@ export class SubjectCipher {
       // erased while the lookup was in flight: its read may predate the destruction
       const forgotten = this.forgotten.get(key.subjectId);
       if (forgotten !== undefined && forgotten >= started) continue;
-      this.cache.set(key.subjectId, { key, until });
+      this.remember(key, until);
     }
+  }
+
+  /** keys held now (expired ones are dropped within a TTL) */
+  get cachedKeys(): number {
+    return this.cache.size;
+  }
+
+  /**
+   * Caches a key until `until`. Expired keys are dropped within a TTL, not kept until the cache is
+   * full: a process touches a stream of new subjects, and holding every key it ever saw grows its
+   * memory for nothing (and keeps destroyed subjects' keys in memory longer than needed). The key
+   * is copied out of Node's shared 8 KiB buffer pool, so a cached 32-byte key never holds a slab.
+   */
+  private remember(key: SubjectKey, until: number): void {
+    const now = this.now();
+    if (now >= this.nextSweep) {
+      for (const [id, entry] of this.cache) if (entry.until <= now) this.cache.delete(id);
+      this.nextSweep = now + this.ttlMs;
+    }
+    if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
+    const dek = Buffer.allocUnsafeSlow(key.dek.length);
+    key.dek.copy(dek);
+    this.cache.delete(key.subjectId);
+    this.cache.set(key.subjectId, { key: { ...key, dek }, until });
   }
 
   /** Drops the cached key (on `subject.erased`). */
@@ -90,10 +116,7 @@ export class SubjectCipher {
       if (e instanceof SubjectErasedError && !create) return undefined;
       throw e;
     }
-    if (key) {
-      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
-      this.cache.set(subjectId, { key, until: this.now() + this.ttlMs });
-    }
+    if (key) this.remember(key, this.now() + this.ttlMs);
     return key;
   }
 }
