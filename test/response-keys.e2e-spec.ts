@@ -69,7 +69,12 @@ describe('response keys per role (property-level snapshots)', () => {
         for (const ctx of CONTEXTS) {
           const { url } = requestFor(route, ctx, f, vars);
           const res = await api('GET', url, tokens.get(role));
-          byRole[role][ctx] = res.status === 200 ? keyPaths(res.body) : `HTTP ${res.status} ${res.body?.code ?? ''}`.trim();
+          // a list is read for this test's own items: records of an earlier test file still flowing
+          // through the pipeline can land after `since` and bring optional fields of their own
+          const body = route.policy.list && Array.isArray(res.body?.items)
+            ? { ...res.body, items: res.body.items.filter((i: { id: string }) => f.created.has(i.id)) }
+            : res.body;
+          byRole[role][ctx] = res.status === 200 ? keyPaths(body) : `HTTP ${res.status} ${res.body?.code ?? ''}`.trim();
         }
       }
       expect(byRole).toMatchSnapshot(`GET ${route.path}`);

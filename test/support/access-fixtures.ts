@@ -24,6 +24,8 @@ export interface AccessFixtures {
   objects: Record<ObjectKind, Record<ObjectContext, string>>;
   /** ids that exist nowhere, per kind */
   missing: Record<ObjectKind, string>;
+  /** every record, proposal and case this fixture created (lists may also hold other tests' late arrivals) */
+  created: ReadonlySet<string>;
 }
 
 export async function createAccessFixtures(): Promise<AccessFixtures> {
@@ -53,7 +55,7 @@ export async function createAccessFixtures(): Promise<AccessFixtures> {
     kinlinkIdOf(all, published.otherChild, 'child', families.other),
     kinlinkIdOf(all, published.otherRequest, 'tracing-request', families.other),
   ]);
-  const [ownProposal, sharedProposal, , otherProposal] = await Promise.all([
+  const [ownProposal, sharedProposal, sharedChildProposal, otherProposal] = await Promise.all([
     proposalBetween(all, ownChild, ownRequest, since),
     proposalBetween(all, sharedRequestChild, sharedRequest, since),
     proposalBetween(all, sharedChild, sharedChildRequest, since),
@@ -81,5 +83,9 @@ export async function createAccessFixtures(): Promise<AccessFixtures> {
       command: { own: own.commandId, shared: shared.commandId, other: other.commandId },
     },
     missing: { child: randomUUID(), 'tracing-request': randomUUID(), proposal: randomUUID(), case: randomUUID(), command: randomUUID() },
+    created: new Set([
+      ownChild, ownRequest, sharedRequestChild, sharedRequest, sharedChild, sharedChildRequest, otherChild, otherRequest,
+      ownProposal.id, sharedProposal.id, sharedChildProposal.id, otherProposal.id, own.caseId, shared.caseId, other.caseId,
+    ]),
   };
 }
