@@ -274,16 +274,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!handler) return { ok: false, failedAt: 0 };
     const candidateIds = [...new Set(slice.flatMap((m) => [headerText(m.headers, HEADER.eventId), headerText(m.headers, HEADER.correlationId)])
       .filter((v): v is string => v !== undefined))];
-    const raw = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter;
     // parsed once for the preparer and the first attempt (a redone attempt parses again: handlers get fresh objects)
-    const parseAll = () => slice.map((m): { data: unknown } | { error: unknown } => {
-      if (raw) return { data: m.value };
-      try {
-        return { data: parseInternalEvent(m.value) };
-      } catch (error) {
-        return { error };
-      }
-    });
+    const parseAll = () => slice.map((m) => parseFor(pattern, m.value));
     let parsed = parseAll();
     await this.prepare(pattern, topic, partition, slice, parsed);
     let known: ReadonlySet<string> = new Set();
@@ -347,11 +339,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   ): Promise<void> {
     const prepareSlice = this.options.prepareSlice;
     if (!prepareSlice) return;
-    const raw = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter;
     try {
       await prepareSlice(pattern, messages.map((m, k) => {
         const p = parsed[k];
-        return { topic, partition, key: m.key?.toString() ?? null, value: m.value, event: !raw && 'data' in p ? (p.data as KinlinkEvent) : undefined };
+        return { topic, partition, key: m.key?.toString() ?? null, value: m.value, event: !isRaw(pattern) && 'data' in p ? (p.data as KinlinkEvent) : undefined };
       }));
     } catch (e) {
       this.logger.debug(`${topic}[${partition}]: slice preparation failed (${(e as Error)?.message ?? e}); handlers fetch what they need`);
@@ -374,14 +365,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
     // a message that failed in a slice was prepared with it
     if (!first && this.options.prepareSlice) {
-      const raw = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter;
-      let p: { data: unknown } | { error: unknown };
-      try {
-        p = { data: raw ? message.value : parseInternalEvent(message.value) };
-      } catch (error) {
-        p = { error };
-      }
-      await this.prepare(pattern, topic, partition, [message], [p]);
+      await this.prepare(pattern, topic, partition, [message], [parseFor(pattern, message.value)]);
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
     let holdingSince: number | undefined;
@@ -389,7 +373,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       try {
         if (first && attempt === 1 && held === 0) throw first.error;
         // agency messages are checked by the gateway, dead letters are raw by nature: both arrive as bytes
-        const data = pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter ? message.value : parseInternalEvent(message.value);
+        const data = isRaw(pattern) ? message.value : parseInternalEvent(message.value);
         const result = await handler(data, new KafkaMessageContext([source]));
         if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
         if (holdingSince !== undefined) {
@@ -512,6 +496,19 @@ function idHeadersOf(error: unknown): Record<string, string> {
   if (typeof details?.eventId === 'string') out[HEADER.eventId] = details.eventId;
   if (typeof details?.agencyId === 'string') out[HEADER.agencyId] = details.agencyId;
   return out;
+}
+
+/** Agency messages and dead letters reach their handlers as bytes; every other topic as a parsed internal event. */
+const isRaw = (pattern: KinlinkPattern): boolean => pattern === AGENCY_INBOUND || pattern === INTERNAL_TOPICS.deadLetter;
+
+/** What a handler gets for a message, or what parsing threw (the handler's failure, decided later). */
+function parseFor(pattern: KinlinkPattern, value: Buffer | null): { data: unknown } | { error: unknown } {
+  if (isRaw(pattern)) return { data: value };
+  try {
+    return { data: parseInternalEvent(value) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 export function parseInternalEvent(value: Buffer | null): KinlinkEvent {

@@ -134,8 +134,9 @@ export class MatchRecordChange {
     });
     if (pairs.length === 0) return [];
     const pairKeys = pairs.map((p) => p.pairKey);
-    // instances matching both records of a pair at once (scale-out) take turns: the second sees the first's proposal;
-    // the locks are taken in key order, so two instances locking overlapping pairs cannot deadlock
+    // instances matching both records of a pair at once (scale-out) take turns: the second sees the first's proposal.
+    // One record's locks are taken in key order; a slice locks record after record, so two instances' slices can
+    // still deadlock (rare): PostgreSQL aborts one, and the slice is redone like any transient failure.
     await m.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted', [pairKeys]);
     const proposalTable = `"${schemaOf(m.connection)}".proposal`;
     const existingRows: Array<{ id: string; pair_key: string; fingerprint: string; status: string }> = await m.query(
