@@ -50,6 +50,11 @@ export interface GeneratedEvent {
   value: string;
   /** true if this record is the counterpart of a person already on the other side */
   counterpart: boolean;
+  /**
+   * Ground truth: the people the record describes (a child: itself; a request: its sought children,
+   * in order, `c1`, `c2`…). A registered child and a sought child with the same person are a true pair.
+   */
+  people: number[];
 }
 
 /** mulberry32: small, fast, seeded. */
@@ -348,6 +353,6 @@ export class EventStream {
     this.counts[type]++;
     const eventId = randomUUID();
     const event = { eventId, schemaVersion: 1, type, occurredAt: new Date().toISOString(), agencyId: ref.agencyId, agencyRecordId: ref.id, data };
-    return { eventId, type, agencyId: ref.agencyId, key: ref.id, value: JSON.stringify(event), counterpart };
+    return { eventId, type, agencyId: ref.agencyId, key: ref.id, value: JSON.stringify(event), counterpart, people: [...ref.latents] };
   }
 }

@@ -110,7 +110,14 @@ const loadavg = () => os.loadavg().map((x) => round(x, 2));
 
 // ------------------------------------------------------------------ the stream --
 
-interface Sealed { events: KinlinkEvent[]; vault: { subject: string[]; keyId: string[]; wrapped: string[]; masterKeyId: string } }
+interface Sealed {
+  events: KinlinkEvent[];
+  vault: { subject: string[]; keyId: string[]; wrapped: string[]; masterKeyId: string };
+  /** ground truth: the person each profile id (child id, `<request id>#c<n>`) describes */
+  personOf: Map<string, number>;
+  /** true child ↔ sought pairs in the stream */
+  truePairs: number;
+}
 
 /**
  * Record events as the registry publishes them (scale-out.int-spec.ts does the same): generated
@@ -123,11 +130,18 @@ async function sealedStream(n: number, seed: number): Promise<Sealed> {
   const cipher = new SubjectCipher(keys);
   const wrapper = new LocalMasterKeyWrapper(loadMasterKey({ MASTER_KEY: process.env.MASTER_KEY, NODE_ENV: 'development' }));
   const events: KinlinkEvent[] = [];
+  const personOf = new Map<string, number>();
+  const sides = { child: new Set<number>(), sought: new Set<number>() };
   const progress = new Progress('sealing records', n);
   while (events.length < n) {
     const ev = stream.nextBacklog();
     const e = JSON.parse(ev.value) as { agencyId: string; agencyRecordId: string; data: unknown };
     const ref = { id: randomUUID(), agencyId: e.agencyId, agencyRecordId: e.agencyRecordId, revision: 1 };
+    ev.people.forEach((person, i) => {
+      const child = ev.type === 'child.registered';
+      personOf.set(child ? ref.id : `${ref.id}#c${i + 1}`, person);
+      sides[child ? 'child' : 'sought'].add(person);
+    });
     const eventId = randomUUID();
     const actor = { id: `agency:${ref.agencyId}`, role: 'agency' as const, agencyId: ref.agencyId };
     events.push(ev.type === 'child.registered'
@@ -143,7 +157,18 @@ async function sealedStream(n: number, seed: number): Promise<Sealed> {
     vault.keyId.push(key.keyId);
     vault.wrapped.push(await wrapper.wrap(key.dek, key.subjectId));
   }
-  return { events, vault };
+  return { events, vault, personOf, truePairs: [...sides.child].filter((x) => sides.sought.has(x)).length };
+}
+
+/** Child ↔ sought proposals against the ground truth (pair keys `child-sought:<child>|<sought>`). */
+export function childSoughtQuality(pairs: string[], personOf: Map<string, number>, truePairs: number) {
+  const proposed = pairs.filter((k) => k.startsWith('child-sought:'));
+  const correct = proposed.filter((k) => {
+    const [left, right] = k.slice('child-sought:'.length).split('|');
+    const a = personOf.get(left);
+    return a !== undefined && a === personOf.get(right);
+  }).length;
+  return { proposed: proposed.length, correct, truePairs, precision: round(correct / Math.max(1, proposed.length), 3), recall: round(correct / Math.max(1, truePairs), 3) };
 }
 
 // ------------------------------------------------------------------ one run --
@@ -162,6 +187,8 @@ interface RunResult {
   distinctProposalIds: number;
   deadLetters: number;
   pairsSha256: string;
+  /** child ↔ sought proposals scored against the generator's ground truth */
+  childSought: ReturnType<typeof childSoughtQuality>;
   sameAsFirstRun?: boolean;
   /** pairs the first run proposed that this one did not, and the other way round (at most 20 each) */
   pairsDiff?: { missing: number; extra: number; missingByKind: Record<string, number>; extraByKind: Record<string, number>; missingSample: string[]; extraSample: string[] };
@@ -407,6 +434,7 @@ async function oneRun(s: Shared, run: number, instances: number): Promise<{ resu
       distinctProposalIds: onTopic.distinct,
       deadLetters,
       pairsSha256: createHash('sha256').update(pairs.join('\n')).digest('hex').slice(0, 16),
+      childSought: childSoughtQuality(pairs, s.sealed.personOf, s.sealed.truePairs),
       bootSeconds: round(bootSeconds, 1),
       drainSeconds: round((last - startWall) / 1000, 2),
       throughput: round(o.events / Math.max(1e-3, (last - startWall) / 1000), 1),
@@ -518,12 +546,12 @@ async function main(): Promise<void> {
     mkdirSync(path.dirname(o.out), { recursive: true });
     writeFileSync(o.out, `${JSON.stringify(out, null, 2)}\n`);
 
-    const rows: string[][] = [['run', 'instances', 'events/s (offered → last handled)', 'events/s (first → last handled)', 'events/s (p10 → p90)', 'matching CPU ms/event', 'matching cores', 'other processes (cores)', 'pairs', 'vs run 1 (−missing/+extra)', 'load avg (1 min)']];
+    const rows: string[][] = [['run', 'instances', 'events/s (offered → last handled)', 'events/s (first → last handled)', 'events/s (p10 → p90)', 'matching CPU ms/event', 'matching cores', 'other processes (cores)', 'pairs', 'vs run 1 (−missing/+extra)', 'child ↔ sought P / R', 'load avg (1 min)']];
     for (const r of runs) {
-      rows.push([String(r.run), String(r.instances), fmt(r.throughput, 1), fmt(r.throughputHandling, 1), fmt(r.throughputSteady, 1), fmt(r.cpu.matchingCpuMsPerEvent, 2), fmt(r.cpu.matchingCores, 2), fmt(r.cpu.otherProcessesCores, 2), String(r.proposals), r.sameAsFirstRun ? 'same' : `−${r.pairsDiff!.missing}/+${r.pairsDiff!.extra}`, fmt(r.loadAvg[0], 1)]);
+      rows.push([String(r.run), String(r.instances), fmt(r.throughput, 1), fmt(r.throughputHandling, 1), fmt(r.throughputSteady, 1), fmt(r.cpu.matchingCpuMsPerEvent, 2), fmt(r.cpu.matchingCores, 2), fmt(r.cpu.otherProcessesCores, 2), String(r.proposals), r.sameAsFirstRun ? 'same' : `−${r.pairsDiff!.missing}/+${r.pairsDiff!.extra}`, `${fmt(r.childSought.precision, 3)} / ${fmt(r.childSought.recall, 3)}`, fmt(r.loadAvg[0], 1)]);
     }
-    for (const m of summary) rows.push([`median`, String(m.instances), fmt(m.throughput, 1), fmt(m.throughputHandling, 1), fmt(m.throughputSteady, 1), fmt(m.matchingCpuMsPerEvent, 2), fmt(m.matchingCores, 2), '', '', '', '']);
-    rows.push([`ratio ${ratios.of}`, '', fmt(ratios.throughput, 2), fmt(ratios.throughputHandling, 2), fmt(ratios.throughputSteady, 2), '', '', '', '', '', '']);
+    for (const m of summary) rows.push([`median`, String(m.instances), fmt(m.throughput, 1), fmt(m.throughputHandling, 1), fmt(m.throughputSteady, 1), fmt(m.matchingCpuMsPerEvent, 2), fmt(m.matchingCores, 2), '', '', '', '', '']);
+    rows.push([`ratio ${ratios.of}`, '', fmt(ratios.throughput, 2), fmt(ratios.throughputHandling, 2), fmt(ratios.throughputSteady, 2), '', '', '', '', '', '', '']);
     console.log(`\nmatching stage alone, ${o.events} record events, ${o.stored}/side stored, ${o.partitions} partitions, mode ${o.mode} — ${os.cpus().length} cores, ${startedAt.toISOString()}`);
     console.log(table(rows));
     console.log(`paired ratio (median over interleaved pairs): ${ratios.pairedThroughput}; identical outcomes in every run: ${identical ? 'yes' : 'NO'}; load average at start ${loadAtStart.join(' ')}, at end ${loadavg().join(' ')}`);
