@@ -32,6 +32,10 @@ export const baseEnvSchema = z.object({
   MASTER_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes, base64').optional(),
   /** how long a process keeps a subject's unwrapped data key (an erasure also drops it at once) */
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** inbox rows (which events a consumer handled) are kept at least this long, and always longer than any topic's retention */
+  INBOX_RETENTION_HOURS: z.coerce.number().min(1).default(192),
+  /** how often the inbox is pruned; 0 = never */
+  INBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 

@@ -1,4 +1,5 @@
-export { KafkaModule, createKafkaClient } from './kafka.module';
+export { KafkaModule, KafkaServiceOptions, createKafkaClient } from './kafka.module';
+export { InboxRetention, inboxHorizon, InboxHorizon, TopicRetention } from './inbox-retention';
 export { EventPublisher, RawRecord } from './event-publisher';
 export { OutboxRelay } from './outbox-relay';
 export { TopicAdmin, ensureTopics } from './topic-admin';

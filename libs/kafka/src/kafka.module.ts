@@ -4,7 +4,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { TopicNames } from '@kinlink/contracts';
 import { EventPublisher } from './event-publisher';
 import { ConsumerState, HealthController } from './health.controller';
-import { KAFKA_CLIENT, SERVICE_NAME } from './kafka.tokens';
+import { INBOX_KEPT_FOREVER, KAFKA_CLIENT, SERVICE_NAME } from './kafka.tokens';
+import { InboxRetention } from './inbox-retention';
 import { OutboxRelay } from './outbox-relay';
 import { KafkaClientSecurity, kafkaSecurityFromEnv } from './security/client-security';
 import { TopicAdmin } from './topic-admin';
@@ -22,16 +23,22 @@ export function createKafkaClient(clientId: string, brokers: string[], security:
   });
 }
 
-/** Kafka plumbing for one service: client, producer, topic admin, outbox relay, health. */
+export interface KafkaServiceOptions {
+  /** inbox consumers never pruned: their event ids come from outside Kinlink (an agency's own ids) */
+  inboxKeptForever?: string[];
+}
+
+/** Kafka plumbing for one service: client, producer, topic admin, outbox relay, inbox retention, health. */
 @Global()
 @Module({})
 export class KafkaModule {
-  static forService(service: string): DynamicModule {
+  static forService(service: string, options: KafkaServiceOptions = {}): DynamicModule {
     return {
       module: KafkaModule,
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_NAME, useValue: service },
+        { provide: INBOX_KEPT_FOREVER, useValue: options.inboxKeptForever ?? [] },
         {
           provide: KAFKA_CLIENT,
           inject: [ConfigService],
@@ -43,8 +50,9 @@ export class KafkaModule {
         OutboxRelay,
         ConsumerState,
         UnitOfWork,
+        InboxRetention,
       ],
-      exports: [SERVICE_NAME, KAFKA_CLIENT, TopicNames, EventPublisher, TopicAdmin, OutboxRelay, ConsumerState, UnitOfWork],
+      exports: [SERVICE_NAME, KAFKA_CLIENT, TopicNames, EventPublisher, TopicAdmin, OutboxRelay, ConsumerState, UnitOfWork, InboxRetention],
     };
   }
 }
