@@ -451,6 +451,27 @@ async function dbActivity(ctx: Context): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(r.rows[0]).map(([k, v]) => [k, Number(v)]));
 }
 
+interface TableReads { seqScans: number; seqRowsRead: number; idxScans: number; idxEntriesRead: number }
+
+/** Rows read per table so far (sequential scans, and index entries returned: what `tup_returned` adds up). */
+async function tableReads(ctx: Context): Promise<Map<string, TableReads>> {
+  const r = await ctx.db.query<{ t: string; seq_scan: string; seq_tup_read: string; idx_scan: string; idx_tup_read: string }>(
+    `SELECT t.schemaname || '.' || t.relname AS t, t.seq_scan, t.seq_tup_read, coalesce(sum(i.idx_scan), 0) AS idx_scan, coalesce(sum(i.idx_tup_read), 0) AS idx_tup_read
+       FROM pg_stat_user_tables t LEFT JOIN pg_stat_user_indexes i ON i.relid = t.relid
+      GROUP BY 1, 2, 3`);
+  await ctx.db.query('SELECT pg_stat_clear_snapshot()');
+  return new Map(r.rows.map((x) => [x.t, { seqScans: Number(x.seq_scan), seqRowsRead: Number(x.seq_tup_read), idxScans: Number(x.idx_scan), idxEntriesRead: Number(x.idx_tup_read) }]));
+}
+
+/** The tables read most between two `tableReads` (rows and index entries read), largest first. */
+function topTableReads(before: Map<string, TableReads>, after: Map<string, TableReads>, n = 10): Record<string, TableReads> {
+  const rows = [...after].map(([t, a]) => {
+    const b = before.get(t) ?? { seqScans: 0, seqRowsRead: 0, idxScans: 0, idxEntriesRead: 0 };
+    return [t, { seqScans: a.seqScans - b.seqScans, seqRowsRead: a.seqRowsRead - b.seqRowsRead, idxScans: a.idxScans - b.idxScans, idxEntriesRead: a.idxEntriesRead - b.idxEntriesRead }] as const;
+  });
+  return Object.fromEntries(rows.sort((x, y) => (y[1].seqRowsRead + y[1].idxEntriesRead) - (x[1].seqRowsRead + x[1].idxEntriesRead)).slice(0, n));
+}
+
 /** Sum of the end offsets of every topic of this run (messages ever appended). */
 async function producedMessages(ctx: Context): Promise<number> {
   const topics = (await ctx.admin.listTopics()).filter((t) => t.startsWith(`${ctx.prefix}.`) && !t.includes('.bench-raw-'));
@@ -468,6 +489,7 @@ class ResourceMeter {
   constructor(private readonly ctx: Context) {}
 
   private dbStart?: Record<string, number>;
+  private readsStart?: Map<string, TableReads>;
   private producedStart = 0;
   /** database backends seen during the window: CPU at first sight (0 if born in the window) and last */
   private readonly backends = new Map<number, { first: number; last: number }>();
@@ -492,6 +514,7 @@ class ResourceMeter {
     this.sets = processSets(this.ctx);
     this.peak.clear();
     this.dbStart = await dbActivity(this.ctx);
+    this.readsStart = await tableReads(this.ctx);
     this.producedStart = await producedMessages(this.ctx);
     this.start = this.snapshot();
     this.timer = setInterval(() => this.samplePeak(), 1000);
@@ -548,6 +571,8 @@ class ResourceMeter {
       wallSeconds: round(wall, 1),
       /** database work in the window (pg_stat_database deltas; includes the benchmark's probes) */
       database: Object.fromEntries(Object.entries(await dbActivity(this.ctx)).map(([k, v]) => [k, v - (this.dbStart?.[k] ?? 0)])),
+      /** the tables PostgreSQL read most in the window (statistics arrive up to a second late) */
+      tablesRead: topTableReads(this.readsStart!, await tableReads(this.ctx)),
       /** messages appended to this run's topics in the window (every hop, the agency's events included) */
       kafkaMessages: (await producedMessages(this.ctx)) - this.producedStart,
       processes: out,
@@ -693,6 +718,8 @@ function workPerEvent(resources: Record<string, unknown>, events: number): Recor
   return {
     dbTransactions: round(db.xact_commit / n, 1),
     rowsWritten: round((db.tup_inserted + db.tup_updated + db.tup_deleted) / n, 1),
+    /** rows and index entries PostgreSQL read (tup_returned; catalog reads included) */
+    rowsRead: round(db.tup_returned / n, 0),
     kafkaMessages: round((resources.kafkaMessages as number) / n, 1),
   };
 }
@@ -1439,6 +1466,8 @@ async function main(): Promise<void> {
     add('system CPU per agency event (ms)', (r) => r.fullSpeed.cpuMsPerEvent['system total'], 1);
     add('DB transactions per agency event', (r) => r.fullSpeed.perEvent.dbTransactions, 1);
     add('Kafka messages per agency event', (r) => r.fullSpeed.perEvent.kafkaMessages, 1);
+    add('rows PostgreSQL read per agency event', (r) => r.fullSpeed.perEvent.rowsRead);
+    add('PostgreSQL backends CPU per agency event (ms)', (r) => r.fullSpeed.cpuMsPerEvent['postgres backends'], 1);
     rows.push(['projected, machine to itself (events/s)', ...runs.map(() => ''), fmt(medians.projectedDedicatedThroughput, 1)]);
     add('other processes on the machine (cores)', (r) => (r.fullSpeed.resources as { otherProcessesCores: number }).otherProcessesCores, 2);
     o.rates.forEach((spec, i) => {
