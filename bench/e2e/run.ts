@@ -284,12 +284,21 @@ async function endOffsetsOf(ctx: Context, topic: string): Promise<number> {
  * Follows new proposals: a bench consumer on the `matches` topic learns each new proposal's id
  * and the agency event that caused it (correlation id), a poller asks the admin API's read model
  * by primary key when the proposal becomes visible, and a sample is checked through the API itself.
+ * The same consumer reads `intake` and `records`, so each visible proposal's latency is split per
+ * hop by the Kafka timestamps (producer create time) of its agency event's first `intake`,
+ * `records` and `match.proposed` messages: gateway (publish → intake), registry (→ records, its
+ * outbox relay included), matching (→ match.proposed) and admin-api (→ visible, ≤ 25 ms of polling).
  */
 class Tracker {
   /** agency event id → publish time (performance.now), for the events of the current pass */
   readonly pub = new Map<string, number>();
+  /** agency event id → publish time (wall clock, to compare with Kafka timestamps) */
+  readonly pubWall = new Map<string, number>();
+  /** agency event id → Kafka timestamp of its first `intake` and `records` message */
+  private readonly stageAt = new Map<string, { intake?: number; records?: number }>();
+  hops: Record<'gateway' | 'registry' | 'matching' | 'admin-api', number[]> = { gateway: [], registry: [], matching: [], 'admin-api': [] };
   private readonly seen = new Set<string>();
-  private readonly outstanding = new Map<string, { pub: number; kafkaAt: number }>();
+  private readonly outstanding = new Map<string, { pub: number; kafkaAt: number; corr: string; matchTs: number }>();
   visible: number[] = [];
   onKafka: number[] = [];
   api: number[] = [];
@@ -308,13 +317,30 @@ class Tracker {
 
   async start(): Promise<void> {
     const ctx = this.ctx;
-    this.consumer = ctx.kafka.consumer({ groupId: `${ctx.prefix}.bench-watch`, maxWaitTimeInMs: 20, sessionTimeout: 10_000 });
+    // a fetch returns as soon as data arrives (minBytes 1), so a long wait costs no accuracy; 20 ms
+    // made this consumer the broker's busiest client (50 empty fetches a second, counted as system CPU)
+    this.consumer = ctx.kafka.consumer({ groupId: `${ctx.prefix}.bench-watch`, maxWaitTimeInMs: 500, sessionTimeout: 10_000 });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: ctx.topics.internal(INTERNAL_TOPICS.matches), fromBeginning: true });
+    await this.consumer.subscribe({
+      topics: [INTERNAL_TOPICS.matches, INTERNAL_TOPICS.intake, INTERNAL_TOPICS.records].map((x) => ctx.topics.internal(x)), fromBeginning: true,
+    });
+    const intakeTopic = ctx.topics.internal(INTERNAL_TOPICS.intake);
+    const recordsTopic = ctx.topics.internal(INTERNAL_TOPICS.records);
     const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
     await this.consumer.run({
       eachBatch: async ({ batch }) => {
         const t = now();
+        if (batch.topic === intakeTopic || batch.topic === recordsTopic) {
+          const stage = batch.topic === intakeTopic ? 'intake' : 'records';
+          for (const m of batch.messages) {
+            const corr = m.headers?.['correlation-id']?.toString();
+            if (corr === undefined || !this.pubWall.has(corr)) continue;
+            const at = this.stageAt.get(corr) ?? {};
+            at[stage] ??= Number(m.timestamp);
+            this.stageAt.set(corr, at);
+          }
+          return;
+        }
         for (const m of batch.messages) {
           const type = m.headers?.['event-type']?.toString();
           if (type !== 'match.proposed' || !m.key) continue;
@@ -326,7 +352,7 @@ class Tracker {
           if (pub === undefined) continue;
           this.proposals++;
           this.onKafka.push(t - pub);
-          this.outstanding.set(id, { pub, kafkaAt: t });
+          this.outstanding.set(id, { pub, kafkaAt: t, corr: corr!, matchTs: Number(m.timestamp) });
           if (this.proposals % this.apiEvery === 0 && this.apiInflight < 6) void this.checkApi(id, pub);
         }
       },
@@ -338,6 +364,9 @@ class Tracker {
   /** Resets the per-pass figures; `apiSamples` ≈ how many API checks to aim for. */
   beginPass(expectedProposals: number, apiSamples = 30): void {
     this.pub.clear();
+    this.pubWall.clear();
+    this.stageAt.clear();
+    this.hops = { gateway: [], registry: [], matching: [], 'admin-api': [] };
     this.outstanding.clear();
     this.dbSeen.clear();
     this.visible = [];
@@ -364,6 +393,7 @@ class Tracker {
       if (this.outstanding.size > 0) {
         const ids = [...this.outstanding.keys()].slice(0, 5000);
         const issued = now();
+        const issuedWall = Date.now();
         try {
           const r = await this.ctx.db.query<{ id: string }>('SELECT id FROM admin_api.proposal_view WHERE id = ANY($1::uuid[])', [ids]);
           for (const { id } of r.rows) {
@@ -371,6 +401,14 @@ class Tracker {
             if (!o) continue;
             this.outstanding.delete(id);
             this.visible.push(issued - o.pub);
+            const pubWall = this.pubWall.get(o.corr);
+            const at = this.stageAt.get(o.corr);
+            if (pubWall !== undefined && at?.intake !== undefined && at.records !== undefined) {
+              this.hops.gateway.push(at.intake - pubWall);
+              this.hops.registry.push(at.records - at.intake);
+              this.hops.matching.push(o.matchTs - at.records);
+              this.hops['admin-api'].push(issuedWall - o.matchTs);
+            }
             this.dbSeen.set(id, issued);
             this.lastVisibleAt = Math.max(this.lastVisibleAt, Date.now());
           }
@@ -623,7 +661,11 @@ async function publish(ctx: Context, events: GeneratedEvent[], rate: number, tra
     i = end;
     if (track) {
       const t = now();
-      for (const e of chunk) ctx.tracker.pub.set(e.eventId, t);
+      const wall = Date.now();
+      for (const e of chunk) {
+        ctx.tracker.pub.set(e.eventId, t);
+        ctx.tracker.pubWall.set(e.eventId, wall);
+      }
     }
     await sendEvents(ctx, chunk);
     progress?.update(i, 'publishing');
@@ -695,7 +737,7 @@ interface PassResult {
   /** agency events per second until registry, matching and the proposals' projection were done */
   throughputProposalsVisible: number;
   newProposals: number;
-  latencyMs?: { visible: Pct; onKafka: Pct; api: Pct & { failures: number }; apiMinusDb: Pct };
+  latencyMs?: { visible: Pct; onKafka: Pct; api: Pct & { failures: number }; apiMinusDb: Pct; hops: Record<string, Pct> };
   maxLag: Record<string, number>;
   lagTimeline: Array<{ t: number; total: number; byService: Record<string, number> }>;
   deadLetters: number;
@@ -796,7 +838,10 @@ async function runPass(ctx: Context, name: string, events: GeneratedEvent[], rat
     throughputProposalsVisible: round(events.length / Math.max((lastVisible - pubbed.firstWall) / 1000, 1e-3), 1),
     newProposals: t.proposals,
     ...(opts.track ? {
-      latencyMs: { visible: pct(t.visible), onKafka: pct(t.onKafka), api: { ...pct(t.api), failures: t.apiStats.failures }, apiMinusDb: pct(t.apiVsDb) },
+      latencyMs: {
+        visible: pct(t.visible), onKafka: pct(t.onKafka), api: { ...pct(t.api), failures: t.apiStats.failures }, apiMinusDb: pct(t.apiVsDb),
+        hops: Object.fromEntries(Object.entries(t.hops).map(([k, v]) => [k, pct(v)])),
+      },
     } : {}),
     maxLag: lag.max,
     lagTimeline: lag.timeline,
@@ -1478,6 +1523,10 @@ async function main(): Promise<void> {
       add(`@${rate}: publish → visible p50 (ms)`, (r) => r.rates[i].latencyMs!.visible.p50);
       add(`@${rate}: publish → visible p95 (ms)`, (r) => r.rates[i].latencyMs!.visible.p95);
       add(`@${rate}: publish → visible p99 (ms)`, (r) => r.rates[i].latencyMs!.visible.p99);
+      for (const hop of ['gateway', 'registry', 'matching', 'admin-api']) {
+        add(`@${rate}:   hop ${hop} p50 (ms)`, (r) => r.rates[i].latencyMs!.hops?.[hop]?.p50 ?? NaN);
+        add(`@${rate}:   hop ${hop} p95 (ms)`, (r) => r.rates[i].latencyMs!.hops?.[hop]?.p95 ?? NaN);
+      }
       add(`@${rate}: API check p95 (ms)`, (r) => r.rates[i].latencyMs!.api.p95);
       add(`@${rate}: max total lag (messages)`, (r) => Math.max(0, ...r.rates[i].lagTimeline.map((x) => x.total)));
     });
