@@ -20,6 +20,7 @@
  * Options: --runs N  --events N  --stored N  --rate R | --rates a,b,c  --rate-seconds S  --rate-max-events N
  *          (a rate is events/s, or `0.5x` = half the run's measured full-speed throughput)
  *          --quick  --no-build  --no-profile  --no-restart  --soak S [--soak-rate R]
+ *          --profile-rate R (the profile pass offers its --events at R events/s instead of full speed)
  *          --restart-stored N (bulk-load N candidates per side into matching, time its restart, measure latency)
  *          --seed N  --partitions N  --db-pool N  --drain-timeout S  --keep-broker  --out FILE
  *          --instances N (N instances of every service in one consumer group each, on ports 3800+10·i;
@@ -73,6 +74,8 @@ interface Options {
   quick: boolean;
   build: boolean;
   profile: boolean;
+  /** events/s the profile pass offers (0 = full speed) */
+  profileRate: number;
   restart: boolean;
   /** candidates per side bulk-loaded into matching's own table before a second restart timing (0 = none) */
   restartStored: number;
@@ -100,6 +103,7 @@ function parseOptions(argv: string[]): Options {
     quick,
     build: true,
     profile: !quick,
+    profileRate: 0,
     restart: true,
     restartStored: 0,
     soakSeconds: 0,
@@ -132,6 +136,7 @@ function parseOptions(argv: string[]): Options {
       case '--no-build': o.build = false; break;
       case '--no-profile': o.profile = false; break;
       case '--profile': o.profile = true; break;
+      case '--profile-rate': o.profileRate = num(i++, a); break;
       case '--no-restart': o.restart = false; break;
       case '--restart-stored': o.restartStored = num(i++, a); break;
       case '--soak': o.soakSeconds = num(i++, a); break;
@@ -1150,7 +1155,7 @@ export async function bulkLoadCandidates(db: Client, perSide: number, seed: numb
 
 // ------------------------------------------------------------------ profiling --
 
-async function profileServices(ctx: Context, stream: EventStream, events: number) {
+async function profileServices(ctx: Context, stream: EventStream, events: number, rate = 0) {
   const dir = ctx.env.KINLINK_BENCH_PROFILE_DIR;
   mkdirSync(dir, { recursive: true });
   for (const s of ctx.services) rmSync(path.join(dir, `${s.name}.cpuprofile`), { force: true });
@@ -1158,7 +1163,7 @@ async function profileServices(ctx: Context, stream: EventStream, events: number
   writeFileSync(path.join(dir, 'control'), `start ${Date.now()}\n`);
   await sleep(600);
   const batch = Array.from({ length: events }, () => stream.next());
-  const pass = await runPass(ctx, 'profile pass (full speed)', batch, 0, { track: false });
+  const pass = await runPass(ctx, rate > 0 ? `profile pass (${rate}/s)` : 'profile pass (full speed)', batch, rate, { track: false });
   writeFileSync(path.join(dir, 'control'), `stop ${Date.now()}\n`);
   const out: Record<string, ProfileSummary> = {};
   for (const s of ctx.services) {
@@ -1172,7 +1177,11 @@ async function profileServices(ctx: Context, stream: EventStream, events: number
     out[s.name] = summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, 25);
     log(formatSummary(s.name, out[s.name], 8));
   }
-  return { dir: path.relative(repo.ROOT, dir), pass: { events: pass.events, throughput: pass.throughput, resources: pass.resources }, services: out };
+  return {
+    dir: path.relative(repo.ROOT, dir),
+    pass: { events: pass.events, offeredRate: pass.offeredRate, throughput: pass.throughput, cpuMsPerEvent: pass.cpuMsPerEvent, perEvent: pass.perEvent, resources: pass.resources },
+    services: out,
+  };
 }
 
 // ------------------------------------------------------------------ database probes --
@@ -1397,7 +1406,7 @@ async function main(): Promise<void> {
     log(`integrity: ${JSON.stringify(integrity)}`);
     const agencyEventsProcessed = (backlog?.events ?? 0) + (soak?.events ?? 0) + runs.reduce((a, r) => a + r.fullSpeed.events + r.rates.reduce((b, p) => b + p.events, 0), 0);
     const footprint = { agencyEventsProcessed, tables: await databaseFootprint(ctx) };
-    const profile = o.profile ? await profileServices(ctx, stream, o.events) : undefined;
+    const profile = o.profile ? await profileServices(ctx, stream, o.events, o.profileRate) : undefined;
     let largeStore: Record<string, unknown> | undefined;
     if (o.restartStored > 0) {
       const restartLarge = await bulkLoadAndRestart(ctx, o.restartStored, o.seed);
