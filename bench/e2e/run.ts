@@ -20,6 +20,7 @@
  * Options: --runs N  --events N  --stored N  --rate R | --rates a,b,c  --rate-seconds S  --rate-max-events N
  *          (a rate is events/s, or `0.5x` = half the run's measured full-speed throughput)
  *          --quick  --no-build  --no-profile  --no-restart  --soak S [--soak-rate R]
+ *          --profile-rate R (the profile pass offers its --events at R events/s instead of full speed)
  *          --restart-stored N (bulk-load N candidates per side into matching, time its restart, measure latency)
  *          --seed N  --partitions N  --db-pool N  --drain-timeout S  --keep-broker  --out FILE
  *          --instances N (N instances of every service in one consumer group each, on ports 3800+10·i;
@@ -73,6 +74,8 @@ interface Options {
   quick: boolean;
   build: boolean;
   profile: boolean;
+  /** events/s the profile pass offers (0 = full speed) */
+  profileRate: number;
   restart: boolean;
   /** candidates per side bulk-loaded into matching's own table before a second restart timing (0 = none) */
   restartStored: number;
@@ -100,6 +103,7 @@ function parseOptions(argv: string[]): Options {
     quick,
     build: true,
     profile: !quick,
+    profileRate: 0,
     restart: true,
     restartStored: 0,
     soakSeconds: 0,
@@ -132,6 +136,7 @@ function parseOptions(argv: string[]): Options {
       case '--no-build': o.build = false; break;
       case '--no-profile': o.profile = false; break;
       case '--profile': o.profile = true; break;
+      case '--profile-rate': o.profileRate = num(i++, a); break;
       case '--no-restart': o.restart = false; break;
       case '--restart-stored': o.restartStored = num(i++, a); break;
       case '--soak': o.soakSeconds = num(i++, a); break;
@@ -284,12 +289,21 @@ async function endOffsetsOf(ctx: Context, topic: string): Promise<number> {
  * Follows new proposals: a bench consumer on the `matches` topic learns each new proposal's id
  * and the agency event that caused it (correlation id), a poller asks the admin API's read model
  * by primary key when the proposal becomes visible, and a sample is checked through the API itself.
+ * The same consumer reads `intake` and `records`, so each visible proposal's latency is split per
+ * hop by the Kafka timestamps (producer create time) of its agency event's first `intake`,
+ * `records` and `match.proposed` messages: gateway (publish → intake), registry (→ records, its
+ * outbox relay included), matching (→ match.proposed) and admin-api (→ visible, ≤ 25 ms of polling).
  */
 class Tracker {
   /** agency event id → publish time (performance.now), for the events of the current pass */
   readonly pub = new Map<string, number>();
+  /** agency event id → publish time (wall clock, to compare with Kafka timestamps) */
+  readonly pubWall = new Map<string, number>();
+  /** agency event id → Kafka timestamp of its first `intake` and `records` message */
+  private readonly stageAt = new Map<string, { intake?: number; records?: number }>();
+  hops: Record<'gateway' | 'registry' | 'matching' | 'admin-api', number[]> = { gateway: [], registry: [], matching: [], 'admin-api': [] };
   private readonly seen = new Set<string>();
-  private readonly outstanding = new Map<string, { pub: number; kafkaAt: number }>();
+  private readonly outstanding = new Map<string, { pub: number; kafkaAt: number; corr: string; matchTs: number }>();
   visible: number[] = [];
   onKafka: number[] = [];
   api: number[] = [];
@@ -308,13 +322,30 @@ class Tracker {
 
   async start(): Promise<void> {
     const ctx = this.ctx;
-    this.consumer = ctx.kafka.consumer({ groupId: `${ctx.prefix}.bench-watch`, maxWaitTimeInMs: 20, sessionTimeout: 10_000 });
+    // a fetch returns as soon as data arrives (minBytes 1), so a long wait costs no accuracy; 20 ms
+    // made this consumer the broker's busiest client (50 empty fetches a second, counted as system CPU)
+    this.consumer = ctx.kafka.consumer({ groupId: `${ctx.prefix}.bench-watch`, maxWaitTimeInMs: 500, sessionTimeout: 10_000 });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: ctx.topics.internal(INTERNAL_TOPICS.matches), fromBeginning: true });
+    await this.consumer.subscribe({
+      topics: [INTERNAL_TOPICS.matches, INTERNAL_TOPICS.intake, INTERNAL_TOPICS.records].map((x) => ctx.topics.internal(x)), fromBeginning: true,
+    });
+    const intakeTopic = ctx.topics.internal(INTERNAL_TOPICS.intake);
+    const recordsTopic = ctx.topics.internal(INTERNAL_TOPICS.records);
     const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
     await this.consumer.run({
       eachBatch: async ({ batch }) => {
         const t = now();
+        if (batch.topic === intakeTopic || batch.topic === recordsTopic) {
+          const stage = batch.topic === intakeTopic ? 'intake' : 'records';
+          for (const m of batch.messages) {
+            const corr = m.headers?.['correlation-id']?.toString();
+            if (corr === undefined || !this.pubWall.has(corr)) continue;
+            const at = this.stageAt.get(corr) ?? {};
+            at[stage] ??= Number(m.timestamp);
+            this.stageAt.set(corr, at);
+          }
+          return;
+        }
         for (const m of batch.messages) {
           const type = m.headers?.['event-type']?.toString();
           if (type !== 'match.proposed' || !m.key) continue;
@@ -326,7 +357,7 @@ class Tracker {
           if (pub === undefined) continue;
           this.proposals++;
           this.onKafka.push(t - pub);
-          this.outstanding.set(id, { pub, kafkaAt: t });
+          this.outstanding.set(id, { pub, kafkaAt: t, corr: corr!, matchTs: Number(m.timestamp) });
           if (this.proposals % this.apiEvery === 0 && this.apiInflight < 6) void this.checkApi(id, pub);
         }
       },
@@ -338,6 +369,9 @@ class Tracker {
   /** Resets the per-pass figures; `apiSamples` ≈ how many API checks to aim for. */
   beginPass(expectedProposals: number, apiSamples = 30): void {
     this.pub.clear();
+    this.pubWall.clear();
+    this.stageAt.clear();
+    this.hops = { gateway: [], registry: [], matching: [], 'admin-api': [] };
     this.outstanding.clear();
     this.dbSeen.clear();
     this.visible = [];
@@ -364,6 +398,7 @@ class Tracker {
       if (this.outstanding.size > 0) {
         const ids = [...this.outstanding.keys()].slice(0, 5000);
         const issued = now();
+        const issuedWall = Date.now();
         try {
           const r = await this.ctx.db.query<{ id: string }>('SELECT id FROM admin_api.proposal_view WHERE id = ANY($1::uuid[])', [ids]);
           for (const { id } of r.rows) {
@@ -371,6 +406,14 @@ class Tracker {
             if (!o) continue;
             this.outstanding.delete(id);
             this.visible.push(issued - o.pub);
+            const pubWall = this.pubWall.get(o.corr);
+            const at = this.stageAt.get(o.corr);
+            if (pubWall !== undefined && at?.intake !== undefined && at.records !== undefined) {
+              this.hops.gateway.push(at.intake - pubWall);
+              this.hops.registry.push(at.records - at.intake);
+              this.hops.matching.push(o.matchTs - at.records);
+              this.hops['admin-api'].push(issuedWall - o.matchTs);
+            }
             this.dbSeen.set(id, issued);
             this.lastVisibleAt = Math.max(this.lastVisibleAt, Date.now());
           }
@@ -451,6 +494,27 @@ async function dbActivity(ctx: Context): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(r.rows[0]).map(([k, v]) => [k, Number(v)]));
 }
 
+interface TableReads { seqScans: number; seqRowsRead: number; idxScans: number; idxEntriesRead: number }
+
+/** Rows read per table so far (sequential scans, and index entries returned: what `tup_returned` adds up). */
+async function tableReads(ctx: Context): Promise<Map<string, TableReads>> {
+  const r = await ctx.db.query<{ t: string; seq_scan: string; seq_tup_read: string; idx_scan: string; idx_tup_read: string }>(
+    `SELECT t.schemaname || '.' || t.relname AS t, t.seq_scan, t.seq_tup_read, coalesce(sum(i.idx_scan), 0) AS idx_scan, coalesce(sum(i.idx_tup_read), 0) AS idx_tup_read
+       FROM pg_stat_user_tables t LEFT JOIN pg_stat_user_indexes i ON i.relid = t.relid
+      GROUP BY 1, 2, 3`);
+  await ctx.db.query('SELECT pg_stat_clear_snapshot()');
+  return new Map(r.rows.map((x) => [x.t, { seqScans: Number(x.seq_scan), seqRowsRead: Number(x.seq_tup_read), idxScans: Number(x.idx_scan), idxEntriesRead: Number(x.idx_tup_read) }]));
+}
+
+/** The tables read most between two `tableReads` (rows and index entries read), largest first. */
+function topTableReads(before: Map<string, TableReads>, after: Map<string, TableReads>, n = 10): Record<string, TableReads> {
+  const rows = [...after].map(([t, a]) => {
+    const b = before.get(t) ?? { seqScans: 0, seqRowsRead: 0, idxScans: 0, idxEntriesRead: 0 };
+    return [t, { seqScans: a.seqScans - b.seqScans, seqRowsRead: a.seqRowsRead - b.seqRowsRead, idxScans: a.idxScans - b.idxScans, idxEntriesRead: a.idxEntriesRead - b.idxEntriesRead }] as const;
+  });
+  return Object.fromEntries(rows.sort((x, y) => (y[1].seqRowsRead + y[1].idxEntriesRead) - (x[1].seqRowsRead + x[1].idxEntriesRead)).slice(0, n));
+}
+
 /** Sum of the end offsets of every topic of this run (messages ever appended). */
 async function producedMessages(ctx: Context): Promise<number> {
   const topics = (await ctx.admin.listTopics()).filter((t) => t.startsWith(`${ctx.prefix}.`) && !t.includes('.bench-raw-'));
@@ -468,6 +532,7 @@ class ResourceMeter {
   constructor(private readonly ctx: Context) {}
 
   private dbStart?: Record<string, number>;
+  private readsStart?: Map<string, TableReads>;
   private producedStart = 0;
   /** database backends seen during the window: CPU at first sight (0 if born in the window) and last */
   private readonly backends = new Map<number, { first: number; last: number }>();
@@ -492,6 +557,7 @@ class ResourceMeter {
     this.sets = processSets(this.ctx);
     this.peak.clear();
     this.dbStart = await dbActivity(this.ctx);
+    this.readsStart = await tableReads(this.ctx);
     this.producedStart = await producedMessages(this.ctx);
     this.start = this.snapshot();
     this.timer = setInterval(() => this.samplePeak(), 1000);
@@ -548,6 +614,8 @@ class ResourceMeter {
       wallSeconds: round(wall, 1),
       /** database work in the window (pg_stat_database deltas; includes the benchmark's probes) */
       database: Object.fromEntries(Object.entries(await dbActivity(this.ctx)).map(([k, v]) => [k, v - (this.dbStart?.[k] ?? 0)])),
+      /** the tables PostgreSQL read most in the window (statistics arrive up to a second late) */
+      tablesRead: topTableReads(this.readsStart!, await tableReads(this.ctx)),
       /** messages appended to this run's topics in the window (every hop, the agency's events included) */
       kafkaMessages: (await producedMessages(this.ctx)) - this.producedStart,
       processes: out,
@@ -598,7 +666,11 @@ async function publish(ctx: Context, events: GeneratedEvent[], rate: number, tra
     i = end;
     if (track) {
       const t = now();
-      for (const e of chunk) ctx.tracker.pub.set(e.eventId, t);
+      const wall = Date.now();
+      for (const e of chunk) {
+        ctx.tracker.pub.set(e.eventId, t);
+        ctx.tracker.pubWall.set(e.eventId, wall);
+      }
     }
     await sendEvents(ctx, chunk);
     progress?.update(i, 'publishing');
@@ -670,7 +742,7 @@ interface PassResult {
   /** agency events per second until registry, matching and the proposals' projection were done */
   throughputProposalsVisible: number;
   newProposals: number;
-  latencyMs?: { visible: Pct; onKafka: Pct; api: Pct & { failures: number }; apiMinusDb: Pct };
+  latencyMs?: { visible: Pct; onKafka: Pct; api: Pct & { failures: number }; apiMinusDb: Pct; hops: Record<string, Pct> };
   maxLag: Record<string, number>;
   lagTimeline: Array<{ t: number; total: number; byService: Record<string, number> }>;
   deadLetters: number;
@@ -693,6 +765,8 @@ function workPerEvent(resources: Record<string, unknown>, events: number): Recor
   return {
     dbTransactions: round(db.xact_commit / n, 1),
     rowsWritten: round((db.tup_inserted + db.tup_updated + db.tup_deleted) / n, 1),
+    /** rows and index entries PostgreSQL read (tup_returned; catalog reads included) */
+    rowsRead: round(db.tup_returned / n, 0),
     kafkaMessages: round((resources.kafkaMessages as number) / n, 1),
   };
 }
@@ -769,7 +843,10 @@ async function runPass(ctx: Context, name: string, events: GeneratedEvent[], rat
     throughputProposalsVisible: round(events.length / Math.max((lastVisible - pubbed.firstWall) / 1000, 1e-3), 1),
     newProposals: t.proposals,
     ...(opts.track ? {
-      latencyMs: { visible: pct(t.visible), onKafka: pct(t.onKafka), api: { ...pct(t.api), failures: t.apiStats.failures }, apiMinusDb: pct(t.apiVsDb) },
+      latencyMs: {
+        visible: pct(t.visible), onKafka: pct(t.onKafka), api: { ...pct(t.api), failures: t.apiStats.failures }, apiMinusDb: pct(t.apiVsDb),
+        hops: Object.fromEntries(Object.entries(t.hops).map(([k, v]) => [k, pct(v)])),
+      },
     } : {}),
     maxLag: lag.max,
     lagTimeline: lag.timeline,
@@ -1078,7 +1155,7 @@ export async function bulkLoadCandidates(db: Client, perSide: number, seed: numb
 
 // ------------------------------------------------------------------ profiling --
 
-async function profileServices(ctx: Context, stream: EventStream, events: number) {
+async function profileServices(ctx: Context, stream: EventStream, events: number, rate = 0) {
   const dir = ctx.env.KINLINK_BENCH_PROFILE_DIR;
   mkdirSync(dir, { recursive: true });
   for (const s of ctx.services) rmSync(path.join(dir, `${s.name}.cpuprofile`), { force: true });
@@ -1086,7 +1163,7 @@ async function profileServices(ctx: Context, stream: EventStream, events: number
   writeFileSync(path.join(dir, 'control'), `start ${Date.now()}\n`);
   await sleep(600);
   const batch = Array.from({ length: events }, () => stream.next());
-  const pass = await runPass(ctx, 'profile pass (full speed)', batch, 0, { track: false });
+  const pass = await runPass(ctx, rate > 0 ? `profile pass (${rate}/s)` : 'profile pass (full speed)', batch, rate, { track: false });
   writeFileSync(path.join(dir, 'control'), `stop ${Date.now()}\n`);
   const out: Record<string, ProfileSummary> = {};
   for (const s of ctx.services) {
@@ -1100,7 +1177,11 @@ async function profileServices(ctx: Context, stream: EventStream, events: number
     out[s.name] = summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, 25);
     log(formatSummary(s.name, out[s.name], 8));
   }
-  return { dir: path.relative(repo.ROOT, dir), pass: { events: pass.events, throughput: pass.throughput, resources: pass.resources }, services: out };
+  return {
+    dir: path.relative(repo.ROOT, dir),
+    pass: { events: pass.events, offeredRate: pass.offeredRate, throughput: pass.throughput, cpuMsPerEvent: pass.cpuMsPerEvent, perEvent: pass.perEvent, resources: pass.resources },
+    services: out,
+  };
 }
 
 // ------------------------------------------------------------------ database probes --
@@ -1325,7 +1406,7 @@ async function main(): Promise<void> {
     log(`integrity: ${JSON.stringify(integrity)}`);
     const agencyEventsProcessed = (backlog?.events ?? 0) + (soak?.events ?? 0) + runs.reduce((a, r) => a + r.fullSpeed.events + r.rates.reduce((b, p) => b + p.events, 0), 0);
     const footprint = { agencyEventsProcessed, tables: await databaseFootprint(ctx) };
-    const profile = o.profile ? await profileServices(ctx, stream, o.events) : undefined;
+    const profile = o.profile ? await profileServices(ctx, stream, o.events, o.profileRate) : undefined;
     let largeStore: Record<string, unknown> | undefined;
     if (o.restartStored > 0) {
       const restartLarge = await bulkLoadAndRestart(ctx, o.restartStored, o.seed);
@@ -1439,6 +1520,8 @@ async function main(): Promise<void> {
     add('system CPU per agency event (ms)', (r) => r.fullSpeed.cpuMsPerEvent['system total'], 1);
     add('DB transactions per agency event', (r) => r.fullSpeed.perEvent.dbTransactions, 1);
     add('Kafka messages per agency event', (r) => r.fullSpeed.perEvent.kafkaMessages, 1);
+    add('rows PostgreSQL read per agency event', (r) => r.fullSpeed.perEvent.rowsRead);
+    add('PostgreSQL backends CPU per agency event (ms)', (r) => r.fullSpeed.cpuMsPerEvent['postgres backends'], 1);
     rows.push(['projected, machine to itself (events/s)', ...runs.map(() => ''), fmt(medians.projectedDedicatedThroughput, 1)]);
     add('other processes on the machine (cores)', (r) => (r.fullSpeed.resources as { otherProcessesCores: number }).otherProcessesCores, 2);
     o.rates.forEach((spec, i) => {
@@ -1449,6 +1532,10 @@ async function main(): Promise<void> {
       add(`@${rate}: publish → visible p50 (ms)`, (r) => r.rates[i].latencyMs!.visible.p50);
       add(`@${rate}: publish → visible p95 (ms)`, (r) => r.rates[i].latencyMs!.visible.p95);
       add(`@${rate}: publish → visible p99 (ms)`, (r) => r.rates[i].latencyMs!.visible.p99);
+      for (const hop of ['gateway', 'registry', 'matching', 'admin-api']) {
+        add(`@${rate}:   hop ${hop} p50 (ms)`, (r) => r.rates[i].latencyMs!.hops?.[hop]?.p50 ?? NaN);
+        add(`@${rate}:   hop ${hop} p95 (ms)`, (r) => r.rates[i].latencyMs!.hops?.[hop]?.p95 ?? NaN);
+      }
       add(`@${rate}: API check p95 (ms)`, (r) => r.rates[i].latencyMs!.api.p95);
       add(`@${rate}: max total lag (messages)`, (r) => Math.max(0, ...r.rates[i].lagTimeline.map((x) => x.total)));
     });

@@ -10,7 +10,7 @@ function fakeDataSource(processed: Set<string> = new Set()) {
     connection: { options: { schema: 's' } },
     query: jest.fn(async (sql: string, params: unknown[]) => {
       statements.push(sql.trim().split(/\s+/).slice(0, 2).join(' '));
-      if (sql.includes('SELECT event_id FROM')) {
+      if (sql.includes('processed_event p WHERE p.consumer = $1')) { // the inbox pre-check
         const [consumer, ids] = params as [string, string[]];
         return ids.filter((id) => processed.has(inboxKey(consumer, id))).map((event_id) => ({ event_id }));
       }

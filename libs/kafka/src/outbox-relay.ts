@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { outboxRelayLockKey, outboxWritersLockKey, schemaOf } from '@kinlink/database';
 import { EventPublisher } from './event-publisher';
 import { failpoint } from './failpoints';
@@ -85,35 +85,73 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Publishes at most one batch; returns how many rows it published (0 if another relay holds the lock). */
+  /**
+   * Publishes at most one batch; returns how many rows it published (0 if another relay holds the
+   * lock). One transaction on one connection, six round trips: the relay lock (with the lock
+   * timeout), the watermark (two statements), the rows taken and deleted, the send, the commit.
+   */
   async publishBatch(): Promise<number> {
     const schema = schemaOf(this.dataSource);
-    return this.dataSource.transaction(async (m) => {
-      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [outboxRelayLockKey(schema)]);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let writersLock = false;
+    try {
+      await runner.startTransaction();
+      const [{ locked }] = await runner.query(
+        `SELECT set_config('lock_timeout', '5s', true), pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [outboxRelayLockKey(schema)]);
       this.lockedOut = !locked;
-      if (!locked) return 0;
-      const watermark = await this.watermark(schema);
-      if (watermark === '0') return 0;
-      const rows: Array<{ id: string; topic: string; key: string; headers: Record<string, string>; payload: unknown }> =
-        await m.query(`SELECT id, topic, key, headers, payload FROM "${schema}".outbox WHERE id <= $1 ORDER BY id LIMIT ${BATCH}`, [watermark]);
-      if (rows.length === 0) return 0;
-      await failpoint('relay.before-publish');
-      await this.publisher.sendNow(rows.map((r) => ({
-        topic: r.topic, key: r.key, headers: { ...r.headers, [HEADER.outboxId]: `${schema}:${r.id}` }, value: JSON.stringify(r.payload),
-      })));
-      await m.query(`DELETE FROM "${schema}".outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      if (!locked) {
+        await runner.commitTransaction();
+        return 0;
+      }
+      writersLock = true;
+      const watermark = await this.watermark(runner, schema);
+      writersLock = false;
+      if (watermark === '0') {
+        await runner.commitTransaction();
+        return 0;
+      }
+      // taken and deleted in one statement; the delete commits only after the send (a failed send
+      // rolls it back), so it is the same at-least-once as reading, sending, then deleting
+      const [rows]: [Array<{ id: string; topic: string; key: string; headers: Record<string, string>; payload: unknown }>, number] = await runner.query(
+        `DELETE FROM "${schema}".outbox WHERE id IN (SELECT id FROM "${schema}".outbox WHERE id <= $1 ORDER BY id LIMIT ${BATCH})
+         RETURNING id, topic, key, headers, payload`, [watermark]);
+      if (rows.length > 0) {
+        // RETURNING has no order: publish in id order
+        rows.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        await failpoint('relay.before-publish');
+        await this.publisher.sendNow(rows.map((r) => ({
+          topic: r.topic, key: r.key, headers: { ...r.headers, [HEADER.outboxId]: `${schema}:${r.id}` }, value: JSON.stringify(r.payload),
+        })));
+      }
+      await runner.commitTransaction();
       return rows.length;
-    });
+    } catch (e) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw e;
+    } finally {
+      // the writers lock is session-level: never hand the connection back to the pool holding it
+      // (it would stop every writer); a connection that cannot even do this is closed, which frees it
+      if (writersLock) {
+        await runner.query('SELECT pg_advisory_unlock_all()').catch(() =>
+          (runner as unknown as { releasePostgresConnection(e: Error): Promise<void> }).releasePostgresConnection(new Error('relay: writers lock not released')));
+      }
+      await runner.release().catch(() => undefined);
+    }
   }
 
-  /** The highest outbox id below which no writer is still in flight (see the class comment). */
-  private async watermark(schema: string): Promise<string> {
-    return this.dataSource.transaction(async (m) => {
-      await m.query(`SET LOCAL lock_timeout = '5s'`);
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [outboxWritersLockKey(schema)]);
-      const [{ max }] = await m.query(`SELECT coalesce(max(id), 0)::text AS max FROM "${schema}".outbox`);
-      return max as string;
-    });
+  /**
+   * The highest outbox id below which no writer is still in flight (see the class comment). The
+   * writers lock is taken exclusively at session level, so it can be let go at once inside the
+   * relay's transaction (a transaction-level lock would block writers until the commit, after the
+   * send); the max is read by the next statement, whose snapshot (READ COMMITTED) is taken after
+   * the lock was granted — every id it sees is final — and that statement releases the lock.
+   */
+  private async watermark(runner: QueryRunner, schema: string): Promise<string> {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [outboxWritersLockKey(schema)]);
+    const [{ max }] = await runner.query(
+      `SELECT coalesce(max(id), 0)::text AS max, pg_advisory_unlock(hashtext($1)) AS unlocked FROM "${schema}".outbox`, [outboxWritersLockKey(schema)]);
+    return max as string;
   }
 
   /** Publishes everything left (at or below the watermark). */

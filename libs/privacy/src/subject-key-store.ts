@@ -99,9 +99,13 @@ export class PgSubjectKeyStore implements SubjectKeyStore {
   }
 
   async findMany(subjectIds: string[]): Promise<SubjectKey[]> {
-    if (subjectIds.length === 0) return [];
+    const wanted = [...new Set(subjectIds)];
+    if (wanted.length === 0) return [];
+    // one primary-key probe per subject whatever the statistics (`subject_id = ANY($1)` was planned
+    // as a scan of the whole vault while it was small or unanalysed next to a slice's list)
     const rows: Array<{ subject_id: string; key_id: string; wrapped_key: string }> = await this.db.query(
-      `SELECT subject_id, key_id, wrapped_key FROM ${KEY_VAULT_SCHEMA}.subject_key WHERE subject_id = ANY($1::text[])`, [subjectIds]);
+      `SELECT k.subject_id, k.key_id, k.wrapped_key FROM unnest($1::text[]) AS s(id)
+       CROSS JOIN LATERAL (SELECT subject_id, key_id, wrapped_key FROM ${KEY_VAULT_SCHEMA}.subject_key WHERE subject_id = s.id LIMIT 1) k`, [wanted]);
     return Promise.all(rows.map(async (r) => ({ subjectId: r.subject_id, keyId: r.key_id, dek: await this.wrapper.unwrap(r.wrapped_key, r.subject_id) })));
   }
 
