@@ -3,6 +3,8 @@
  * alone and full matching for a sample of records (for profiling with
  * node --cpu-prof).   node -r @swc-node/register bench/matching/probe.ts [perSide] [queries]
  * PROBE_AB=1: also time match() with and without competing candidates, interleaved.
+ * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
+ *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.
  */
 import { performance } from 'perf_hooks';
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
@@ -11,18 +13,37 @@ import { generateFamily } from './generator';
 
 const size = Number(process.argv[2] ?? 200000);
 const nq = Number(process.argv[3] ?? 300);
-const e = new MatchingEngine();
-const counters = { child: 0, request: 0 };
-let nc = 0, ns = 0, f = 0;
+import * as v8 from 'v8';
+import * as vm from 'vm';
+v8.setFlagsFromString('--expose-gc');
+const gc: () => void = vm.runInNewContext('gc');
+const ab13 = process.env.PROBE_AB === '1.3';
+const heapNow = () => { gc(); const m = process.memoryUsage(); return m.heapUsed + m.external; };
 const qs: MatchRecord[] = [];
-while (nc < size || ns < size) {
-  for (const r of generateFamily(7, f, counters).records) {
-    if (r.side === 'child' ? nc >= size : ns >= size) continue;
-    e.upsert(r);
-    if (r.side === 'child') nc++; else ns++;
-    if (f % 97 === 0 && qs.length < nq) qs.push(r);
+function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean): { engine: MatchingEngine; bytes: number } {
+  const m0 = heapNow();
+  const engine = new MatchingEngine(options);
+  const counters = { child: 0, request: 0 };
+  let nc = 0, ns = 0, f = 0;
+  while (nc < size || ns < size) {
+    for (const r of generateFamily(7, f, counters).records) {
+      if (r.side === 'child' ? nc >= size : ns >= size) continue;
+      engine.upsert(r);
+      if (r.side === 'child') nc++; else ns++;
+      if (keep && f % 97 === 0 && qs.length < nq) qs.push(r);
+    }
+    f++;
   }
-  f++;
+  return { engine, bytes: heapNow() - m0 };
+}
+const before = ab13 ? build({ fatherNameKeys: false, competingFromBothSides: false }, false) : null;
+const built = build({}, true);
+const e = built.engine;
+if (before) {
+  const st = (x: MatchingEngine) => x.stats();
+  const a = st(before.engine), b = st(e);
+  console.log(`index before 1.3.0: ${(before.bytes / 2 ** 20).toFixed(1)} MiB, postings ${a.postingsChild + a.postingsSought}, posting bytes ${a.indexBytes}` +
+    ` | 1.3.0: ${(built.bytes / 2 ** 20).toFixed(1)} MiB, postings ${b.postingsChild + b.postingsSought}, posting bytes ${b.indexBytes}`);
 }
 import * as inspector from 'inspector';
 import * as fs from 'fs';
@@ -35,7 +56,20 @@ const tg: number[] = [], tm: number[] = [];
 for (const r of qs) { const s = performance.now(); e.candidateIds(r); tg.push(performance.now() - s); }
 for (const r of qs) { const s = performance.now(); e.match(r); tm.push(performance.now() - s); }
 console.log(`gather p50 ${q(tg, 0.5).toFixed(2)} p95 ${q(tg, 0.95).toFixed(2)} | match p50 ${q(tm, 0.5).toFixed(2)} p95 ${q(tm, 0.95).toFixed(2)}`);
-if (process.env.PROBE_AB) {
+if (before) {
+  // interleaved query by query, alternating which engine goes first
+  const old: number[] = [], cur: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    qs.forEach((r, i) => {
+      for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
+        const s = performance.now();
+        (which === 0 ? before.engine : e).match(r);
+        (which === 0 ? old : cur).push(performance.now() - s);
+      }
+    });
+  }
+  console.log(`A/B match (${old.length} each): before 1.3.0 p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | 1.3.0 p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
+} else if (process.env.PROBE_AB) {
   // A/B of the one-to-one adjustment on the same index, interleaved query by query (alternating
   // which goes first) so both see the same machine load
   const off: number[] = [], on: number[] = [];
