@@ -2,7 +2,8 @@
  * Latency probe: loads N records per side, then times candidate gathering
  * alone and full matching for a sample of records (for profiling with
  * node --cpu-prof).   node -r @swc-node/register bench/matching/probe.ts [perSide] [queries]
- * PROBE_AB=1: also time match() with and without competing candidates, interleaved.
+ * PROBE_AB=1: also time match() with and without competing candidates, interleaved
+ *   (PROBE_AB=both-sides: with rivals from the query's side only vs from both sides).
  * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
  *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.
  */
@@ -36,7 +37,8 @@ function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: b
   }
   return { engine, bytes: heapNow() - m0 };
 }
-const before = ab13 ? build({ fatherNameKeys: false, competingFromBothSides: false }, false) : null;
+// PROBE_BEFORE=keys: the other index differs only by the father-name keys (rivals from both sides on in both)
+const before = ab13 ? build(process.env.PROBE_BEFORE === 'keys' ? { fatherNameKeys: false } : { fatherNameKeys: false, competingFromBothSides: false }, false) : null;
 const built = build({}, true);
 const e = built.engine;
 if (before) {
@@ -68,6 +70,8 @@ if (before) {
       }
     });
   }
+  const perQuery = (x: MatchingEngine) => { const n0 = x.pairsScored; for (const r of qs) x.match(r); return (x.pairsScored - n0) / qs.length; };
+  console.log(`pairs scored per match: before ${perQuery(before.engine).toFixed(1)} | 1.3.0 ${perQuery(e).toFixed(1)}`);
   console.log(`A/B match (${old.length} each): before 1.3.0 p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | 1.3.0 p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
 } else if (process.env.PROBE_AB) {
   // A/B of the one-to-one adjustment on the same index, interleaved query by query (alternating
@@ -76,7 +80,7 @@ if (before) {
   for (let round = 0; round < 3; round++) {
     qs.forEach((r, i) => {
       for (const c of i % 2 === 0 ? [false, true] : [true, false]) {
-        e.competing = c;
+        if (process.env.PROBE_AB === 'both-sides') e.bothSides = c; else e.competing = c;
         const s = performance.now();
         e.match(r);
         (c ? on : off).push(performance.now() - s);
@@ -84,7 +88,9 @@ if (before) {
     });
   }
   e.competing = true;
-  console.log(`A/B match (${off.length} each): pair-by-pair p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | one-to-one p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
+  e.bothSides = true;
+  if (process.env.PROBE_AB === 'both-sides') console.log(`A/B match (${off.length} each): rivals from the query's side p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | both sides p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p50 ratio ${(q(on, 0.5) / q(off, 0.5)).toFixed(3)} p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
+  else console.log(`A/B match (${off.length} each): pair-by-pair p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | one-to-one p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
 }
 if (process.env.PROBE_PROFILE) fs.writeFileSync(process.env.PROBE_PROFILE, JSON.stringify((await post('Profiler.stop')).profile));
 }

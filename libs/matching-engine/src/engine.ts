@@ -107,8 +107,8 @@ const ONE_CHILD = 0.9;
  * that carry odds are the look-alikes blocking ranks first; a full second query would cost 600).
  */
 const REVERSE_FLOOR = 0.1;
-const MAX_REVERSE = 4;
-const REVERSE_CANDIDATES = 150;
+const MAX_REVERSE = 2;
+const REVERSE_CANDIDATES = 100;
 
 export class MatchingEngine {
   private model: MatchModel;
@@ -237,6 +237,9 @@ export class MatchingEngine {
     this.counts[1] = meta.counts[1];
   }
 
+  /** pairs compared by match() since the engine was created (a count-based cost figure for benchmarks) */
+  pairsScored = 0;
+
   /** the one-to-one adjustment (EngineOptions.competingCandidates); switchable for A/B measurements */
   competing: boolean;
   /** rivals from the candidate's side too (EngineOptions.competingFromBothSides); switchable for A/B */
@@ -364,7 +367,7 @@ export class MatchingEngine {
    * (log2 of side size / block size); the `maxCandidates` records with the
    * most evidence are scored.
    */
-  private gather(keys: number[], side: number, out: number[], q?: Prepared, limit = this.maxCandidates): void {
+  private gather(keys: number[], side: number, out: number[], q?: Prepared, limit = this.maxCandidates, wholeTies = false): void {
     const idx = this.indexes[side];
     const sized = this.sized;
     sized.length = 0;
@@ -469,17 +472,33 @@ export class MatchingEngine {
       const cut = -sb[limit - 1];
       let above = 0;
       for (let i = 0; i < limit; i++) if (-sb[i] > cut) above++;
-      let ties = limit - above;
+      const ties = limit - above;
+      // records tied at the cut: newest first, by record number — not in posting order, which
+      // differs between a compacted index and one still holding tails (a restored snapshot and a
+      // full load must answer alike)
+      let nTied = 0;
       for (const r of touched) {
         const v = acc[r];
         if (v > cut) out.push(r);
-        else if (v === cut && ties > 0) { out.push(r); ties--; }
+        else if (v === cut) nTied++;
       }
+      if (this.tiedBuf.length < nTied) this.tiedBuf = new Int32Array(nTied * 2);
+      const tied = this.tiedBuf.subarray(0, nTied);
+      let k = 0;
+      for (const r of touched) if (acc[r] === cut) tied[k++] = r;
+      if (wholeTies) {
+        // all of the tied records or none: the same answer whatever the records' numbering
+        if (nTied <= ties) for (let i = 0; i < nTied; i++) out.push(tied[i]);
+        return;
+      }
+      if (nTied > ties) tied.sort();
+      for (let i = nTied - 1; i >= nTied - ties && i >= 0; i--) out.push(tied[i]);
       return;
     }
     for (const r of touched) out.push(r);
   }
   private scoreBuf = new Float32Array(1024);
+  private tiedBuf = new Int32Array(1024);
   private readonly sized: number[] = [];
   private acc = new Float32Array(1024);
   private readonly touched: number[] = [];
@@ -523,6 +542,7 @@ export class MatchingEngine {
         if (side === q.side && q.group !== 0 && c.group === q.group) continue; // same tracing request: known siblings
         if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
         this.comparer.compare(q, c, cmp);
+        this.pairsScored++;
         const h = this.hypotheses(kind, prior, priorSib, cmp);
         group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
       }
@@ -579,6 +599,7 @@ export class MatchingEngine {
         // two sought children of one tracing request are known siblings: never one child
         if (side === 1 && a.c.group !== 0 && a.c.group === b.c.group) continue;
         this.comparer.compare(a.c, b.c, cmp);
+        this.pairsScored++;
         if (this.hypotheses(kindJK, prior, priorSib, cmp).pSame < ONE_CHILD) continue;
         shared.set(a, (shared.get(a) ?? 0) + odds(b.pSameAlone));
         shared.set(b, (shared.get(b) ?? 0) + odds(a.pSameAlone));
@@ -611,7 +632,14 @@ export class MatchingEngine {
   private competeFromCandidateSide(q: Prepared, selfN: number, kind: MatchKind, group: Contender[]): void {
     const strong = group.filter((g) => g.pSame >= REVERSE_FLOOR);
     if (strong.length === 0) return;
-    if (strong.length > MAX_REVERSE) strong.sort((a, b) => b.pSame - a.pSame).length = MAX_REVERSE;
+    if (strong.length > MAX_REVERSE) {
+      // the strongest few; candidates tied with the last one kept stay (order-free: same answer
+      // from a restored snapshot as from a full load, whose candidates come in another order)
+      strong.sort((a, b) => b.pSame - a.pSame);
+      let keep = MAX_REVERSE;
+      while (keep < strong.length && strong[keep].pSame === strong[MAX_REVERSE - 1].pSame) keep++;
+      strong.length = keep;
+    }
     const odds = (p: number) => Math.min(1e12, p / Math.max(1e-12, 1 - p));
     const qSide = q.side;
     const prior = this.priorFor(kind, qSide);
@@ -624,7 +652,7 @@ export class MatchingEngine {
     for (const g of strong) {
       const c = g.c;
       cands.length = 0;
-      this.gather(this.keyMaker.keys(c, true), qSide, cands, c, REVERSE_CANDIDATES);
+      this.gather(this.keyMaker.keys(c, true), qSide, cands, c, REVERSE_CANDIDATES, true);
       let rivals = 0;
       for (const n of cands) {
         if (n === selfN || n === g.n) continue;
@@ -632,12 +660,14 @@ export class MatchingEngine {
         if (c.side === qSide && c.group !== 0 && k.group === c.group) continue; // c's own request: known siblings of c
         if (c.agency !== k.agency && !(c.consent && k.consent)) continue;
         this.comparer.compare(c, k, cmp);
+        this.pairsScored++;
         const pk = this.hypotheses(kind, prior, priorSib, cmp).pSame;
         if (pk < 1e-6) continue;
         if (pk >= STRONG_CONTENDER) {
           // k may be q under another registration, or a request for the same child: then no rival
           if (!(qSide === 1 && q.group !== 0 && k.group === q.group)) {
             this.comparer.compare(q, k, cmp);
+            this.pairsScored++;
             if (this.hypotheses(kindQK, priorQK, priorSib, cmp).pSame >= ONE_CHILD) continue;
           }
         }

@@ -599,13 +599,13 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
     }
   },
   "oneToOne": {
-    "slope": 0.9158,
-    "intercept": 1.1473,
+    "slope": 0.9323,
+    "intercept": 1.2767,
     "fittedOn": {
       "seed": 1001,
       "recordsPerSide": 100000,
       "queries": 4000,
-      "pairs": 228439,
+      "pairs": 226581,
       "positives": 2954
     }
   }
