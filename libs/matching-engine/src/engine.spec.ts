@@ -307,6 +307,31 @@ describe('MatchingEngine', () => {
       expect(pOf(twoSided, x1, 'c1')).toBeGreaterThan(0.95);
     });
 
+    it('answers alike whatever order the records were stored in (look-alikes tied at the cuts)', () => {
+      // 240 identical look-alike requests and 160 identical children: the candidate side's rivals
+      // tie at the 100-record cut and among the strongest candidates; which records a cut keeps
+      // must not depend on their numbering (a restored snapshot numbers them otherwise than a full load)
+      const recs: MatchRecord[] = [];
+      for (let i = 0; i < 240; i++) recs.push(lookAlike(`x${i}#1`, 'SO1101'));
+      for (let i = 0; i < 160; i++) recs.push(bare(`c${i}`));
+      const probs = (order: MatchRecord[], bothSides: boolean) => {
+        const e = new MatchingEngine({ competingFromBothSides: bothSides });
+        filler(e, 200);
+        for (const r of order) e.upsert(r);
+        const out = new Map<string, number>();
+        for (const q of [bare('c0'), bare('c7'), lookAlike('x3#1', 'SO1101')]) {
+          for (const r of e.match(q, { minProbability: 0, limit: 1000, explain: false })) out.set(`${q.id}|${r.otherId}`, r.probability);
+        }
+        return out;
+      };
+      for (const bothSides of [true, false]) {
+        const a = probs(recs, bothSides), b = probs([...recs].reverse(), bothSides);
+        expect(a.size).toBeGreaterThan(100);
+        expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+        for (const [k, p] of a) expect(b.get(k)).toBeCloseTo(p, 9);
+      }
+    });
+
     it('two relatives\' requests for the same child do not compete with each other', () => {
       const e = new MatchingEngine();
       filler(e, 400);

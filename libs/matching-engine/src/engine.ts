@@ -110,6 +110,18 @@ const REVERSE_FLOOR = 0.1;
 const MAX_REVERSE = 2;
 const REVERSE_CANDIDATES = 100;
 
+/**
+ * How many of `sorted` (strongest first) to keep, at most `max`: a group of candidates tied at the
+ * boundary is kept whole or dropped whole, so the choice does not depend on the candidates' order
+ * (a restored snapshot and a full load list them in different orders; identical records tie).
+ */
+function strongestWithoutSplitTies(sorted: ReadonlyArray<{ pSame: number }>, max: number): number {
+  if (sorted.length <= max) return sorted.length;
+  let keep = max;
+  while (keep > 0 && sorted[keep].pSame === sorted[keep - 1].pSame) keep--;
+  return keep;
+}
+
 export class MatchingEngine {
   private model: MatchModel;
   readonly lexicon: Lexicon;
@@ -588,7 +600,8 @@ export class MatchingEngine {
     let total = 0;
     for (const g of group) total += odds(g.pSameAlone);
     const shared = new Map<Contender, number>(); // Σ a_k over strong k that are one child with strong j
-    const strong = group.length < 2 ? [] : group.filter((g) => g.pSameAlone >= STRONG_CONTENDER).sort((a, b) => b.pSameAlone - a.pSameAlone).slice(0, MAX_STRONG);
+    const strong = group.length < 2 ? [] : group.filter((g) => g.pSameAlone >= STRONG_CONTENDER).sort((a, b) => b.pSameAlone - a.pSameAlone);
+    strong.length = strongestWithoutSplitTies(strong.map((g) => ({ pSame: g.pSameAlone })), MAX_STRONG);
     if (strong.length >= 2) {
       const kindJK: MatchKind = side === 0 ? 'duplicate-child' : 'same-sought-child';
       const prior = this.priorFor(kindJK, side);
@@ -632,14 +645,7 @@ export class MatchingEngine {
   private competeFromCandidateSide(q: Prepared, selfN: number, kind: MatchKind, group: Contender[]): void {
     const strong = group.filter((g) => g.pSame >= REVERSE_FLOOR);
     if (strong.length === 0) return;
-    if (strong.length > MAX_REVERSE) {
-      // the strongest few; candidates tied with the last one kept stay (order-free: same answer
-      // from a restored snapshot as from a full load, whose candidates come in another order)
-      strong.sort((a, b) => b.pSame - a.pSame);
-      let keep = MAX_REVERSE;
-      while (keep < strong.length && strong[keep].pSame === strong[MAX_REVERSE - 1].pSame) keep++;
-      strong.length = keep;
-    }
+    if (strong.length > MAX_REVERSE) strong.sort((a, b) => b.pSame - a.pSame).length = strongestWithoutSplitTies(strong, MAX_REVERSE);
     const odds = (p: number) => Math.min(1e12, p / Math.max(1e-12, 1 - p));
     const qSide = q.side;
     const prior = this.priorFor(kind, qSide);
