@@ -103,12 +103,15 @@ const ONE_CHILD = 0.9;
 /**
  * Both sides of a pair: a candidate at least this likely after its query's rivals also meets its
  * own rivals (the records on the query's side that look like it) — at most MAX_REVERSE candidates
- * per side and query, each looking at its REVERSE_CANDIDATES best-supported records (the rivals
- * that carry odds are the look-alikes blocking ranks first; a full second query would cost 600).
+ * per side and query, each looking at its REVERSE_CANDIDATES best-supported records among
+ * REVERSE_POSTINGS postings (the rivals that carry odds are the look-alikes blocking ranks first;
+ * a full second query would cost 600 comparisons over up to 40,000 postings).
  */
 const REVERSE_FLOOR = 0.1;
 const MAX_REVERSE = 2;
 const REVERSE_CANDIDATES = 100;
+/** postings visited for a candidate's rivals, smallest blocks first (a query side may visit 40,000) */
+const REVERSE_POSTINGS = 10000;
 
 /**
  * How many of `sorted` (strongest first) to keep, at most `max`: a group of candidates tied at the
@@ -379,7 +382,7 @@ export class MatchingEngine {
    * (log2 of side size / block size); the `maxCandidates` records with the
    * most evidence are scored.
    */
-  private gather(keys: number[], side: number, out: number[], q?: Prepared, limit = this.maxCandidates, wholeTies = false): void {
+  private gather(keys: number[], side: number, out: number[], q?: Prepared, limit = this.maxCandidates, wholeTies = false, postingBudget = this.postingBudget): void {
     const idx = this.indexes[side];
     const sized = this.sized;
     sized.length = 0;
@@ -407,7 +410,7 @@ export class MatchingEngine {
     const touched = this.touched;
     touched.length = 0;
     let oversize = -1;
-    let budget = this.postingBudget;
+    let budget = postingBudget;
     for (const sc of sized) {
       const c = Math.floor(sc / 4294967296);
       const slot = sc % 4294967296;
@@ -658,7 +661,7 @@ export class MatchingEngine {
     for (const g of strong) {
       const c = g.c;
       cands.length = 0;
-      this.gather(this.keyMaker.keys(c, true), qSide, cands, c, REVERSE_CANDIDATES, true);
+      this.gather(this.keyMaker.keys(c, true), qSide, cands, c, REVERSE_CANDIDATES, true, REVERSE_POSTINGS);
       let rivals = 0;
       for (const n of cands) {
         if (n === selfN || n === g.n) continue;
