@@ -14,6 +14,7 @@ const e = new MatchingEngine({
   maxCandidates: process.env.DIAG_MAX_CANDIDATES ? Number(process.env.DIAG_MAX_CANDIDATES) : undefined,
   blockCap: process.env.DIAG_BLOCK_CAP ? Number(process.env.DIAG_BLOCK_CAP) : undefined,
   postingBudget: process.env.DIAG_POSTING_BUDGET ? Number(process.env.DIAG_POSTING_BUDGET) : undefined,
+  fatherNameKeys: process.env.DIAG_NO_FATHER_KEYS ? false : undefined,
 });
 for (const r of pop.records) e.upsert(r);
 const byPerson = new Map<number, string[]>();

@@ -2,7 +2,10 @@
  * Latency probe: loads N records per side, then times candidate gathering
  * alone and full matching for a sample of records (for profiling with
  * node --cpu-prof).   node -r @swc-node/register bench/matching/probe.ts [perSide] [queries]
- * PROBE_AB=1: also time match() with and without competing candidates, interleaved.
+ * PROBE_AB=1: also time match() with and without competing candidates, interleaved
+ *   (PROBE_AB=both-sides: with rivals from the query's side only vs from both sides).
+ * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
+ *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.
  */
 import { performance } from 'perf_hooks';
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
@@ -11,18 +14,38 @@ import { generateFamily } from './generator';
 
 const size = Number(process.argv[2] ?? 200000);
 const nq = Number(process.argv[3] ?? 300);
-const e = new MatchingEngine();
-const counters = { child: 0, request: 0 };
-let nc = 0, ns = 0, f = 0;
+import * as v8 from 'v8';
+import * as vm from 'vm';
+v8.setFlagsFromString('--expose-gc');
+const gc: () => void = vm.runInNewContext('gc');
+const ab13 = process.env.PROBE_AB === '1.3';
+const heapNow = () => { gc(); const m = process.memoryUsage(); return m.heapUsed + m.external; };
 const qs: MatchRecord[] = [];
-while (nc < size || ns < size) {
-  for (const r of generateFamily(7, f, counters).records) {
-    if (r.side === 'child' ? nc >= size : ns >= size) continue;
-    e.upsert(r);
-    if (r.side === 'child') nc++; else ns++;
-    if (f % 97 === 0 && qs.length < nq) qs.push(r);
+function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean): { engine: MatchingEngine; bytes: number } {
+  const m0 = heapNow();
+  const engine = new MatchingEngine(options);
+  const counters = { child: 0, request: 0 };
+  let nc = 0, ns = 0, f = 0;
+  while (nc < size || ns < size) {
+    for (const r of generateFamily(7, f, counters).records) {
+      if (r.side === 'child' ? nc >= size : ns >= size) continue;
+      engine.upsert(r);
+      if (r.side === 'child') nc++; else ns++;
+      if (keep && f % 97 === 0 && qs.length < nq) qs.push(r);
+    }
+    f++;
   }
-  f++;
+  return { engine, bytes: heapNow() - m0 };
+}
+// PROBE_BEFORE=keys: the other index differs only by the father-name keys (rivals from both sides on in both)
+const before = ab13 ? build(process.env.PROBE_BEFORE === 'keys' ? { fatherNameKeys: false } : { fatherNameKeys: false, competingFromBothSides: false }, false) : null;
+const built = build({}, true);
+const e = built.engine;
+if (before) {
+  const st = (x: MatchingEngine) => x.stats();
+  const a = st(before.engine), b = st(e);
+  console.log(`index before 1.3.0: ${(before.bytes / 2 ** 20).toFixed(1)} MiB, postings ${a.postingsChild + a.postingsSought}, posting bytes ${a.indexBytes}` +
+    ` | 1.3.0: ${(built.bytes / 2 ** 20).toFixed(1)} MiB, postings ${b.postingsChild + b.postingsSought}, posting bytes ${b.indexBytes}`);
 }
 import * as inspector from 'inspector';
 import * as fs from 'fs';
@@ -35,14 +58,29 @@ const tg: number[] = [], tm: number[] = [];
 for (const r of qs) { const s = performance.now(); e.candidateIds(r); tg.push(performance.now() - s); }
 for (const r of qs) { const s = performance.now(); e.match(r); tm.push(performance.now() - s); }
 console.log(`gather p50 ${q(tg, 0.5).toFixed(2)} p95 ${q(tg, 0.95).toFixed(2)} | match p50 ${q(tm, 0.5).toFixed(2)} p95 ${q(tm, 0.95).toFixed(2)}`);
-if (process.env.PROBE_AB) {
+if (before) {
+  // interleaved query by query, alternating which engine goes first
+  const old: number[] = [], cur: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    qs.forEach((r, i) => {
+      for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
+        const s = performance.now();
+        (which === 0 ? before.engine : e).match(r);
+        (which === 0 ? old : cur).push(performance.now() - s);
+      }
+    });
+  }
+  const perQuery = (x: MatchingEngine) => { const n0 = x.pairsScored; for (const r of qs) x.match(r); return (x.pairsScored - n0) / qs.length; };
+  console.log(`pairs scored per match: before ${perQuery(before.engine).toFixed(1)} | 1.3.0 ${perQuery(e).toFixed(1)}`);
+  console.log(`A/B match (${old.length} each): before 1.3.0 p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | 1.3.0 p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
+} else if (process.env.PROBE_AB) {
   // A/B of the one-to-one adjustment on the same index, interleaved query by query (alternating
   // which goes first) so both see the same machine load
   const off: number[] = [], on: number[] = [];
   for (let round = 0; round < 3; round++) {
     qs.forEach((r, i) => {
       for (const c of i % 2 === 0 ? [false, true] : [true, false]) {
-        e.competing = c;
+        if (process.env.PROBE_AB === 'both-sides') e.bothSides = c; else e.competing = c;
         const s = performance.now();
         e.match(r);
         (c ? on : off).push(performance.now() - s);
@@ -50,7 +88,9 @@ if (process.env.PROBE_AB) {
     });
   }
   e.competing = true;
-  console.log(`A/B match (${off.length} each): pair-by-pair p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | one-to-one p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
+  e.bothSides = true;
+  if (process.env.PROBE_AB === 'both-sides') console.log(`A/B match (${off.length} each): rivals from the query's side p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | both sides p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p50 ratio ${(q(on, 0.5) / q(off, 0.5)).toFixed(3)} p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
+  else console.log(`A/B match (${off.length} each): pair-by-pair p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | one-to-one p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
 }
 if (process.env.PROBE_PROFILE) fs.writeFileSync(process.env.PROBE_PROFILE, JSON.stringify((await post('Profiler.stop')).profile));
 }

@@ -8,6 +8,8 @@
  *            --merge   keep the other sizes' runs already in the output file (e.g. add the 1M run
  *                      to the default 10k/100k file; a run of the same size is replaced)
  *            --max-candidates N --block-cap N --posting-budget N  --debug
+ *            --one-sided       rivals from the query's side only (as in kinlink-fs-1.2.0)
+ *            --no-father-keys  no first name × father's name blocking keys (as before 1.3.0)
  *
  * For each size: a seeded population is generated family by family and
  * upserted into the engine as the matching service does; then the records of a
@@ -48,6 +50,9 @@ const engineOptions = {
   maxCandidates: arg('max-candidates') ? Number(arg('max-candidates')) : undefined,
   blockCap: arg('block-cap') ? Number(arg('block-cap')) : undefined,
   postingBudget: arg('posting-budget') ? Number(arg('posting-budget')) : undefined,
+  // A/B switches of kinlink-fs-1.3.0's changes (defaults on)
+  competingFromBothSides: flag('one-sided') ? false : undefined,
+  fatherNameKeys: flag('no-father-keys') ? false : undefined,
 };
 
 // ------------------------------------------------------------ helpers ---

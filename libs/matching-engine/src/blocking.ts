@@ -4,7 +4,8 @@
  * Every record is filed under several keys (32-bit hashes of key strings):
  *
  *   N1  one name-token code                    (rare names alone are selective)
- *   NN  an unordered pair of name-token codes  (order/swap-proof; given+family, family+father…)
+ *   NN  an unordered pair of name-token codes  (order/swap-proof; given+family, family+father…);
+ *       also first-name code × the father's given (and second) name code: patronymic naming
  *   NY  a name-token code × 3-year birth band   (one name token + age)
  *   NM  first-name code × mother's first-name code
  *   MF  mother's × father's first-name codes   (child's own name unusable)
@@ -224,7 +225,11 @@ const QUERY_SLACK = 30; // months either side at query time
 /** Builds the blocking keys of a prepared record. */
 export class KeyMaker {
   private readonly codeCache: number[][] = [];
-  constructor(readonly lex: Lexicon, readonly pool: StringPool) {}
+  /**
+   * `fatherNamePairs`: file the first name paired with the father's names under NN (false = as
+   * before kinlink-fs-1.3.0; A/B measurements)
+   */
+  constructor(readonly lex: Lexicon, readonly pool: StringPool, readonly fatherNamePairs = true) {}
 
   /** phonetic-key codes of a token: own key + keys of its variant-group labels (+ alt reading) */
   codes(tok: number): number[] {
@@ -317,6 +322,19 @@ export class KeyMaker {
     }
     const motherCodes = p.mother ? this.firstCodes(p.mother) : [];
     const fatherCodes = p.father ? this.firstCodes(p.father) : [];
+    if (this.fatherNamePairs && p.father) {
+      // patronymic naming (Arabic, Somali, Tigrinya, Pashto): one record writes the child as
+      // "Muhammad Adil" (Adil = the father), another as "Muhammad Sahhaf" with father "Adil
+      // Hosayn": the father's given name (and his second name, the grandfather's) paired with the
+      // child's first name meets the other record's NN key when the child's name pair alone
+      // shares only a very common given name
+      const ft = p.father.all.length > 0 ? p.father.all : p.father.orig;
+      for (let i = 0; i < ft.length && i < 2; i++) {
+        for (const f of this.codes(ft[i])) for (const a of firstCodes) {
+          if (a !== f) add(a < f ? `NN${a}.${f}` : `NN${f}.${a}`);
+        }
+      }
+    }
     for (const a of firstCodes) for (const m of motherCodes) add(`NM${a}.${m}`);
     for (const m of motherCodes) for (const f of fatherCodes) add(`MF${m}.${f}`);
     for (const m of motherCodes) for (const b of bands) add(`MY${m}.${b}`);

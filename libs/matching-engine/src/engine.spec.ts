@@ -223,6 +223,20 @@ describe('MatchingEngine', () => {
     expect(ids).toContain('t1#1');
   });
 
+  it('files a first name with the father\'s names: patronymic used as family name meets its pair (blocking)', () => {
+    // "Muhammad Adil" (Adil = the father) vs "Muhammad Sahhaf" whose father is "Adil Hosayn": the
+    // names share only a very common given name; the father's name pairs them
+    const a: MatchRecord = { id: 'c1', side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Muhammad', family: 'Adil' }, dateOfBirth: '2014' };
+    const b: MatchRecord = { id: 't1#1', side: 'sought', groupId: 't1', agencyId: 'B', consentForTracing: true, name: { given: 'Mohamed', family: 'Sahhaf' }, father: { given: 'Adil', family: 'Hosayn' } };
+    const shared = (fatherNameKeys: boolean) => {
+      const e = new MatchingEngine({ fatherNameKeys });
+      e.upsert(b);
+      return e.blockingDebug(a, 't1#1').shared.map(([k]) => k.slice(0, 2));
+    };
+    expect(shared(true)).toContain('NN');
+    expect(shared(false)).not.toContain('NN');
+  });
+
   describe('competing candidates (one-to-one)', () => {
     // look-alikes: same common name and birth year, nothing else in common with the query
     const lookAlike = (id: string, pcode: string) => sought(id, {
@@ -263,6 +277,59 @@ describe('MatchingEngine', () => {
       const x1 = e.match(bare('c9'), { minProbability: 0, limit: 50 }).find((r) => r.otherId === 'x1#1')!;
       expect(x1.explanation.some((x) => x.field === 'competing-candidates')).toBe(false);
       expect(x1.probability).toBeGreaterThan(0.9);
+    });
+
+    it('the candidate\'s own rivals compete too: a look-alike does not come out high from the other record\'s direction', () => {
+      // x1 is the lone candidate of the bare child c9 — but x1 has its true partner c1 on the child
+      // side (same family name, parents, date of birth, place): seen from x1, c9 is a weak rival of c1
+      const partner = child('c1', { name: { given: 'Mohammed', family: 'Hassan Ali' }, dateOfBirth: '2014-06-01', placeOfOrigin: { pcode: 'SO1101' }, agencyId: 'C' });
+      const x1 = lookAlike('x1#1', 'SO1101');
+      const build = (bothSides: boolean) => {
+        const e = new MatchingEngine({ competingFromBothSides: bothSides });
+        filler(e, 400);
+        e.upsert(partner);
+        e.upsert(x1);
+        e.upsert(bare('c9'));
+        return e;
+      };
+      const pOf = (e: MatchingEngine, q: MatchRecord, other: string) => e.match(q, { minProbability: 0, limit: 50 }).find((r) => r.otherId === other)?.probability ?? 0;
+      const oneSided = build(false), twoSided = build(true);
+      // from x1's side the true partner takes the evidence either way
+      expect(pOf(twoSided, x1, 'c1')).toBeGreaterThan(0.5);
+      expect(pOf(oneSided, x1, 'c9')).toBeLessThan(0.5);
+      // from c9's side, one-sided scoring sees x1 alone; both-sided counts c1 as x1's rival
+      expect(pOf(oneSided, bare('c9'), 'x1#1')).toBeGreaterThan(pOf(twoSided, bare('c9'), 'x1#1') + 0.2);
+      expect(pOf(twoSided, bare('c9'), 'x1#1')).toBeLessThan(0.5);
+      const line = twoSided.match(bare('c9'), { minProbability: 0, limit: 50 }).find((r) => r.otherId === 'x1#1')!.explanation.find((x) => x.field === 'competing-candidates')!;
+      expect(line.note).toContain('rival candidates');
+      // the true pair stays confident from both directions (c9 is only a weak rival of c1 for x1)
+      expect(pOf(twoSided, partner, 'x1#1')).toBeGreaterThan(0.95);
+      expect(pOf(twoSided, x1, 'c1')).toBeGreaterThan(0.95);
+    });
+
+    it('answers alike whatever order the records were stored in (look-alikes tied at the cuts)', () => {
+      // 240 identical look-alike requests and 160 identical children: the candidate side's rivals
+      // tie at the 100-record cut and among the strongest candidates; which records a cut keeps
+      // must not depend on their numbering (a restored snapshot numbers them otherwise than a full load)
+      const recs: MatchRecord[] = [];
+      for (let i = 0; i < 240; i++) recs.push(lookAlike(`x${i}#1`, 'SO1101'));
+      for (let i = 0; i < 160; i++) recs.push(bare(`c${i}`));
+      const probs = (order: MatchRecord[], bothSides: boolean) => {
+        const e = new MatchingEngine({ competingFromBothSides: bothSides });
+        filler(e, 200);
+        for (const r of order) e.upsert(r);
+        const out = new Map<string, number>();
+        for (const q of [bare('c0'), bare('c7'), lookAlike('x3#1', 'SO1101')]) {
+          for (const r of e.match(q, { minProbability: 0, limit: 1000, explain: false })) out.set(`${q.id}|${r.otherId}`, r.probability);
+        }
+        return out;
+      };
+      for (const bothSides of [true, false]) {
+        const a = probs(recs, bothSides), b = probs([...recs].reverse(), bothSides);
+        expect(a.size).toBeGreaterThan(100);
+        expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+        for (const [k, p] of a) expect(b.get(k)).toBeCloseTo(p, 9);
+      }
     });
 
     it('two relatives\' requests for the same child do not compete with each other', () => {

@@ -37,6 +37,13 @@ export interface EngineOptions {
   janFirstIsYearOnly?: boolean;
   /** competing candidates share the evidence, one-to-one (default true; false = pair by pair, as before 1.2.0) */
   competingCandidates?: boolean;
+  /**
+   * the rivals of the candidate's own side compete too (default true since kinlink-fs-1.3.0; false = the
+   * query's side only, as in 1.2.0): a pair's probability no longer depends on which of its two records asks
+   */
+  competingFromBothSides?: boolean;
+  /** blocking: the child's first name paired with its father's names as name-pair keys (default true since kinlink-fs-1.3.0) */
+  fatherNameKeys?: boolean;
 }
 
 let defaultModel: MatchModel | null = null;
@@ -93,6 +100,30 @@ const MAX_STRONG = 8;
  * duplicate registration) do not compete; look-alikes that merely share a common name do
  */
 const ONE_CHILD = 0.9;
+/**
+ * Both sides of a pair: a candidate at least this likely after its query's rivals also meets its
+ * own rivals (the records on the query's side that look like it) — at most MAX_REVERSE candidates
+ * per side and query, each looking at its REVERSE_CANDIDATES best-supported records among
+ * REVERSE_POSTINGS postings (the rivals that carry odds are the look-alikes blocking ranks first;
+ * a full second query would cost 600 comparisons over up to 40,000 postings).
+ */
+const REVERSE_FLOOR = 0.1;
+const MAX_REVERSE = 2;
+const REVERSE_CANDIDATES = 100;
+/** postings visited for a candidate's rivals, smallest blocks first (a query side may visit 40,000) */
+const REVERSE_POSTINGS = 10000;
+
+/**
+ * How many of `sorted` (strongest first) to keep, at most `max`: a group of candidates tied at the
+ * boundary is kept whole or dropped whole, so the choice does not depend on the candidates' order
+ * (a restored snapshot and a full load list them in different orders; identical records tie).
+ */
+function strongestWithoutSplitTies(sorted: ReadonlyArray<{ pSame: number }>, max: number): number {
+  if (sorted.length <= max) return sorted.length;
+  let keep = max;
+  while (keep > 0 && sorted[keep].pSame === sorted[keep - 1].pSame) keep--;
+  return keep;
+}
 
 export class MatchingEngine {
   private model: MatchModel;
@@ -133,13 +164,15 @@ export class MatchingEngine {
     this.comparer = new Comparer(this.lexicon, this.pool, this.model);
     this.comparer.pcodeAdjust = (code) => this.pcodes.adjustment(code, this.model.tf.maxAdjustment, this.model.tf.minPopulation);
     this.comparer.inferAdmin1 = (tokens) => this.inferAdmin1(tokens);
-    this.keyMaker = new KeyMaker(this.lexicon, this.pool);
+    this.keyMaker = new KeyMaker(this.lexicon, this.pool, options.fatherNameKeys ?? true);
     this.proposalThreshold = options.proposalThreshold ?? this.model.proposalThreshold;
     this.maxCandidates = options.maxCandidates ?? 600;
     this.blockCap = options.blockCap ?? 2500;
     this.postingBudget = options.postingBudget ?? 40000;
     this.competing = options.competingCandidates ?? true;
-    this.prepKey = `janFirstIsYearOnly=${options.janFirstIsYearOnly ?? true};variants=${this.lexicon.variants.size}`;
+    this.bothSides = options.competingFromBothSides ?? true;
+    this.prepKey = `janFirstIsYearOnly=${options.janFirstIsYearOnly ?? true};variants=${this.lexicon.variants.size}` +
+      (options.fatherNameKeys === false ? ';fatherNameKeys=false' : '');
   }
 
   // ---------------------------------------------------------- snapshot ---
@@ -219,8 +252,13 @@ export class MatchingEngine {
     this.counts[1] = meta.counts[1];
   }
 
+  /** pairs compared by match() since the engine was created (a count-based cost figure for benchmarks) */
+  pairsScored = 0;
+
   /** the one-to-one adjustment (EngineOptions.competingCandidates); switchable for A/B measurements */
   competing: boolean;
+  /** rivals from the candidate's side too (EngineOptions.competingFromBothSides); switchable for A/B */
+  bothSides: boolean;
 
   get modelVersion(): string {
     return this.model.modelVersion;
@@ -344,7 +382,7 @@ export class MatchingEngine {
    * (log2 of side size / block size); the `maxCandidates` records with the
    * most evidence are scored.
    */
-  private gather(keys: number[], side: number, out: number[], q?: Prepared): void {
+  private gather(keys: number[], side: number, out: number[], q?: Prepared, limit = this.maxCandidates, wholeTies = false, postingBudget = this.postingBudget): void {
     const idx = this.indexes[side];
     const sized = this.sized;
     sized.length = 0;
@@ -372,7 +410,7 @@ export class MatchingEngine {
     const touched = this.touched;
     touched.length = 0;
     let oversize = -1;
-    let budget = this.postingBudget;
+    let budget = postingBudget;
     for (const sc of sized) {
       const c = Math.floor(sc / 4294967296);
       const slot = sc % 4294967296;
@@ -404,7 +442,7 @@ export class MatchingEngine {
     }
     if (touched.length === 0 && oversize !== -1) {
       // every key is a giant block (a very common name and nothing else): newest records of the smallest
-      for (let p = idx.headAt(oversize); p >= 0 && touched.length < this.maxCandidates; p = next[p]) {
+      for (let p = idx.headAt(oversize); p >= 0 && touched.length < limit; p = next[p]) {
         const r = vals[p];
         if (stamp[r] === epoch || alive[r] === 0) continue;
         stamp[r] = epoch;
@@ -412,7 +450,7 @@ export class MatchingEngine {
         touched.push(r);
       }
       const a = idx.packedStartAt(oversize);
-      for (let p = a + idx.packedCountAt(oversize) - 1; p >= a && touched.length < this.maxCandidates; p--) {
+      for (let p = a + idx.packedCountAt(oversize) - 1; p >= a && touched.length < limit; p--) {
         const r = packed[p];
         if (stamp[r] === epoch || alive[r] === 0) continue;
         stamp[r] = epoch;
@@ -421,7 +459,7 @@ export class MatchingEngine {
       }
     }
     const T = touched.length;
-    if (T > this.maxCandidates) {
+    if (T > limit) {
       // key votes are blind to age and sex; before the cut, move records whose birth estimate or
       // sex contradicts the query's down (and a compatible birth up) — the weights of the same
       // order as the model's birth/sex levels — so common names keep their true partner in the cut
@@ -446,20 +484,36 @@ export class MatchingEngine {
       const sb = this.scoreBuf.subarray(0, T);
       for (let i = 0; i < T; i++) sb[i] = -acc[touched[i]];
       sb.sort();
-      const cut = -sb[this.maxCandidates - 1];
+      const cut = -sb[limit - 1];
       let above = 0;
-      for (let i = 0; i < this.maxCandidates; i++) if (-sb[i] > cut) above++;
-      let ties = this.maxCandidates - above;
+      for (let i = 0; i < limit; i++) if (-sb[i] > cut) above++;
+      const ties = limit - above;
+      // records tied at the cut: newest first, by record number — not in posting order, which
+      // differs between a compacted index and one still holding tails (a restored snapshot and a
+      // full load must answer alike)
+      let nTied = 0;
       for (const r of touched) {
         const v = acc[r];
         if (v > cut) out.push(r);
-        else if (v === cut && ties > 0) { out.push(r); ties--; }
+        else if (v === cut) nTied++;
       }
+      if (this.tiedBuf.length < nTied) this.tiedBuf = new Int32Array(nTied * 2);
+      const tied = this.tiedBuf.subarray(0, nTied);
+      let k = 0;
+      for (const r of touched) if (acc[r] === cut) tied[k++] = r;
+      if (wholeTies) {
+        // all of the tied records or none: the same answer whatever the records' numbering
+        if (nTied <= ties) for (let i = 0; i < nTied; i++) out.push(tied[i]);
+        return;
+      }
+      if (nTied > ties) tied.sort();
+      for (let i = nTied - 1; i >= nTied - ties && i >= 0; i--) out.push(tied[i]);
       return;
     }
     for (const r of touched) out.push(r);
   }
   private scoreBuf = new Float32Array(1024);
+  private tiedBuf = new Int32Array(1024);
   private readonly sized: number[] = [];
   private acc = new Float32Array(1024);
   private readonly touched: number[] = [];
@@ -503,10 +557,12 @@ export class MatchingEngine {
         if (side === q.side && q.group !== 0 && c.group === q.group) continue; // same tracing request: known siblings
         if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
         this.comparer.compare(q, c, cmp);
+        this.pairsScored++;
         const h = this.hypotheses(kind, prior, priorSib, cmp);
         group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
       }
       this.compete(side, group);
+      if (this.competing && this.bothSides) this.competeFromCandidateSide(q, selfN, kind, group);
       for (const g of group) {
         const isSib = g.pSib > g.pSame && g.pSib >= sibThreshold;
         const probability = isSib ? g.pSib : g.pSame;
@@ -547,7 +603,8 @@ export class MatchingEngine {
     let total = 0;
     for (const g of group) total += odds(g.pSameAlone);
     const shared = new Map<Contender, number>(); // Σ a_k over strong k that are one child with strong j
-    const strong = group.length < 2 ? [] : group.filter((g) => g.pSameAlone >= STRONG_CONTENDER).sort((a, b) => b.pSameAlone - a.pSameAlone).slice(0, MAX_STRONG);
+    const strong = group.length < 2 ? [] : group.filter((g) => g.pSameAlone >= STRONG_CONTENDER).sort((a, b) => b.pSameAlone - a.pSameAlone);
+    strong.length = strongestWithoutSplitTies(strong.map((g) => ({ pSame: g.pSameAlone })), MAX_STRONG);
     if (strong.length >= 2) {
       const kindJK: MatchKind = side === 0 ? 'duplicate-child' : 'same-sought-child';
       const prior = this.priorFor(kindJK, side);
@@ -558,6 +615,7 @@ export class MatchingEngine {
         // two sought children of one tracing request are known siblings: never one child
         if (side === 1 && a.c.group !== 0 && a.c.group === b.c.group) continue;
         this.comparer.compare(a.c, b.c, cmp);
+        this.pairsScored++;
         if (this.hypotheses(kindJK, prior, priorSib, cmp).pSame < ONE_CHILD) continue;
         shared.set(a, (shared.get(a) ?? 0) + odds(b.pSameAlone));
         shared.set(b, (shared.get(b) ?? 0) + odds(a.pSameAlone));
@@ -575,6 +633,64 @@ export class MatchingEngine {
     }
   }
   private readonly cmpPair = new Comparison();
+
+  /**
+   * The other side of the one-to-one constraint. `compete` lets the query's candidates share the
+   * evidence; but the candidate c is also one child, and the records on the query's side that look
+   * like c (its rivals) compete for it: the pair (q, c) gets
+   *   P = a / (1 + a + Σ rivals among q's candidates + Σ rivals among c's candidates)
+   * so a look-alike that is a lone candidate for q, while c has its true partner (or another
+   * look-alike) on q's side, no longer comes out high from q's direction only — the pair's
+   * probability is the same whichever of the two records is matched. Only candidates that matter
+   * at a threshold are checked (the adjustment only lowers a probability); a record that is q itself
+   * or confidently one child with q (a duplicate registration, another relative's request) is no rival.
+   */
+  private competeFromCandidateSide(q: Prepared, selfN: number, kind: MatchKind, group: Contender[]): void {
+    const strong = group.filter((g) => g.pSame >= REVERSE_FLOOR);
+    if (strong.length === 0) return;
+    if (strong.length > MAX_REVERSE) strong.sort((a, b) => b.pSame - a.pSame).length = strongestWithoutSplitTies(strong, MAX_REVERSE);
+    const odds = (p: number) => Math.min(1e12, p / Math.max(1e-12, 1 - p));
+    const qSide = q.side;
+    const prior = this.priorFor(kind, qSide);
+    const priorSib = this.priorFor('possible-sibling', qSide);
+    const kindQK: MatchKind = qSide === 0 ? 'duplicate-child' : 'same-sought-child';
+    const priorQK = this.priorFor(kindQK, qSide);
+    const cands = this.reverseCands;
+    const cmp = this.cmpReverse;
+    const cal = this.model.oneToOne;
+    for (const g of strong) {
+      const c = g.c;
+      cands.length = 0;
+      this.gather(this.keyMaker.keys(c, true), qSide, cands, c, REVERSE_CANDIDATES, true, REVERSE_POSTINGS);
+      let rivals = 0;
+      for (const n of cands) {
+        if (n === selfN || n === g.n) continue;
+        const k = decode(this.heap.data, this.offsets.data[n], this.text);
+        if (c.side === qSide && c.group !== 0 && k.group === c.group) continue; // c's own request: known siblings of c
+        if (c.agency !== k.agency && !(c.consent && k.consent)) continue;
+        this.comparer.compare(c, k, cmp);
+        this.pairsScored++;
+        const pk = this.hypotheses(kind, prior, priorSib, cmp).pSame;
+        if (pk < 1e-6) continue;
+        if (pk >= STRONG_CONTENDER) {
+          // k may be q under another registration, or a request for the same child: then no rival
+          if (!(qSide === 1 && q.group !== 0 && k.group === q.group)) {
+            this.comparer.compare(q, k, cmp);
+            this.pairsScored++;
+            if (this.hypotheses(kindQK, priorQK, priorSib, cmp).pSame >= ONE_CHILD) continue;
+          }
+        }
+        rivals += odds(pk);
+      }
+      if (rivals <= 0) continue;
+      const a = odds(g.pSameAlone);
+      g.rivals = (g.rivals ?? 0) + rivals;
+      const p = a / (1 + a + g.rivals);
+      g.pSame = cal ? sigmoid2(cal.slope * logit2(p) + cal.intercept) : p;
+    }
+  }
+  private readonly reverseCands: number[] = [];
+  private readonly cmpReverse = new Comparison();
 
   /**
    * Three hypotheses for a pair: same child, siblings, unrelated.

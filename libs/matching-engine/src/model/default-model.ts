@@ -5,7 +5,7 @@
 import { MatchModelJson } from '../model';
 
 export const DEFAULT_MODEL_JSON: MatchModelJson = {
-  "modelVersion": "kinlink-fs-1.2.0",
+  "modelVersion": "kinlink-fs-1.3.0",
   "description": "Kinlink default Fellegi–Sunter model: m from labelled same-child pairs, mSibling from sibling pairs, u from random child–sought pairs of a generated training population (bench/matching/train.ts).",
   "prior": {
     "child-sought": 0.7506,
@@ -599,14 +599,14 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
     }
   },
   "oneToOne": {
-    "slope": 0.8942,
-    "intercept": 0.6736,
+    "slope": 0.9323,
+    "intercept": 1.2767,
     "fittedOn": {
       "seed": 1001,
       "recordsPerSide": 100000,
       "queries": 4000,
-      "pairs": 229277,
-      "positives": 2879
+      "pairs": 226581,
+      "positives": 2954
     }
   }
 };
