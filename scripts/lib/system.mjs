@@ -8,7 +8,7 @@ import { httpOk, ROOT, SERVICES, waitFor } from './repo.mjs';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/kinlink';
 
-/** Checks PostgreSQL answers; tries to start the local cluster once if it does not. */
+/** Checks PostgreSQL answers (tries to start the local cluster once if it does not) and that the URL's database exists. */
 export async function ensurePostgres(url) {
   const admin = new URL(url);
   admin.pathname = '/postgres';
@@ -24,13 +24,33 @@ export async function ensurePostgres(url) {
   };
   try {
     await ping();
-    return;
   } catch {
     console.log('[kinlink] PostgreSQL is not answering; trying to start the local cluster…');
     const { spawnSync } = await import('node:child_process');
     const versions = spawnSync('ls', ['/etc/postgresql'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
     for (const v of versions) spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', v, 'main', 'start'], { stdio: 'inherit' });
     await waitFor(ping, { timeoutMs: 30_000, what: 'PostgreSQL' });
+  }
+  await ensureDatabaseExists(url);
+}
+
+/** Creates the URL's database if it is missing (a fresh machine has none; tests open it directly). */
+async function ensureDatabaseExists(url) {
+  const name = new URL(url).pathname.slice(1);
+  if (!name || name === 'postgres') return;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) {
+      await c.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((e) => {
+        if (e.code !== '42P04') throw e; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await c.end().catch(() => {});
   }
 }
 
