@@ -3,7 +3,7 @@
  * true pairs, how big their blocks are, and where true partners rank among
  * the candidates.   node -r @swc-node/register bench/matching/diagnose.ts [size] [seed]
  * DIAG_SAMPLE=k: only every k-th person's pairs (a quick look at 100k).
- * DIAG_REPEAT_FAMILY=w: weight of a record's repeated votes from one key family (1 = as before 1.3.1).
+ * DIAG_REPEAT_FAMILY=w: weight of a record's repeated votes from one key family (1 = every vote in full, as before).
  */
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { generatePopulation } from './generator';

@@ -4,7 +4,7 @@
  * node --cpu-prof).   node -r @swc-node/register bench/matching/probe.ts [perSide] [queries]
  * PROBE_AB=1: also time match() with and without competing candidates, interleaved
  *   (PROBE_AB=both-sides: with rivals from the query's side only vs from both sides).
- * PROBE_AB=family: every key vote in full (repeatFamilyVote 1, as before 1.3.1) vs the default
+ * PROBE_AB=family: every key vote in full (repeatFamilyVote 1, as before) vs the default
  *   discount of a record's repeated votes from one key family; also pairs scored per match.
  * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
  *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.

@@ -11,7 +11,7 @@
  *            --one-sided       rivals from the query's side only (as in kinlink-fs-1.2.0)
  *            --no-father-keys  no first name × father's name blocking keys (as before 1.3.0)
  *            --repeat-family-vote W  weight of a record's repeated key votes from one evidence family
- *                                    (1 = every vote in full, as before 1.3.1)
+ *                                    (1 = every vote in full, as before)
  *
  * For each size: a seeded population is generated family by family and
  * upserted into the engine as the matching service does; then the records of a

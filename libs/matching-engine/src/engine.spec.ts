@@ -248,7 +248,7 @@ describe('MatchingEngine', () => {
       for (const r of stored) e.upsert(r);
       return e.blockingDebug(query, 't1#1').rank;
     };
-    expect(rank(1)).toBe(-1); // as before kinlink-fs-1.3.1: cut
+    expect(rank(1)).toBe(-1); // without the family discount: cut
     expect(rank(0.25)).toBeGreaterThanOrEqual(0);
     expect(rank(0.25)).toBeLessThan(5);
   });
