@@ -3,6 +3,7 @@
  * true pairs, how big their blocks are, and where true partners rank among
  * the candidates.   node -r @swc-node/register bench/matching/diagnose.ts [size] [seed]
  * DIAG_SAMPLE=k: only every k-th person's pairs (a quick look at 100k).
+ * DIAG_REPEAT_FAMILY=w: weight of a record's repeated votes from one key family (1 = every vote in full, as before).
  */
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { generatePopulation } from './generator';
@@ -15,6 +16,7 @@ const e = new MatchingEngine({
   blockCap: process.env.DIAG_BLOCK_CAP ? Number(process.env.DIAG_BLOCK_CAP) : undefined,
   postingBudget: process.env.DIAG_POSTING_BUDGET ? Number(process.env.DIAG_POSTING_BUDGET) : undefined,
   fatherNameKeys: process.env.DIAG_NO_FATHER_KEYS ? false : undefined,
+  repeatFamilyVote: process.env.DIAG_REPEAT_FAMILY ? Number(process.env.DIAG_REPEAT_FAMILY) : undefined,
 });
 for (const r of pop.records) e.upsert(r);
 const byPerson = new Map<number, string[]>();

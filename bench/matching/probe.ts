@@ -4,6 +4,8 @@
  * node --cpu-prof).   node -r @swc-node/register bench/matching/probe.ts [perSide] [queries]
  * PROBE_AB=1: also time match() with and without competing candidates, interleaved
  *   (PROBE_AB=both-sides: with rivals from the query's side only vs from both sides).
+ * PROBE_AB=family: every key vote in full (repeatFamilyVote 1, as before) vs the default
+ *   discount of a record's repeated votes from one key family; also pairs scored per match.
  * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
  *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.
  */
@@ -73,6 +75,23 @@ if (before) {
   const perQuery = (x: MatchingEngine) => { const n0 = x.pairsScored; for (const r of qs) x.match(r); return (x.pairsScored - n0) / qs.length; };
   console.log(`pairs scored per match: before ${perQuery(before.engine).toFixed(1)} | 1.3.0 ${perQuery(e).toFixed(1)}`);
   console.log(`A/B match (${old.length} each): before 1.3.0 p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | 1.3.0 p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
+} else if (process.env.PROBE_AB === 'family') {
+  const dflt = e.repeatFamilyVote;
+  const full: number[] = [], disc: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    qs.forEach((r, i) => {
+      for (const d of i % 2 === 0 ? [false, true] : [true, false]) {
+        e.repeatFamilyVote = d ? dflt : 1;
+        const s = performance.now();
+        e.match(r);
+        (d ? disc : full).push(performance.now() - s);
+      }
+    });
+  }
+  const perQuery = (w: number) => { e.repeatFamilyVote = w; const n0 = e.pairsScored; for (const r of qs) e.match(r); return (e.pairsScored - n0) / qs.length; };
+  console.log(`pairs scored per match: full votes ${perQuery(1).toFixed(1)} | family discount ${dflt} ${perQuery(dflt).toFixed(1)}`);
+  e.repeatFamilyVote = dflt;
+  console.log(`A/B match (${full.length} each): full votes p50 ${q(full, 0.5).toFixed(2)} p95 ${q(full, 0.95).toFixed(2)} | family discount p50 ${q(disc, 0.5).toFixed(2)} p95 ${q(disc, 0.95).toFixed(2)} | p50 ratio ${(q(disc, 0.5) / q(full, 0.5)).toFixed(3)} p95 ratio ${(q(disc, 0.95) / q(full, 0.95)).toFixed(3)}`);
 } else if (process.env.PROBE_AB) {
   // A/B of the one-to-one adjustment on the same index, interleaved query by query (alternating
   // which goes first) so both see the same machine load

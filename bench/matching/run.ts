@@ -10,6 +10,8 @@
  *            --max-candidates N --block-cap N --posting-budget N  --debug
  *            --one-sided       rivals from the query's side only (as in kinlink-fs-1.2.0)
  *            --no-father-keys  no first name × father's name blocking keys (as before 1.3.0)
+ *            --repeat-family-vote W  weight of a record's repeated key votes from one evidence family
+ *                                    (1 = every vote in full, as before)
  *
  * For each size: a seeded population is generated family by family and
  * upserted into the engine as the matching service does; then the records of a
@@ -53,6 +55,7 @@ const engineOptions = {
   // A/B switches of kinlink-fs-1.3.0's changes (defaults on)
   competingFromBothSides: flag('one-sided') ? false : undefined,
   fatherNameKeys: flag('no-father-keys') ? false : undefined,
+  repeatFamilyVote: arg('repeat-family-vote') !== undefined ? Number(arg('repeat-family-vote')) : undefined,
 };
 
 // ------------------------------------------------------------ helpers ---

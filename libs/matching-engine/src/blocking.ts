@@ -17,7 +17,11 @@
  * each variant group it belongs to (so Sasha meets Oleksandr, Grigoriy meets
  * Hryhorii). At query time keys are visited smallest block first; blocks larger
  * than `blockCap` are skipped (very common names rely on their other keys), and
- * at most `maxCandidates` distinct records are scored.
+ * at most `maxCandidates` distinct records are scored. Query keys carry their
+ * evidence family (name / parents / place / date of birth, `KeyFamily`): keys of
+ * one family are correlated (N1, NN and NY of one token vote for the same
+ * look-alikes), so the engine counts a family's later votes for a record at a
+ * discount and lets independent evidence decide who survives the cut.
  *
  * The posting store is an open-addressing hash table (Int32Array key / head /
  * count / run) over a packed Int32 store with one contiguous run per key
@@ -219,6 +223,23 @@ export class PostingIndex {
   }
 }
 
+/** evidence family of a query key, one bit each (a record's families so far fit one byte) */
+export enum KeyFamily { Name = 1, Parents = 2, Place = 4, Birth = 8 }
+
+/** keys of a query record with the evidence family of each (same order) */
+export interface BlockingKeys {
+  keys: number[];
+  families: Uint8Array;
+}
+
+function familyOf(key: string): KeyFamily {
+  switch (key.slice(0, 2)) {
+    case 'NM': case 'MF': case 'MY': return KeyFamily.Parents;
+    case 'NP': return KeyFamily.Place;
+    default: return key[0] === 'D' ? KeyFamily.Birth : KeyFamily.Name;
+  }
+}
+
 const BAND = 36; // months
 const QUERY_SLACK = 30; // months either side at query time
 
@@ -287,10 +308,25 @@ export class KeyMaker {
    * Key hashes of a record. `query` widens the birth bands (±30 months) so that
    * stored and queried records meet when their birth estimates are close.
    */
-  keys(p: Prepared, query: boolean, debug?: Map<number, string>): number[] {
+  /** a query record's keys (birth bands widened) with their evidence families */
+  queryKeys(p: Prepared, debug?: Map<number, string>): BlockingKeys {
+    const fams = new Map<number, KeyFamily>();
+    const keys = this.keys(p, true, debug, fams);
+    const families = new Uint8Array(keys.length);
+    for (let i = 0; i < keys.length; i++) families[i] = fams.get(keys[i])!;
+    return { keys, families };
+  }
+
+  keys(p: Prepared, query: boolean, debug?: Map<number, string>, families?: Map<number, KeyFamily>): number[] {
     const set = new Set<number>();
-    const add = debug
-      ? (s: string) => { const h = hash32(s); set.add(h); debug.set(h, s); }
+    const add = debug || families
+      ? (s: string) => {
+        const h = hash32(s);
+        set.add(h);
+        debug?.set(h, s);
+        // a hash shared by two families (a collision) keeps the first one's
+        if (families && !families.has(h)) families.set(h, familyOf(s));
+      }
       : (s: string) => set.add(hash32(s));
     // name-token codes per rendering
     const renderings: number[][] = [];

@@ -223,6 +223,36 @@ describe('MatchingEngine', () => {
     expect(ids).toContain('t1#1');
   });
 
+  it('ranks independent evidence above correlated name keys before the candidate cut (blocking)', () => {
+    // among 3,000 records, 200 look-alikes share the query's whole name (N1 × 2, NN, NY × 2: five votes of one piece of
+    // evidence); the true partner, registered under another family name, shares the given name and
+    // the exact date of birth (a block of 100). Counted in full the look-alikes' name votes bury
+    // it below the 50-candidate cut; counting a family's repeated votes at a discount keeps it.
+    const stored: MatchRecord[] = [];
+    for (let i = 0; i < 200; i++) {
+      stored.push({ id: `x${i}#1`, side: 'sought', agencyId: 'Z', groupId: `x${i}`, consentForTracing: true, name: { given: 'Yusuf', family: 'Warsame' }, sex: 'male', dateOfBirth: `2014-0${1 + (i % 9)}-1${i % 9}` });
+    }
+    for (let i = 0; i < 100; i++) {
+      stored.push({ id: `d${i}#1`, side: 'sought', agencyId: 'Z', groupId: `d${i}`, consentForTracing: true, name: { given: ['Hodan', 'Liban', 'Sagal', 'Guled'][i % 4], family: `Jama${'abcdefghij'[i % 10]}` }, dateOfBirth: '2014-03-05' });
+    }
+    const syl = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'te', 'vo', 'zu', 'be', 'do', 'fi', 'go', 'ha', 'ji'];
+    for (let i = 0; i < 2700; i++) {
+      // unrelated records: the side's size makes the shared blocks' votes realistic (log2 N / block)
+      const nm = (k: number) => syl[k % 15] + syl[Math.floor(k / 15) % 15] + syl[Math.floor(k / 225) % 15];
+      stored.push({ id: `u${i}#1`, side: 'sought', agencyId: 'Z', groupId: `u${i}`, consentForTracing: true, name: { given: nm(i), family: nm(i * 7 + 3) } });
+    }
+    stored.push({ id: 't1#1', side: 'sought', agencyId: 'Z', groupId: 't1', consentForTracing: true, name: { given: 'Yusuf', family: 'Hirsi' }, sex: 'male', dateOfBirth: '2014-03-05' });
+    const query: MatchRecord = { id: 'c1', side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Yusuf', family: 'Warsame' }, sex: 'male', dateOfBirth: '2014-03-05' };
+    const rank = (repeatFamilyVote: number) => {
+      const e = new MatchingEngine({ maxCandidates: 50, repeatFamilyVote });
+      for (const r of stored) e.upsert(r);
+      return e.blockingDebug(query, 't1#1').rank;
+    };
+    expect(rank(1)).toBe(-1); // without the family discount: cut
+    expect(rank(0.25)).toBeGreaterThanOrEqual(0);
+    expect(rank(0.25)).toBeLessThan(5);
+  });
+
   it('files a first name with the father\'s names: patronymic used as family name meets its pair (blocking)', () => {
     // "Muhammad Adil" (Adil = the father) vs "Muhammad Sahhaf" whose father is "Adil Hosayn": the
     // names share only a very common given name; the father's name pairs them

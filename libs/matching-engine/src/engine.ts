@@ -11,7 +11,7 @@ import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
 import { BirthKind, Prepared, Preparer, decode, encode, firstToken } from './prepare';
-import { KeyMaker, PostingIndex } from './blocking';
+import { BlockingKeys, KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap } from './util';
 import { IdIndex } from './idindex';
 import { VariantTable, defaultVariantTable } from './text/variants';
@@ -44,6 +44,12 @@ export interface EngineOptions {
   competingFromBothSides?: boolean;
   /** blocking: the child's first name paired with its father's names as name-pair keys (default true since kinlink-fs-1.3.0) */
   fatherNameKeys?: boolean;
+  /**
+   * blocking: weight of a key's vote for a record that a key of the same evidence family (name,
+   * parents, place, date of birth) has already voted for (default 0.25; 1 = every key counts in
+   * full, as before)
+   */
+  repeatFamilyVote?: number;
 }
 
 let defaultModel: MatchModel | null = null;
@@ -169,6 +175,7 @@ export class MatchingEngine {
     this.maxCandidates = options.maxCandidates ?? 600;
     this.blockCap = options.blockCap ?? 2500;
     this.postingBudget = options.postingBudget ?? 40000;
+    this.repeatFamilyVote = options.repeatFamilyVote ?? 0.25;
     this.competing = options.competingCandidates ?? true;
     this.bothSides = options.competingFromBothSides ?? true;
     this.prepKey = `janFirstIsYearOnly=${options.janFirstIsYearOnly ?? true};variants=${this.lexicon.variants.size}` +
@@ -255,6 +262,8 @@ export class MatchingEngine {
   /** pairs compared by match() since the engine was created (a count-based cost figure for benchmarks) */
   pairsScored = 0;
 
+  /** EngineOptions.repeatFamilyVote; switchable for A/B measurements */
+  repeatFamilyVote: number;
   /** the one-to-one adjustment (EngineOptions.competingCandidates); switchable for A/B measurements */
   competing: boolean;
   /** rivals from the candidate's side too (EngineOptions.competingFromBothSides); switchable for A/B */
@@ -379,17 +388,22 @@ export class MatchingEngine {
   /**
    * Candidate retrieval: every key's block (smallest first, oversize blocks
    * skipped) votes for its records with the key's selectivity
-   * (log2 of side size / block size); the `maxCandidates` records with the
-   * most evidence are scored.
+   * (log2 of side size / block size); a record's second and later votes from
+   * one evidence family count `repeatFamilyVote` of that (the name keys of one
+   * token are one piece of evidence, a shared mother's name or place another);
+   * the `maxCandidates` records with the most evidence are scored.
    */
-  private gather(keys: number[], side: number, out: number[], q?: Prepared, limit = this.maxCandidates, wholeTies = false, postingBudget = this.postingBudget): void {
+  private gather(bk: BlockingKeys, side: number, out: number[], q?: Prepared, limit = this.maxCandidates, wholeTies = false, postingBudget = this.postingBudget): void {
     const idx = this.indexes[side];
     const sized = this.sized;
     sized.length = 0;
-    for (const k of keys) {
-      const s = idx.slot(k);
+    const { keys, families } = bk;
+    for (let i = 0; i < keys.length; i++) {
+      const s = idx.slot(keys[i]);
       const c = idx.countAt(s);
-      if (c > 0) sized.push(c * 4294967296 + (s >>> 0)); // count-major: sort numbers, not pairs
+      // count-major, then slot and family (4 bits) in the low 32: sort numbers, not tuples
+      // (a posting table of 2^28 slots would be 5 GiB: slot * 16 stays below 2^32)
+      if (c > 0) sized.push(c * 4294967296 + (s >>> 0) * 16 + families[i]);
     }
     sized.sort((a, b) => a - b);
     if (this.stamp.length < this.nSlots) {
@@ -398,9 +412,12 @@ export class MatchingEngine {
       s.set(this.stamp);
       this.stamp = s;
       this.acc = new Float32Array(cap);
+      this.fam = new Uint8Array(cap);
     }
     const stamp = this.stamp;
     const acc = this.acc;
+    const fam = this.fam;
+    const repeat = this.repeatFamilyVote;
     const epoch = ++this.epoch;
     const next = idx.next.data;
     const vals = idx.vals.data;
@@ -413,13 +430,16 @@ export class MatchingEngine {
     let budget = postingBudget;
     for (const sc of sized) {
       const c = Math.floor(sc / 4294967296);
-      const slot = sc % 4294967296;
+      const low = sc % 4294967296;
+      const f = low & 15;
+      const slot = low >>> 4;
       if (c > this.blockCap || c > budget) {
         if (oversize < 0) oversize = slot;
         continue;
       }
       budget -= c;
       const w = Math.log2((N + 1) / c);
+      const wr = w * repeat;
       const a = idx.packedStartAt(slot), b = a + idx.packedCountAt(slot);
       for (let p = a; p < b; p++) {
         const r = packed[p];
@@ -427,8 +447,10 @@ export class MatchingEngine {
           stamp[r] = epoch;
           if (alive[r] === 0) { acc[r] = -1e9; continue; }
           acc[r] = w;
+          fam[r] = f;
           touched.push(r);
-        } else acc[r] += w;
+        } else if ((fam[r] & f) !== 0) acc[r] += wr;
+        else { acc[r] += w; fam[r] |= f; }
       }
       for (let p = idx.headAt(slot); p >= 0; p = next[p]) {
         const r = vals[p];
@@ -436,8 +458,10 @@ export class MatchingEngine {
           stamp[r] = epoch;
           if (alive[r] === 0) { acc[r] = -1e9; continue; }
           acc[r] = w;
+          fam[r] = f;
           touched.push(r);
-        } else acc[r] += w;
+        } else if ((fam[r] & f) !== 0) acc[r] += wr;
+        else { acc[r] += w; fam[r] |= f; }
       }
     }
     if (touched.length === 0 && oversize !== -1) {
@@ -516,6 +540,8 @@ export class MatchingEngine {
   private tiedBuf = new Int32Array(1024);
   private readonly sized: number[] = [];
   private acc = new Float32Array(1024);
+  /** per record: the evidence families (KeyFamily bits) that have voted for it in this gather */
+  private fam = new Uint8Array(1024);
   private readonly touched: number[] = [];
 
   // ------------------------------------------------------------- match ---
@@ -538,7 +564,7 @@ export class MatchingEngine {
     const limit = options.limit ?? 20;
     const q = this.prepQuery(record);
     const selfN = this.idIndex.get(record.id) ?? -1;
-    const keys = this.keyMaker.keys(q, true);
+    const keys = this.keyMaker.queryKeys(q);
     this.comparer.resetCache();
     const scored: Scored[] = [];
     const cands: number[] = [];
@@ -661,7 +687,7 @@ export class MatchingEngine {
     for (const g of strong) {
       const c = g.c;
       cands.length = 0;
-      this.gather(this.keyMaker.keys(c, true), qSide, cands, c, REVERSE_CANDIDATES, true, REVERSE_POSTINGS);
+      this.gather(this.keyMaker.queryKeys(c), qSide, cands, c, REVERSE_CANDIDATES, true, REVERSE_POSTINGS);
       let rivals = 0;
       for (const n of cands) {
         if (n === selfN || n === g.n) continue;
@@ -774,7 +800,7 @@ export class MatchingEngine {
       name: { full: query.name }, dateOfBirth: query.dateOfBirth, sex,
     };
     const q = this.prepQuery(rec);
-    const keys = this.keyMaker.keys(q, true);
+    const keys = this.keyMaker.queryKeys(q);
     this.comparer.resetCache();
     const cmp = this.cmp;
     const hits: Array<{ n: number; c: Prepared; score: number; prior: number }> = [];
@@ -888,7 +914,7 @@ export class MatchingEngine {
       const n = a[Math.floor(rnd() * a.length)];
       const q = decode(this.heap.data, this.offsets.data[n], this.text);
       cands.length = 0;
-      this.gather(this.keyMaker.keys(q, true), 1, cands, q);
+      this.gather(this.keyMaker.queryKeys(q), 1, cands, q);
       this.comparer.resetCache();
       for (const cn of cands) {
         this.comparer.compare(q, decode(this.heap.data, this.offsets.data[cn], this.text), cmp);
@@ -906,7 +932,7 @@ export class MatchingEngine {
   candidateFeatures(record: MatchRecord): Array<{ otherId: string; kind: MatchKind; levels: Int8Array; tf: Float64Array; prior: number; siblingScore: number }> {
     const q = this.prepQuery(record);
     const selfN = this.idIndex.get(record.id) ?? -1;
-    const keys = this.keyMaker.keys(q, true);
+    const keys = this.keyMaker.queryKeys(q);
     this.comparer.resetCache();
     const out: Array<{ otherId: string; kind: MatchKind; levels: Int8Array; tf: Float64Array; prior: number; siblingScore: number }> = [];
     const cands: number[] = [];
@@ -938,10 +964,10 @@ export class MatchingEngine {
     if (n === undefined) return { shared: [], rank: -1, candidates: 0 };
     const c = decode(this.heap.data, this.offsets.data[n], this.text);
     const names = new Map<number, string>();
-    const qk = this.keyMaker.keys(q, true, names);
+    const qk = this.keyMaker.queryKeys(q, names);
     const ck = new Set(this.keyMaker.keys(c, false));
     const idx = this.indexes[c.side];
-    const shared = qk.filter((k) => ck.has(k)).map((k) => [names.get(k)!, idx.count(k)] as [string, number]);
+    const shared = qk.keys.filter((k) => ck.has(k)).map((k) => [names.get(k)!, idx.count(k)] as [string, number]);
     const out: number[] = [];
     this.gather(qk, c.side, out, q);
     return { shared, rank: out.indexOf(n), candidates: out.length };
@@ -950,7 +976,7 @@ export class MatchingEngine {
   /** Candidate ids that blocking yields for a record (diagnostics/benchmark). */
   candidateIds(record: MatchRecord): string[] {
     const q = this.prepQuery(record);
-    const keys = this.keyMaker.keys(q, true);
+    const keys = this.keyMaker.queryKeys(q);
     const out: number[] = [];
     const all: string[] = [];
     for (const side of [0, 1]) {
