@@ -47,6 +47,7 @@ import { AgencyEventType, BENCH_AGENCIES, EventStream, GeneratedEvent } from './
 import { cpuOf, findPids, machineCpu, readProc } from './procstat';
 import { Progress } from './progress';
 import { brokerLib, loadSystem, repo, ServiceChild } from './project-scripts';
+import { numberArg, printUsage, unknownOption } from './cli';
 
 // ------------------------------------------------------------------ project scripts (plain ESM) --
 
@@ -117,11 +118,7 @@ function parseOptions(argv: string[]): Options {
     out: quick ? '' : path.join(repo.ROOT, 'bench', 'results', 'e2e.json'),
     drainTimeoutS: quick ? 90 : 240,
   };
-  const num = (i: number, name: string) => {
-    const v = Number(argv[i + 1]);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a number`);
-    return v;
-  };
+  const num = (i: number, name: string) => numberArg(argv[i + 1], name);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -148,11 +145,8 @@ function parseOptions(argv: string[]): Options {
       case '--instances': o.instances = Math.max(1, num(i++, a)); break;
       case '--drain-timeout': o.drainTimeoutS = num(i++, a); break;
       case '--out': o.out = path.resolve(argv[++i]); break;
-      case '--help': case '-h':
-        console.log(readFileSync(__filename, 'utf8').split('*/')[0]);
-        process.exit(0);
-        break;
-      default: throw new Error(`unknown option ${a} (see --help)`);
+      case '--help': case '-h': printUsage(__filename);
+      default: unknownOption(a);
     }
   }
   return o;

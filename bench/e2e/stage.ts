@@ -26,7 +26,7 @@
  * Writes bench/results/e2e-stage-scale.json (or --out) and prints a table.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -41,6 +41,7 @@ import { EventStream } from './generator';
 import { cpuOf, findPids, machineCpu, readProc } from './procstat';
 import { Progress } from './progress';
 import { brokerLib, loadSystem, repo, ServiceChild } from './project-scripts';
+import { numberArg, printUsage, unknownOption } from './cli';
 import { bulkLoadCandidates, fmt, median, snapshotBuild, table } from './run';
 
 /** the project's system helpers; replaced by the snapshot's copy once the snapshot is built */
@@ -69,11 +70,7 @@ function parseOptions(argv: string[]): Options {
     events: 6000, runs: 2, partitions: 4, instances: [1, 2], mode: 'burst', seed: 20261207, dbPool: 6, build: true, drainTimeoutS: 600, stored: 0,
     out: path.join(repo.ROOT, 'bench', 'results', 'e2e-stage-scale.json'),
   };
-  const num = (v: string | undefined, name: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} needs a number`);
-    return n;
-  };
+  const num = numberArg;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -93,11 +90,8 @@ function parseOptions(argv: string[]): Options {
       case '--no-build': o.build = false; break;
       case '--drain-timeout': o.drainTimeoutS = num(argv[++i], a); break;
       case '--out': o.out = path.resolve(argv[++i]); break;
-      case '--help': case '-h':
-        console.log(readFileSync(__filename, 'utf8').split('*/')[0]);
-        process.exit(0);
-        break;
-      default: throw new Error(`unknown option ${a} (see --help)`);
+      case '--help': case '-h': printUsage(__filename);
+      default: unknownOption(a);
     }
   }
   return o;
