@@ -10,9 +10,9 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
-import { BirthKind, Prepared, Preparer, decode, encode, firstToken } from './prepare';
+import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, cutFacts, cutFactsAt, decode, encode, firstToken } from './prepare';
 import { BlockingKeys, KeyMaker, PostingIndex } from './blocking';
-import { IntVec, StringPool, TextHeap } from './util';
+import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
 import { VariantTable, defaultVariantTable } from './text/variants';
 import { DEFAULT_MODEL_JSON } from './model/default-model';
@@ -149,6 +149,8 @@ export class MatchingEngine {
   private nSlots = 0;
   private readonly offsets = new IntVec(1024);
   private readonly alive = new IntVec(1024);
+  /** per record slot: sex and birth range for the candidate cut (`cutFacts`; derived, not in snapshots) */
+  private readonly recordCutFacts = new IntVec(1024);
   private readonly heap = new IntVec(1 << 16);
   /** display strings of stored records */
   private readonly text = new TextHeap();
@@ -254,6 +256,9 @@ export class MatchingEngine {
     this.indexes[0].load(r, 'postings.child');
     this.indexes[1].load(r, 'postings.sought');
     if (this.offsets.length !== meta.nSlots || this.alive.length !== meta.nSlots) throw new SnapshotCorruptError('engine snapshot: record tables do not match');
+    const heap = this.heap.data, offs = this.offsets.data;
+    this.recordCutFacts.ensure(meta.nSlots);
+    for (let n = 0; n < meta.nSlots; n++) this.recordCutFacts.data[n] = cutFactsAt(heap, offs[n]);
     this.nSlots = meta.nSlots;
     this.counts[0] = meta.counts[0];
     this.counts[1] = meta.counts[1];
@@ -361,6 +366,7 @@ export class MatchingEngine {
     this.idIndex.add(record.id, n);
     this.offsets.push(encode(p, this.heap));
     this.alive.push(1);
+    this.recordCutFacts.push(cutFacts(p.sex, p.birthKind, p.birthLo, p.birthHi));
     const keys = this.keyMaker.keys(p, false);
     const idx = this.indexes[p.side];
     for (const k of keys) idx.add(k, n);
@@ -488,39 +494,38 @@ export class MatchingEngine {
       // sex contradicts the query's down (and a compatible birth up) — the weights of the same
       // order as the model's birth/sex levels — so common names keep their true partner in the cut
       if (q && (q.birthKind !== BirthKind.None || q.sex > 0)) {
-        const heap = this.heap.data, offs = this.offsets.data;
+        const facts = this.recordCutFacts.data, heap = this.heap.data, offs = this.offsets.data;
         const qLo = q.birthLo, qHi = q.birthHi, qb = q.birthKind !== BirthKind.None, qs = q.sex;
         for (let i = 0; i < T; i++) {
           const r = touched[i];
-          const o = offs[r];
-          const flags = heap[o];
-          const sx = (flags >> 2) & 7;
+          const w = facts[r];
+          const sx = w & CUT_SEX;
           if (qs > 0 && sx > 0 && sx !== qs) acc[r] -= 4;
-          if (qb && ((flags >> 5) & 7) !== BirthKind.None) {
-            const gap = Math.max(heap[o + 3], qLo) - Math.min(heap[o + 4], qHi);
+          if (qb && (w & CUT_HAS_BIRTH) !== 0) {
+            let lo: number, hi: number;
+            if ((w & CUT_SPILLED) !== 0) { const o = offs[r]; lo = heap[o + HEAP_BIRTH_LO]; hi = heap[o + HEAP_BIRTH_HI]; }
+            else { lo = CUT_BIRTH_BASE + ((w >>> 5) & 8191); hi = lo + ((w >>> 18) & 4095); }
+            const gap = Math.max(lo, qLo) - Math.min(hi, qHi);
             acc[r] += gap <= 0 ? 1 : gap <= 12 ? 0 : gap <= 24 ? -2 : gap <= 48 ? -4 : -6;
           }
         }
       }
-      // keep the maxCandidates best-supported records: the cut-off from a native numeric sort of
-      // the scores (a comparator sort of 10⁵ record numbers costs more than the scoring itself)
+      // keep the maxCandidates best-supported records: the boundary value by quickselect (a sort of
+      // 10⁴–10⁵ vote totals per gather cost more than the scoring itself)
       if (this.scoreBuf.length < T) this.scoreBuf = new Float32Array(T * 2);
-      const sb = this.scoreBuf.subarray(0, T);
-      for (let i = 0; i < T; i++) sb[i] = -acc[touched[i]];
-      sb.sort();
-      const cut = -sb[limit - 1];
-      let above = 0;
-      for (let i = 0; i < limit; i++) if (-sb[i] > cut) above++;
-      const ties = limit - above;
+      const sb = this.scoreBuf;
+      for (let i = 0; i < T; i++) sb[i] = acc[touched[i]];
+      const cut = kthLargest(sb, T, limit);
       // records tied at the cut: newest first, by record number — not in posting order, which
       // differs between a compacted index and one still holding tails (a restored snapshot and a
       // full load must answer alike)
-      let nTied = 0;
+      let above = 0, nTied = 0;
       for (const r of touched) {
         const v = acc[r];
-        if (v > cut) out.push(r);
+        if (v > cut) { out.push(r); above++; }
         else if (v === cut) nTied++;
       }
+      const ties = limit - above;
       if (this.tiedBuf.length < nTied) this.tiedBuf = new Int32Array(nTied * 2);
       const tied = this.tiedBuf.subarray(0, nTied);
       let k = 0;
