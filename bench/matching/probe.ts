@@ -81,10 +81,16 @@ if (before) {
   }
   const perQuery = (x: MatchingEngine) => { const n0 = x.pairsScored; for (const r of qs) x.match(r); return (x.pairsScored - n0) / qs.length; };
   if (baseDir) {
-    // two versions of one engine: say whether they answer alike (ids, kinds, probabilities)
-    const answer = (x: MatchingEngine, r: MatchRecord) => JSON.stringify(x.match(r, { explain: false }).map((c) => [c.otherId, c.kind, c.probability]));
-    const differ = qs.filter((r) => answer(before.engine, r) !== answer(e, r)).length;
-    console.log(`answers differ for ${differ} of ${qs.length} queries`);
+    // two versions of one engine: do they answer alike? (the same candidates and kinds; how far apart the probabilities)
+    let lists = 0, probs = 0, maxDiff = 0;
+    for (const r of qs) {
+      const x = before.engine.match(r, { explain: false }), y = e.match(r, { explain: false });
+      if (x.map((c) => c.otherId + c.kind).join() !== y.map((c) => c.otherId + c.kind).join()) { lists++; continue; }
+      const d = Math.max(0, ...x.map((c, i) => Math.abs(c.probability - y[i].probability)));
+      if (d > 0) probs++;
+      maxDiff = Math.max(maxDiff, d);
+    }
+    console.log(`answers: candidate lists differ for ${lists} of ${qs.length} queries; probabilities differ for ${probs} (max |Δp| ${maxDiff.toExponential(2)})`);
   }
   console.log(`pairs scored per match: ${labelA} ${perQuery(before.engine).toFixed(1)} | ${labelB} ${perQuery(e).toFixed(1)}`);
   console.log(`A/B match (${old.length} each): ${labelA} p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | ${labelB} p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);

@@ -140,15 +140,14 @@ export class Comparer {
     if ((lex.curated(fa) || (aa >= 0 && lex.curated(aa))) && (lex.curated(fb) || (ab >= 0 && lex.curated(ab)))) return Sim.None;
     const sa = lex.foldStr[fa];
     const sb = lex.foldStr[fb];
-    let jw = nameJw(sa, sb);
-    if (aa >= 0) jw = Math.max(jw, nameJw(lex.foldStr[aa], sb));
-    if (ab >= 0) jw = Math.max(jw, nameJw(sa, lex.foldStr[ab]));
+    const jw = this.jwOfFolds(fa, aa, fb, ab);
     if (jw >= 0.92) return Sim.Jw92;
     const pa = lex.foldPhon.data[fa];
     const pb = lex.foldPhon.data[fb];
     if (pa === pb || (aa >= 0 && lex.foldPhon.data[aa] === pb) || (ab >= 0 && lex.foldPhon.data[ab] === pa)) {
-      // a phonetic key of one or two consonant classes is too weak to count
-      if (lex.phonStr[pa].length >= 2 || sa.length <= 3) return Sim.Phon;
+      // a phonetic key of one or two consonant classes is too weak to count, unless a name is that
+      // short (either name: a pair must score the same whichever record is being matched)
+      if (lex.phonStr[pa].length >= 2 || lex.phonStr[pb].length >= 2 || sa.length <= 3 || sb.length <= 3) return Sim.Phon;
     }
     if (jw >= 0.85) return Sim.Jw85;
     if (jw >= 0.7) return Sim.Jw70;
@@ -640,10 +639,15 @@ export class Comparer {
 
   private bestJw(a: number, b: number): number {
     const lex = this.lex;
-    const fa = lex.tokFold.data[a], fb = lex.tokFold.data[b], aa = lex.tokAltFold.data[a], ab = lex.tokAltFold.data[b];
-    let jw = nameJw(lex.foldStr[fa], lex.foldStr[fb]);
-    if (aa >= 0) jw = Math.max(jw, nameJw(lex.foldStr[aa], lex.foldStr[fb]));
-    if (ab >= 0) jw = Math.max(jw, nameJw(lex.foldStr[fa], lex.foldStr[ab]));
+    return this.jwOfFolds(lex.tokFold.data[a], lex.tokAltFold.data[a], lex.tokFold.data[b], lex.tokAltFold.data[b]);
+  }
+
+  /** the best Jaro-Winkler of two tokens' folded forms (and alternative readings, -1 for none) */
+  private jwOfFolds(fa: number, aa: number, fb: number, ab: number): number {
+    const str = this.lex.foldStr;
+    let jw = nameJw(str[fa], str[fb]);
+    if (aa >= 0) jw = Math.max(jw, nameJw(str[aa], str[fb]));
+    if (ab >= 0) jw = Math.max(jw, nameJw(str[fa], str[ab]));
     return jw;
   }
 

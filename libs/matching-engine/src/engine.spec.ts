@@ -373,3 +373,20 @@ describe('MatchingEngine', () => {
     });
   });
 });
+
+describe('a pair scores the same whichever record is matched', () => {
+  it('compares name tokens symmetrically (the short-name exception to the phonetic floor looked at one side only)', () => {
+    // Zia ~ Shah, Zia ~ Sise: a one-class phonetic key, one name of three letters
+    const names = ['Zia', 'Shah', 'Sise', 'Sisi', 'Ali', 'Aly', 'Alia', 'Nur', 'Noor', 'Abdi', 'Cabdi', 'Omar', 'Umar', 'Ayan', 'Ayaan', 'Hawa', 'Hawo', 'Xasan', 'Hassan', 'Oleh', 'Oleg', 'Dawit', 'Daoud'];
+    const rec = (id: string, side: 'child' | 'sought', given: string) => ({ id, side, agencyId: 'a', consentForTracing: true, name: { given, family: 'Farah' } });
+    let compared = 0;
+    for (const a of names) for (const b of names) {
+      // engines of their own: a similarity cached from one orientation must not hide the other's
+      const ab = new MatchingEngine().compareRecords(rec('x', 'child', a), rec('y', 'sought', b)).levels;
+      const ba = new MatchingEngine().compareRecords(rec('y', 'sought', b), rec('x', 'child', a)).levels;
+      expect([a, b, Array.from(ba)]).toEqual([a, b, Array.from(ab)]);
+      compared++;
+    }
+    expect(compared).toBe(names.length ** 2);
+  });
+});
