@@ -3,6 +3,7 @@
  * true pairs, how big their blocks are, and where true partners rank among
  * the candidates.   node -r @swc-node/register bench/matching/diagnose.ts [size] [seed]
  * DIAG_SAMPLE=k: only every k-th person's pairs (a quick look at 100k).
+ * DIAG_CUT_WEIGHTS=a,b,c,d: the cut's parent agree/disagree and origin agree/disagree adjustments (0,0,0,0 = before they existed).
  * DIAG_CUT_EVIDENCE=1: the pairs cut below the candidates scored alone (probability, field levels).
  * DIAG_REPEAT_FAMILY=w: weight of a record's repeated votes from one key family (1 = every vote in full, as before).
  */
@@ -20,6 +21,10 @@ const e = new MatchingEngine({
   fatherNameKeys: process.env.DIAG_NO_FATHER_KEYS ? false : undefined,
   repeatFamilyVote: process.env.DIAG_REPEAT_FAMILY ? Number(process.env.DIAG_REPEAT_FAMILY) : undefined,
 });
+if (process.env.DIAG_CUT_WEIGHTS) {
+  const [parentAgrees, parentDisagrees, originAgrees, originDisagrees] = process.env.DIAG_CUT_WEIGHTS.split(',').map(Number);
+  e.cutEvidence = { parentAgrees, parentDisagrees, originAgrees, originDisagrees };
+}
 for (const r of pop.records) e.upsert(r);
 const byPerson = new Map<number, string[]>();
 for (const r of pop.records) {

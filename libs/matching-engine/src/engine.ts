@@ -10,7 +10,7 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
-import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, cutFacts, cutFactsAt, decode, encode, firstToken } from './prepare';
+import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, PName, Prepared, Preparer, cutFacts, decode, encode, firstToken } from './prepare';
 import { BlockingKeys, KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
@@ -21,8 +21,8 @@ import {
   FieldComparison, MatchCandidate, MatchKind, MatchOptions, MatchRecord, NameSearchHit, NameSearchQuery, RecordSide,
 } from './types';
 
-/** `MatchingEngine.slots`: words per record slot and what each holds */
-const SLOT_WORDS = 4, SLOT_FACTS = 1, SLOT_VOTES = 2, SLOT_FAMILIES = 3;
+/** `MatchingEngine.slots`: words per record slot and what each holds (see there) */
+const SLOT_WORDS = 8, SLOT_FACTS = 1, SLOT_VOTES = 2, SLOT_FAMILIES = 3, SLOT_MOTHER = 4, SLOT_FATHER = 5, SLOT_ORIGIN = 6;
 const SLOT_REMOVED = 1 << 31;
 
 export interface EngineOptions {
@@ -154,11 +154,13 @@ export class MatchingEngine {
   private readonly offsets = new IntVec(1024);
   private readonly alive = new IntVec(1024);
   /**
-   * Per record slot, four words side by side, so that a posting's vote touches one cache line (at
-   * 1M records per-record arrays no longer fit in cache, and separate arrays cost a miss each):
-   * the gather that last touched the record (epoch), its cut facts (`cutFacts`, negative once the
-   * record is removed), its vote total (a float32, through `slotVotes`) and the evidence families
-   * that voted for it. Derived from the records: not in snapshots.
+   * Per record slot, eight words side by side (32 bytes), so that a posting's vote touches one cache
+   * line (at 1M records per-record arrays no longer fit in cache, and separate arrays cost a miss
+   * each): the gather that last touched the record (epoch), its cut facts (`cutFacts`, negative once
+   * the record is removed), its vote total (a float32, through `slotVotes`), the evidence families
+   * that voted for it, and what the cut compares besides age and sex: the codes of the mother's and
+   * the father's first names and the admin-1 P-code of origin (-1 unknown). Derived from the
+   * records: not in snapshots (rebuilt on restore).
    */
   private slots = new Int32Array(SLOT_WORDS * 1024);
   private slotVotes = new Float32Array(this.slots.buffer);
@@ -266,9 +268,11 @@ export class MatchingEngine {
     this.indexes[0].load(r, 'postings.child');
     this.indexes[1].load(r, 'postings.sought');
     if (this.offsets.length !== meta.nSlots || this.alive.length !== meta.nSlots) throw new SnapshotCorruptError('engine snapshot: record tables do not match');
-    const heap = this.heap.data, offs = this.offsets.data, alive = this.alive.data;
     this.ensureSlots(meta.nSlots);
-    for (let n = 0; n < meta.nSlots; n++) this.slots[n * SLOT_WORDS + SLOT_FACTS] = cutFactsAt(heap, offs[n]) | (alive[n] === 0 ? SLOT_REMOVED : 0);
+    for (let n = 0; n < meta.nSlots; n++) {
+      this.fillSlot(n, decode(this.heap.data, this.offsets.data[n], this.text));
+      if (this.alive.data[n] === 0) this.slots[n * SLOT_WORDS + SLOT_FACTS] |= SLOT_REMOVED;
+    }
     this.nSlots = meta.nSlots;
     this.counts[0] = meta.counts[0];
     this.counts[1] = meta.counts[1];
@@ -277,6 +281,12 @@ export class MatchingEngine {
   /** pairs compared by match() since the engine was created (a count-based cost figure for benchmarks) */
   pairsScored = 0;
 
+  /**
+   * Before the cut, votes also move by the parents' first names and the admin-1 area of origin
+   * (the key votes see those only through blocks small enough to visit): of the order of the age
+   * adjustment, below one key's vote; switchable for measurements.
+   */
+  cutEvidence = { parentAgrees: 3, parentDisagrees: -1, originAgrees: 2, originDisagrees: -1 };
   /** EngineOptions.repeatFamilyVote; switchable for A/B measurements */
   repeatFamilyVote: number;
   /** the one-to-one adjustment (EngineOptions.competingCandidates); switchable for A/B measurements */
@@ -377,7 +387,7 @@ export class MatchingEngine {
     this.offsets.push(encode(p, this.heap));
     this.alive.push(1);
     this.ensureSlots(n + 1);
-    this.slots[n * SLOT_WORDS + SLOT_FACTS] = cutFacts(p.sex, p.birthKind, p.birthLo, p.birthHi);
+    this.fillSlot(n, p);
     const keys = this.keyMaker.keys(p, false);
     const idx = this.indexes[p.side];
     for (const k of keys) idx.add(k, n);
@@ -405,6 +415,28 @@ export class MatchingEngine {
     grown.set(this.slots);
     this.slots = grown;
     this.slotVotes = new Float32Array(grown.buffer);
+  }
+
+  private fillSlot(n: number, p: Prepared): void {
+    const i = n * SLOT_WORDS;
+    this.slots[i + SLOT_FACTS] = cutFacts(p.sex, p.birthKind, p.birthLo, p.birthHi);
+    this.slots[i + SLOT_MOTHER] = this.parentCode(p.mother);
+    this.slots[i + SLOT_FATHER] = this.parentCode(p.father);
+    this.slots[i + SLOT_ORIGIN] = this.originCode(p);
+  }
+
+  /** a parent's first name as the cut compares it: its variant group's phonetic code, else its own (-1 none) */
+  private parentCode(n: PName | null): number {
+    const t = n ? firstToken(n) : undefined;
+    if (t === undefined) return -1;
+    const codes = this.keyMaker.codes(t);
+    return codes.length > 1 ? codes[1] : codes[0];
+  }
+
+  /** admin-1 P-code of origin (pool id), from a recorded P-code only — a place inferred from text
+   * depends on what the index has learned, and a restored index must cut as the original did */
+  private originCode(p: Prepared): number {
+    return p.origin && p.origin.pcode >= 0 ? this.comparer.admin1Of(p.origin) : -1;
   }
 
   has(id: string): boolean {
@@ -509,9 +541,11 @@ export class MatchingEngine {
       // (the votes are copied out in touched order: the loops below then read them sequentially)
       if (this.voteBuf.length < T) { this.voteBuf = new Float32Array(T * 2); this.selectBuf = new Float32Array(T * 2); }
       const tv = this.voteBuf, sel = this.selectBuf;
-      const adjust = q !== undefined && (q.birthKind !== BirthKind.None || q.sex > 0);
       const heap = this.heap.data, offs = this.offsets.data;
       const qLo = q?.birthLo ?? 0, qHi = q?.birthHi ?? 0, qb = q !== undefined && q.birthKind !== BirthKind.None, qs = q?.sex ?? 0;
+      const qm = q ? this.parentCode(q.mother) : -1, qf = q ? this.parentCode(q.father) : -1, qo = q ? this.originCode(q) : -1;
+      const ev = this.cutEvidence;
+      const adjust = qb || qs > 0, parents = qm >= 0 || qf >= 0 || qo >= 0;
       for (let t = 0; t < T; t++) {
         const r = touched[t];
         const i = r * SLOT_WORDS;
@@ -528,6 +562,13 @@ export class MatchingEngine {
             const gap = Math.max(lo, qLo) - Math.min(hi, qHi);
             v = Math.fround(v + (gap <= 0 ? 1 : gap <= 12 ? 0 : gap <= 24 ? -2 : gap <= 48 ? -4 : -6));
           }
+        }
+        if (parents) {
+          // the key votes see parents' names and places only through blocks small enough to visit
+          const m = slots[i + SLOT_MOTHER], f = slots[i + SLOT_FATHER], o = slots[i + SLOT_ORIGIN];
+          if (qm >= 0 && m >= 0) v = Math.fround(v + (m === qm ? ev.parentAgrees : ev.parentDisagrees));
+          if (qf >= 0 && f >= 0) v = Math.fround(v + (f === qf ? ev.parentAgrees : ev.parentDisagrees));
+          if (qo >= 0 && o >= 0) v = Math.fround(v + (o === qo ? ev.originAgrees : ev.originDisagrees));
         }
         tv[t] = v;
         sel[t] = v;

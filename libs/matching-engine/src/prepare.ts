@@ -326,11 +326,6 @@ export function cutFacts(sex: number, birthKind: BirthKind, birthLo: number, bir
   if (from < 0 || from > 8191 || width < 0 || width > 4095) return w | CUT_SPILLED;
   return w | (from << 5) | (width << 18);
 }
-/** `cutFacts` of a record in the heap at `off` (as `encode` wrote it) */
-export function cutFactsAt(heap: Int32Array, off: number): number {
-  const flags = heap[off];
-  return cutFacts((flags >> 2) & 7, ((flags >> 5) & 7) as BirthKind, heap[off + HEAP_BIRTH_LO], heap[off + HEAP_BIRTH_HI]);
-}
 
 /** Append the record to the heap; returns its offset. */
 export function encode(p: Prepared, out: IntVec): number {
