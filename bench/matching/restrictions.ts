@@ -4,7 +4,7 @@
  * when another agency writes their name, and how often does it flag someone else?
  *
  *   node -r @swc-node/register bench/matching/restrictions.ts [--families 4000] [--seed 7]
- *        [--model candidate.json] [--show 10] [--out results.json]
+ *        [--model candidate.json | --model default] [--show 10] [--sweep] [--out results.json]
  *
  * The adults are the generator's parents (bench/matching/generator.ts), written as agencies write
  * them: each agency's romanisation convention and house spelling, typos, given/family swaps, a
@@ -17,11 +17,14 @@
  *    another family, as agency B wrote them (random), and × one who shares the given name
  *    (Mohammed vs Mohammed) → should not be flagged (false-flag rates).
  * "Flagged" = the real check: `checkRestrictions` with `NameMatcher.samePerson` and its default
- * threshold (RESTRICTION_MATCH_THRESHOLD). The shipped model is always measured; `--model` adds a
- * candidate, scored on the same pairs.
+ * threshold (RESTRICTION_MATCH_THRESHOLD). The check as shipped (NameMatcher's default: the
+ * name-evidence model) is always measured; `--model` adds a candidate scored on the same pairs (a
+ * model file, or `default` for the shipped matching model). `--sweep` adds catch and false-flag rates at other
+ * thresholds (what the same check would do with another threshold on each model's evidence).
  */
 import * as fs from 'fs';
 import { loadModel, MatchModel } from '../../libs/matching-engine/src/model';
+import { defaultMatchModel } from '../../libs/matching-engine/src/engine';
 import { NameMatcher } from '../../apps/cases/src/casework/name-matcher';
 import { checkRestrictions, NameLike, RESTRICTION_MATCH_THRESHOLD } from '../../apps/cases/src/domain/safeguarding';
 import { Actor } from '../../apps/cases/src/domain/actor';
@@ -86,9 +89,10 @@ function judge(ps: Pair[], model: MatchModel | undefined): { p: Float64Array; fl
 }
 
 const ps = pairs();
-const models: Array<{ label: string; model: MatchModel | undefined }> = [{ label: new NameMatcher().modelVersion + ' (shipped)', model: undefined }];
+const models: Array<{ label: string; model: MatchModel | undefined }> = [{ label: new NameMatcher().modelVersion + ' (the check as shipped)', model: undefined }];
 if (modelFile) {
-  const m = loadModel(JSON.parse(fs.readFileSync(modelFile, 'utf8')));
+  // `default`: the shipped matching model (default-model.ts), as if the check used it
+  const m = modelFile === 'default' ? defaultMatchModel() : loadModel(JSON.parse(fs.readFileSync(modelFile, 'utf8')));
   models.push({ label: m.json.modelVersion, model: m });
 }
 const t0 = Date.now();
@@ -117,6 +121,23 @@ for (const r of results) {
     rows[c] = { catch: same, falseFlagOther: other, falseFlagSameGiven: given };
   }
   summary[r.label] = rows;
+}
+
+if (argv.includes('--sweep')) {
+  const bits = [5, 5.5, 5.9, 6.04, 6.2, 6.5, 7, 7.5, 8];
+  console.log(`\nthreshold sweep (bits of name evidence; ${RESTRICTION_MATCH_THRESHOLD} = ${Math.log2(RESTRICTION_MATCH_THRESHOLD / (1 - RESTRICTION_MATCH_THRESHOLD)).toFixed(2)} bits): catch / false flag other / false flag same given name, all cultures`);
+  for (const r of results) {
+    const cells = bits.map((b) => {
+      const t = 1 / (1 + 2 ** -b);
+      const at = (kind: Kind) => {
+        let n = 0, k = 0;
+        ps.forEach((x, i) => { if (x.kind === kind) { n++; if (r.p[i] >= t) k++; } });
+        return (100 * k / n).toFixed(1);
+      };
+      return `${b}: ${at('same')} / ${at('other')} / ${at('sameGiven')}`;
+    });
+    console.log(`${r.label}\n  ${cells.join('\n  ')}`);
+  }
 }
 
 if (results.length === 2 && show > 0) {

@@ -1,4 +1,4 @@
-import { MatchingEngine, defaultMatchModel, loadModel, DEFAULT_MODEL_JSON, MatchRecord, FIELDS } from './index';
+import { MatchingEngine, defaultMatchModel, loadModel, DEFAULT_MODEL_JSON, MatchRecord, FIELDS, nameEvidenceModel, NAME_EVIDENCE_MODEL_JSON } from './index';
 
 const child = (id: string, over: Partial<MatchRecord> = {}): MatchRecord => ({
   id, side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Hassan Ali' },
@@ -265,6 +265,16 @@ describe('MatchingEngine', () => {
     };
     expect(shared(true)).toContain('NN');
     expect(shared(false)).not.toContain('NN');
+  });
+
+  it('keeps a name-evidence model of its own for decisions on names alone (restrictions, name search)', () => {
+    // versioned apart from the matching model: a refit of the latter must not move their thresholds unreviewed
+    expect(nameEvidenceModel().json.modelVersion).toBe(NAME_EVIDENCE_MODEL_JSON.modelVersion);
+    expect(NAME_EVIDENCE_MODEL_JSON.modelVersion).toMatch(/^kinlink-names-/);
+    const e = new MatchingEngine({ model: nameEvidenceModel() });
+    e.upsert({ id: 'c1', side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Abdi Farah' } });
+    const hit = e.searchByName({ name: 'Muhamad Cabdi Faarax', side: 'child' })[0];
+    expect(hit.explanation.filter((f) => f.field.startsWith('name')).map((f) => f.level)).toEqual(['variant', 'all2']);
   });
 
   describe('via-father: patronymic used as family name (name.rest)', () => {

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { MatchingEngine, MatchModel } from '@kinlink/matching-engine';
+import { MatchingEngine, MatchModel, nameEvidenceModel } from '@kinlink/matching-engine';
 import type { NameLike, SamePersonProbability } from '../domain';
 
 /**
  * The model whose name evidence the restriction check uses (optional provider; default: the
- * engine's shipped model). Lets a safeguarding review measure a candidate model before it ships.
+ * engine's name-evidence model, versioned apart from the matching model so that a refit does not
+ * move what a restriction refuses). Lets a safeguarding review measure a candidate before it ships.
  */
 export const NAME_EVIDENCE_MODEL = Symbol('NAME_EVIDENCE_MODEL');
 
@@ -17,7 +18,7 @@ export class NameMatcher {
   private readonly engine: MatchingEngine;
 
   constructor(@Optional() @Inject(NAME_EVIDENCE_MODEL) model?: MatchModel) {
-    this.engine = new MatchingEngine(model ? { model } : {});
+    this.engine = new MatchingEngine({ model: model ?? nameEvidenceModel() });
   }
 
   /** version of the model the name evidence comes from (recorded with a refusal's review) */
