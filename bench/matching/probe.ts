@@ -10,7 +10,10 @@
  *   (setModel between queries), interleaved; also pairs scored per match.
  * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
  *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.
+ * PROBE_BASE=<checkout>: the same, but the second index is built by another checkout's engine (e.g. a
+ *   `git worktree` of the commit before a change): a same-process, interleaved A/B of two versions.
  */
+import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { defaultMatchModel, MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { loadModel } from '../../libs/matching-engine/src/model';
@@ -26,9 +29,12 @@ const gc: () => void = vm.runInNewContext('gc');
 const ab13 = process.env.PROBE_AB === '1.3';
 const heapNow = () => { gc(); const m = process.memoryUsage(); return m.heapUsed + m.external; };
 const qs: MatchRecord[] = [];
-function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean): { engine: MatchingEngine; bytes: number } {
+const baseDir = process.env.PROBE_BASE;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const BaseEngine: typeof MatchingEngine = baseDir ? require(path.resolve(baseDir, 'libs/matching-engine/src/engine')).MatchingEngine : MatchingEngine;
+function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean, Engine = MatchingEngine): { engine: MatchingEngine; bytes: number } {
   const m0 = heapNow();
-  const engine = new MatchingEngine(options);
+  const engine = new Engine(options);
   const counters = { child: 0, request: 0 };
   let nc = 0, ns = 0, f = 0;
   while (nc < size || ns < size) {
@@ -43,14 +49,15 @@ function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: b
   return { engine, bytes: heapNow() - m0 };
 }
 // PROBE_BEFORE=keys: the other index differs only by the father-name keys (rivals from both sides on in both)
-const before = ab13 ? build(process.env.PROBE_BEFORE === 'keys' ? { fatherNameKeys: false } : { fatherNameKeys: false, competingFromBothSides: false }, false) : null;
+const before = baseDir ? build({}, false, BaseEngine) : ab13 ? build(process.env.PROBE_BEFORE === 'keys' ? { fatherNameKeys: false } : { fatherNameKeys: false, competingFromBothSides: false }, false) : null;
 const built = build({}, true);
 const e = built.engine;
+const [labelA, labelB] = baseDir ? [`base (${baseDir})`, 'this checkout'] : ['before 1.3.0', '1.3.0'];
 if (before) {
   const st = (x: MatchingEngine) => x.stats();
   const a = st(before.engine), b = st(e);
-  console.log(`index before 1.3.0: ${(before.bytes / 2 ** 20).toFixed(1)} MiB, postings ${a.postingsChild + a.postingsSought}, posting bytes ${a.indexBytes}` +
-    ` | 1.3.0: ${(built.bytes / 2 ** 20).toFixed(1)} MiB, postings ${b.postingsChild + b.postingsSought}, posting bytes ${b.indexBytes}`);
+  console.log(`index ${labelA}: ${(before.bytes / 2 ** 20).toFixed(1)} MiB, postings ${a.postingsChild + a.postingsSought}, posting bytes ${a.indexBytes}` +
+    ` | ${labelB}: ${(built.bytes / 2 ** 20).toFixed(1)} MiB, postings ${b.postingsChild + b.postingsSought}, posting bytes ${b.indexBytes}`);
 }
 import * as inspector from 'inspector';
 import * as fs from 'fs';
@@ -76,8 +83,20 @@ if (before) {
     });
   }
   const perQuery = (x: MatchingEngine) => { const n0 = x.pairsScored; for (const r of qs) x.match(r); return (x.pairsScored - n0) / qs.length; };
-  console.log(`pairs scored per match: before ${perQuery(before.engine).toFixed(1)} | 1.3.0 ${perQuery(e).toFixed(1)}`);
-  console.log(`A/B match (${old.length} each): before 1.3.0 p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | 1.3.0 p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
+  if (baseDir) {
+    // two versions of one engine: do they answer alike? (the same candidates and kinds; how far apart the probabilities)
+    let lists = 0, probs = 0, maxDiff = 0;
+    for (const r of qs) {
+      const x = before.engine.match(r, { explain: false }), y = e.match(r, { explain: false });
+      if (x.map((c) => c.otherId + c.kind).join() !== y.map((c) => c.otherId + c.kind).join()) { lists++; continue; }
+      const d = Math.max(0, ...x.map((c, i) => Math.abs(c.probability - y[i].probability)));
+      if (d > 0) probs++;
+      maxDiff = Math.max(maxDiff, d);
+    }
+    console.log(`answers: candidate lists differ for ${lists} of ${qs.length} queries; probabilities differ for ${probs} (max |Δp| ${maxDiff.toExponential(2)})`);
+  }
+  console.log(`pairs scored per match: ${labelA} ${perQuery(before.engine).toFixed(1)} | ${labelB} ${perQuery(e).toFixed(1)}`);
+  console.log(`A/B match (${old.length} each): ${labelA} p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | ${labelB} p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
 } else if (process.env.PROBE_AB === 'model') {
   const models = [defaultMatchModel(), loadModel(JSON.parse(fs.readFileSync(process.env.PROBE_MODEL!, 'utf8')))];
   const t: number[][] = [[], []];

@@ -71,8 +71,21 @@ interface NameResult {
   weight: number;
 }
 
+/** token ids below this are cached: (lo · span + hi + 1) · 16 + similarity stays an exact float64 (< 2^53) */
+const SIM_KEY_SPAN = 2 ** 24;
+const simSlot = (lo: number, hi: number, shift: number) => (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> (32 - shift);
+
 export class Comparer {
-  private memo = new Map<number, number>();
+  /**
+   * Token-pair similarities, kept across queries: a token's folds, variant groups and phonetic key
+   * are fixed when it is interned, so sim(a, b) is a function of the two ids alone — and the same
+   * pairs (Muhammad ~ Mohamed) recur in every query (≈ 80 % of lookups hit at 100k). Direct-mapped
+   * (a pair may evict another), one float64 per entry holding the pair and its similarity (one
+   * memory read per lookup), growing from 2^16 to 2^20 entries (8 MiB) as it fills.
+   */
+  private simTable = new Float64Array(1 << 16);
+  private simShift = 16;
+  private simMisses = 0;
   private readonly scratchName: NameResult = { first: -1, rest: -1, tfFirst: 0, tfRest: 0, weight: 0 };
   private readonly scratchRendering: NameResult = { first: -1, rest: -1, tfFirst: 0, tfRest: 0, weight: 0 };
 
@@ -82,23 +95,33 @@ export class Comparer {
     public model: MatchModel,
   ) {}
 
-  /** Clear the per-query similarity cache (call between queries). */
-  resetCache(): void {
-    if (this.memo.size > 50_000) this.memo = new Map();
-    else this.memo.clear();
-  }
-
   // ------------------------------------------------------------ tokens ---
 
   /** Similarity category of two name tokens (memoised). */
   sim(a: number, b: number): Sim {
     if (a === b) return Sim.Exact;
-    const key = a < b ? a * 8388608 + b : b * 8388608 + a;
-    const cached = this.memo.get(key);
-    if (cached !== undefined) return cached as Sim;
+    const lo = a < b ? a : b, hi = a < b ? b : a;
+    if (hi >= SIM_KEY_SPAN) return this.simUncached(a, b);
+    const entry = (lo * SIM_KEY_SPAN + hi + 1) * 16; // + 1: never the empty entry 0
+    const h = simSlot(lo, hi, this.simShift);
+    const v = this.simTable[h] - entry;
+    if (v >= 0 && v < 16) return v as Sim;
     const s = this.simUncached(a, b);
-    this.memo.set(key, s);
+    this.simTable[h] = entry + s;
+    if (++this.simMisses > 4 << this.simShift && this.simShift < 20) this.growSimCache();
     return s;
+  }
+
+  private growSimCache(): void {
+    const old = this.simTable;
+    this.simShift += 2;
+    this.simTable = new Float64Array(1 << this.simShift);
+    this.simMisses = 0;
+    for (let i = 0; i < old.length; i++) {
+      if (old[i] === 0) continue;
+      const k = Math.floor(old[i] / 16) - 1, lo = Math.floor(k / SIM_KEY_SPAN), hi = k - lo * SIM_KEY_SPAN;
+      this.simTable[simSlot(lo, hi, this.simShift)] = old[i];
+    }
   }
 
   private simUncached(a: number, b: number): Sim {
@@ -114,15 +137,14 @@ export class Comparer {
     if ((lex.curated(fa) || (aa >= 0 && lex.curated(aa))) && (lex.curated(fb) || (ab >= 0 && lex.curated(ab)))) return Sim.None;
     const sa = lex.foldStr[fa];
     const sb = lex.foldStr[fb];
-    let jw = nameJw(sa, sb);
-    if (aa >= 0) jw = Math.max(jw, nameJw(lex.foldStr[aa], sb));
-    if (ab >= 0) jw = Math.max(jw, nameJw(sa, lex.foldStr[ab]));
+    const jw = this.jwOfFolds(fa, aa, fb, ab);
     if (jw >= 0.92) return Sim.Jw92;
     const pa = lex.foldPhon.data[fa];
     const pb = lex.foldPhon.data[fb];
     if (pa === pb || (aa >= 0 && lex.foldPhon.data[aa] === pb) || (ab >= 0 && lex.foldPhon.data[ab] === pa)) {
-      // a phonetic key of one or two consonant classes is too weak to count
-      if (lex.phonStr[pa].length >= 2 || sa.length <= 3) return Sim.Phon;
+      // a phonetic key of one or two consonant classes is too weak to count, unless a name is that
+      // short (either name: a pair must score the same whichever record is being matched)
+      if (lex.phonStr[pa].length >= 2 || lex.phonStr[pb].length >= 2 || sa.length <= 3 || sb.length <= 3) return Sim.Phon;
     }
     if (jw >= 0.85) return Sim.Jw85;
     if (jw >= 0.7) return Sim.Jw70;
@@ -633,10 +655,15 @@ export class Comparer {
 
   private bestJw(a: number, b: number): number {
     const lex = this.lex;
-    const fa = lex.tokFold.data[a], fb = lex.tokFold.data[b], aa = lex.tokAltFold.data[a], ab = lex.tokAltFold.data[b];
-    let jw = nameJw(lex.foldStr[fa], lex.foldStr[fb]);
-    if (aa >= 0) jw = Math.max(jw, nameJw(lex.foldStr[aa], lex.foldStr[fb]));
-    if (ab >= 0) jw = Math.max(jw, nameJw(lex.foldStr[fa], lex.foldStr[ab]));
+    return this.jwOfFolds(lex.tokFold.data[a], lex.tokAltFold.data[a], lex.tokFold.data[b], lex.tokAltFold.data[b]);
+  }
+
+  /** the best Jaro-Winkler of two tokens' folded forms (and alternative readings, -1 for none) */
+  private jwOfFolds(fa: number, aa: number, fb: number, ab: number): number {
+    const str = this.lex.foldStr;
+    let jw = nameJw(str[fa], str[fb]);
+    if (aa >= 0) jw = Math.max(jw, nameJw(str[aa], str[fb]));
+    if (ab >= 0) jw = Math.max(jw, nameJw(str[fa], str[ab]));
     return jw;
   }
 

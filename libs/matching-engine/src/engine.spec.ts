@@ -434,3 +434,48 @@ describe('MatchingEngine', () => {
     });
   });
 });
+
+describe('a pair scores the same whichever record is matched', () => {
+  it('compares name tokens symmetrically (the short-name exception to the phonetic floor looked at one side only)', () => {
+    // Zia ~ Shah, Zia ~ Sise: a one-class phonetic key, one name of three letters
+    const names = ['Zia', 'Shah', 'Sise', 'Sisi', 'Ali', 'Aly', 'Alia', 'Nur', 'Noor', 'Abdi', 'Cabdi', 'Omar', 'Umar', 'Ayan', 'Ayaan', 'Hawa', 'Hawo', 'Xasan', 'Hassan', 'Oleh', 'Oleg', 'Dawit', 'Daoud'];
+    const rec = (id: string, side: 'child' | 'sought', given: string) => ({ id, side, agencyId: 'a', consentForTracing: true, name: { given, family: 'Farah' } });
+    let compared = 0;
+    for (const a of names) for (const b of names) {
+      // engines of their own: a similarity cached from one orientation must not hide the other's
+      const ab = new MatchingEngine().compareRecords(rec('x', 'child', a), rec('y', 'sought', b)).levels;
+      const ba = new MatchingEngine().compareRecords(rec('y', 'sought', b), rec('x', 'child', a)).levels;
+      expect([a, b, Array.from(ba)]).toEqual([a, b, Array.from(ab)]);
+      compared++;
+    }
+    expect(compared).toBe(names.length ** 2);
+  });
+});
+
+describe('the token-pair similarity cache', () => {
+  it('answers what the comparison itself answers, before and after it grows, in either orientation', () => {
+    const fs = require('fs') as typeof import('fs');
+    const path = require('path') as typeof import('path');
+    const rows = fs.readFileSync(path.join(__dirname, '../test-fixtures/wikidata-name-pairs.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const e = new MatchingEngine();
+    rows.forEach(([latin, native], i) => e.upsert({ id: `r${i}`, side: i % 2 ? 'child' : 'sought', agencyId: 'a', consentForTracing: true, name: { given: latin, family: `${latin}ov`, original: native } }));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const cmp = (e as any).comparer as { sim(a: number, b: number): number; simUncached(a: number, b: number): number; simShift: number };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const tokens = (e as any).lexicon.tokFold.length as number;
+    expect(tokens).toBeGreaterThan(1000); // enough pairs (> 4 · 2^16 misses) to make the cache grow
+    const n = 1000;
+    let mismatches = 0, checked = 0;
+    for (let round = 0; round < 2; round++) {
+      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+        if ((a * 31 + b) % 3 !== round) continue; // a different third each round: fills, then re-reads
+        const expected = cmp.simUncached(Math.min(a, b), Math.max(a, b));
+        if (cmp.sim(a, b) !== expected || cmp.sim(b, a) !== expected) mismatches++;
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(250_000);
+    expect(cmp.simShift).toBeGreaterThan(16);
+    expect(mismatches).toBe(0);
+  });
+});

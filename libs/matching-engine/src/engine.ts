@@ -10,9 +10,9 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
-import { BirthKind, Prepared, Preparer, decode, encode, firstToken } from './prepare';
+import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, cutFacts, cutFactsAt, decode, encode, firstToken } from './prepare';
 import { BlockingKeys, KeyMaker, PostingIndex } from './blocking';
-import { IntVec, StringPool, TextHeap } from './util';
+import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
 import { VariantTable, defaultVariantTable } from './text/variants';
 import { DEFAULT_MODEL_JSON } from './model/default-model';
@@ -21,6 +21,10 @@ import { ChunkReader, ChunkWriter, EngineSnapshot, SNAPSHOT_FORMAT_VERSION, Snap
 import {
   FieldComparison, MatchCandidate, MatchKind, MatchOptions, MatchRecord, NameSearchHit, NameSearchQuery, RecordSide,
 } from './types';
+
+/** `MatchingEngine.slots`: words per record slot and what each holds */
+const SLOT_WORDS = 4, SLOT_FACTS = 1, SLOT_VOTES = 2, SLOT_FAMILIES = 3;
+const SLOT_REMOVED = 1 << 31;
 
 export interface EngineOptions {
   model?: MatchModel;
@@ -161,6 +165,15 @@ export class MatchingEngine {
   private nSlots = 0;
   private readonly offsets = new IntVec(1024);
   private readonly alive = new IntVec(1024);
+  /**
+   * Per record slot, four words side by side, so that a posting's vote touches one cache line (at
+   * 1M records per-record arrays no longer fit in cache, and separate arrays cost a miss each):
+   * the gather that last touched the record (epoch), its cut facts (`cutFacts`, negative once the
+   * record is removed), its vote total (a float32, through `slotVotes`) and the evidence families
+   * that voted for it. Derived from the records: not in snapshots.
+   */
+  private slots = new Int32Array(SLOT_WORDS * 1024);
+  private slotVotes = new Float32Array(this.slots.buffer);
   private readonly heap = new IntVec(1 << 16);
   /** display strings of stored records */
   private readonly text = new TextHeap();
@@ -169,7 +182,6 @@ export class MatchingEngine {
   private readonly indexes = [new PostingIndex(), new PostingIndex()];
   private readonly counts = [0, 0];
   private readonly pcodes = new CountTable();
-  private stamp = new Int32Array(1024);
   private epoch = 0;
   private readonly cmp = new Comparison();
   /** what the prepared records depend on besides the code (checked on restore) */
@@ -266,6 +278,9 @@ export class MatchingEngine {
     this.indexes[0].load(r, 'postings.child');
     this.indexes[1].load(r, 'postings.sought');
     if (this.offsets.length !== meta.nSlots || this.alive.length !== meta.nSlots) throw new SnapshotCorruptError('engine snapshot: record tables do not match');
+    const heap = this.heap.data, offs = this.offsets.data, alive = this.alive.data;
+    this.ensureSlots(meta.nSlots);
+    for (let n = 0; n < meta.nSlots; n++) this.slots[n * SLOT_WORDS + SLOT_FACTS] = cutFactsAt(heap, offs[n]) | (alive[n] === 0 ? SLOT_REMOVED : 0);
     this.nSlots = meta.nSlots;
     this.counts[0] = meta.counts[0];
     this.counts[1] = meta.counts[1];
@@ -373,6 +388,8 @@ export class MatchingEngine {
     this.idIndex.add(record.id, n);
     this.offsets.push(encode(p, this.heap));
     this.alive.push(1);
+    this.ensureSlots(n + 1);
+    this.slots[n * SLOT_WORDS + SLOT_FACTS] = cutFacts(p.sex, p.birthKind, p.birthLo, p.birthHi);
     const keys = this.keyMaker.keys(p, false);
     const idx = this.indexes[p.side];
     for (const k of keys) idx.add(k, n);
@@ -388,9 +405,18 @@ export class MatchingEngine {
     this.idIndex.delete(id);
     if (this.alive.data[n] === 0) return;
     this.alive.data[n] = 0;
+    this.slots[n * SLOT_WORDS + SLOT_FACTS] |= SLOT_REMOVED;
     const p = decode(this.heap.data, this.offsets.data[n], this.text);
     this.counts[p.side]--;
     this.countRecord(p, -1);
+  }
+
+  private ensureSlots(n: number): void {
+    if (n * SLOT_WORDS <= this.slots.length) return;
+    const grown = new Int32Array(Math.ceil(Math.max(n * 1.5, 1024)) * SLOT_WORDS);
+    grown.set(this.slots);
+    this.slots = grown;
+    this.slotVotes = new Float32Array(grown.buffer);
   }
 
   has(id: string): boolean {
@@ -418,23 +444,12 @@ export class MatchingEngine {
       if (c > 0) sized.push(c * 4294967296 + (s >>> 0) * 16 + families[i]);
     }
     sized.sort((a, b) => a - b);
-    if (this.stamp.length < this.nSlots) {
-      const cap = Math.max(this.nSlots * 1.5, 1024) | 0;
-      const s = new Int32Array(cap);
-      s.set(this.stamp);
-      this.stamp = s;
-      this.acc = new Float32Array(cap);
-      this.fam = new Uint8Array(cap);
-    }
-    const stamp = this.stamp;
-    const acc = this.acc;
-    const fam = this.fam;
+    const slots = this.slots, votes = this.slotVotes;
     const repeat = this.repeatFamilyVote;
     const epoch = ++this.epoch;
     const next = idx.next.data;
     const vals = idx.vals.data;
     const packed = idx.packed;
-    const alive = this.alive.data;
     const N = Math.max(2, this.counts[side]);
     const touched = this.touched;
     touched.length = 0;
@@ -455,42 +470,46 @@ export class MatchingEngine {
       const a = idx.packedStartAt(slot), b = a + idx.packedCountAt(slot);
       for (let p = a; p < b; p++) {
         const r = packed[p];
-        if (stamp[r] !== epoch) {
-          stamp[r] = epoch;
-          if (alive[r] === 0) { acc[r] = -1e9; continue; }
-          acc[r] = w;
-          fam[r] = f;
+        const i = r * SLOT_WORDS;
+        if (slots[i] !== epoch) {
+          slots[i] = epoch;
+          if (slots[i + SLOT_FACTS] < 0) { votes[i + SLOT_VOTES] = -1e9; continue; } // removed
+          votes[i + SLOT_VOTES] = w;
+          slots[i + SLOT_FAMILIES] = f;
           touched.push(r);
-        } else if ((fam[r] & f) !== 0) acc[r] += wr;
-        else { acc[r] += w; fam[r] |= f; }
+        } else if ((slots[i + SLOT_FAMILIES] & f) !== 0) votes[i + SLOT_VOTES] += wr;
+        else { votes[i + SLOT_VOTES] += w; slots[i + SLOT_FAMILIES] |= f; }
       }
       for (let p = idx.headAt(slot); p >= 0; p = next[p]) {
         const r = vals[p];
-        if (stamp[r] !== epoch) {
-          stamp[r] = epoch;
-          if (alive[r] === 0) { acc[r] = -1e9; continue; }
-          acc[r] = w;
-          fam[r] = f;
+        const i = r * SLOT_WORDS;
+        if (slots[i] !== epoch) {
+          slots[i] = epoch;
+          if (slots[i + SLOT_FACTS] < 0) { votes[i + SLOT_VOTES] = -1e9; continue; }
+          votes[i + SLOT_VOTES] = w;
+          slots[i + SLOT_FAMILIES] = f;
           touched.push(r);
-        } else if ((fam[r] & f) !== 0) acc[r] += wr;
-        else { acc[r] += w; fam[r] |= f; }
+        } else if ((slots[i + SLOT_FAMILIES] & f) !== 0) votes[i + SLOT_VOTES] += wr;
+        else { votes[i + SLOT_VOTES] += w; slots[i + SLOT_FAMILIES] |= f; }
       }
     }
     if (touched.length === 0 && oversize !== -1) {
       // every key is a giant block (a very common name and nothing else): newest records of the smallest
       for (let p = idx.headAt(oversize); p >= 0 && touched.length < limit; p = next[p]) {
         const r = vals[p];
-        if (stamp[r] === epoch || alive[r] === 0) continue;
-        stamp[r] = epoch;
-        acc[r] = 0;
+        const i = r * SLOT_WORDS;
+        if (slots[i] === epoch || slots[i + SLOT_FACTS] < 0) continue;
+        slots[i] = epoch;
+        votes[i + SLOT_VOTES] = 0;
         touched.push(r);
       }
       const a = idx.packedStartAt(oversize);
       for (let p = a + idx.packedCountAt(oversize) - 1; p >= a && touched.length < limit; p--) {
         const r = packed[p];
-        if (stamp[r] === epoch || alive[r] === 0) continue;
-        stamp[r] = epoch;
-        acc[r] = 0;
+        const i = r * SLOT_WORDS;
+        if (slots[i] === epoch || slots[i + SLOT_FACTS] < 0) continue;
+        slots[i] = epoch;
+        votes[i + SLOT_VOTES] = 0;
         touched.push(r);
       }
     }
@@ -499,44 +518,49 @@ export class MatchingEngine {
       // key votes are blind to age and sex; before the cut, move records whose birth estimate or
       // sex contradicts the query's down (and a compatible birth up) — the weights of the same
       // order as the model's birth/sex levels — so common names keep their true partner in the cut
-      if (q && (q.birthKind !== BirthKind.None || q.sex > 0)) {
-        const heap = this.heap.data, offs = this.offsets.data;
-        const qLo = q.birthLo, qHi = q.birthHi, qb = q.birthKind !== BirthKind.None, qs = q.sex;
-        for (let i = 0; i < T; i++) {
-          const r = touched[i];
-          const o = offs[r];
-          const flags = heap[o];
-          const sx = (flags >> 2) & 7;
-          if (qs > 0 && sx > 0 && sx !== qs) acc[r] -= 4;
-          if (qb && ((flags >> 5) & 7) !== BirthKind.None) {
-            const gap = Math.max(heap[o + 3], qLo) - Math.min(heap[o + 4], qHi);
-            acc[r] += gap <= 0 ? 1 : gap <= 12 ? 0 : gap <= 24 ? -2 : gap <= 48 ? -4 : -6;
+      // (the votes are copied out in touched order: the loops below then read them sequentially)
+      if (this.voteBuf.length < T) { this.voteBuf = new Float32Array(T * 2); this.selectBuf = new Float32Array(T * 2); }
+      const tv = this.voteBuf, sel = this.selectBuf;
+      const adjust = q !== undefined && (q.birthKind !== BirthKind.None || q.sex > 0);
+      const heap = this.heap.data, offs = this.offsets.data;
+      const qLo = q?.birthLo ?? 0, qHi = q?.birthHi ?? 0, qb = q !== undefined && q.birthKind !== BirthKind.None, qs = q?.sex ?? 0;
+      for (let t = 0; t < T; t++) {
+        const r = touched[t];
+        const i = r * SLOT_WORDS;
+        let v = votes[i + SLOT_VOTES];
+        if (adjust) {
+          const w = slots[i + SLOT_FACTS];
+          const sx = w & CUT_SEX;
+          // each step rounded to float32, as the vote total is stored
+          if (qs > 0 && sx > 0 && sx !== qs) v = Math.fround(v - 4);
+          if (qb && (w & CUT_HAS_BIRTH) !== 0) {
+            let lo: number, hi: number;
+            if ((w & CUT_SPILLED) !== 0) { const o = offs[r]; lo = heap[o + HEAP_BIRTH_LO]; hi = heap[o + HEAP_BIRTH_HI]; }
+            else { lo = CUT_BIRTH_BASE + ((w >>> 5) & 8191); hi = lo + ((w >>> 18) & 4095); }
+            const gap = Math.max(lo, qLo) - Math.min(hi, qHi);
+            v = Math.fround(v + (gap <= 0 ? 1 : gap <= 12 ? 0 : gap <= 24 ? -2 : gap <= 48 ? -4 : -6));
           }
         }
+        tv[t] = v;
+        sel[t] = v;
       }
-      // keep the maxCandidates best-supported records: the cut-off from a native numeric sort of
-      // the scores (a comparator sort of 10⁵ record numbers costs more than the scoring itself)
-      if (this.scoreBuf.length < T) this.scoreBuf = new Float32Array(T * 2);
-      const sb = this.scoreBuf.subarray(0, T);
-      for (let i = 0; i < T; i++) sb[i] = -acc[touched[i]];
-      sb.sort();
-      const cut = -sb[limit - 1];
-      let above = 0;
-      for (let i = 0; i < limit; i++) if (-sb[i] > cut) above++;
-      const ties = limit - above;
+      // keep the maxCandidates best-supported records: the boundary value by quickselect (a sort of
+      // 10⁴–10⁵ vote totals per gather cost more than the scoring itself)
+      const cut = kthLargest(sel, T, limit);
       // records tied at the cut: newest first, by record number — not in posting order, which
       // differs between a compacted index and one still holding tails (a restored snapshot and a
       // full load must answer alike)
-      let nTied = 0;
-      for (const r of touched) {
-        const v = acc[r];
-        if (v > cut) out.push(r);
+      let above = 0, nTied = 0;
+      for (let t = 0; t < T; t++) {
+        const v = tv[t];
+        if (v > cut) { out.push(touched[t]); above++; }
         else if (v === cut) nTied++;
       }
+      const ties = limit - above;
       if (this.tiedBuf.length < nTied) this.tiedBuf = new Int32Array(nTied * 2);
       const tied = this.tiedBuf.subarray(0, nTied);
       let k = 0;
-      for (const r of touched) if (acc[r] === cut) tied[k++] = r;
+      for (let t = 0; t < T; t++) if (tv[t] === cut) tied[k++] = touched[t];
       if (wholeTies) {
         // all of the tied records or none: the same answer whatever the records' numbering
         if (nTied <= ties) for (let i = 0; i < nTied; i++) out.push(tied[i]);
@@ -548,12 +572,10 @@ export class MatchingEngine {
     }
     for (const r of touched) out.push(r);
   }
-  private scoreBuf = new Float32Array(1024);
+  private voteBuf = new Float32Array(1024);
+  private selectBuf = new Float32Array(1024);
   private tiedBuf = new Int32Array(1024);
   private readonly sized: number[] = [];
-  private acc = new Float32Array(1024);
-  /** per record: the evidence families (KeyFamily bits) that have voted for it in this gather */
-  private fam = new Uint8Array(1024);
   private readonly touched: number[] = [];
 
   // ------------------------------------------------------------- match ---
@@ -577,7 +599,6 @@ export class MatchingEngine {
     const q = this.prepQuery(record);
     const selfN = this.idIndex.get(record.id) ?? -1;
     const keys = this.keyMaker.queryKeys(q);
-    this.comparer.resetCache();
     const scored: Scored[] = [];
     const cands: number[] = [];
     const cmp = this.cmp;
@@ -813,7 +834,6 @@ export class MatchingEngine {
     };
     const q = this.prepQuery(rec);
     const keys = this.keyMaker.queryKeys(q);
-    this.comparer.resetCache();
     const cmp = this.cmp;
     const hits: Array<{ n: number; c: Prepared; score: number; prior: number }> = [];
     const cands: number[] = [];
@@ -849,7 +869,6 @@ export class MatchingEngine {
   compareRecords(a: MatchRecord, b: MatchRecord): { levels: Int8Array; tf: Float64Array; names: Record<string, string> } {
     const qa = this.prepQuery(a);
     const qb = this.prepQuery(b, true);
-    this.comparer.resetCache();
     const cmp = new Comparison();
     this.comparer.compare(qa, qb, cmp);
     const names: Record<string, string> = {};
@@ -861,7 +880,6 @@ export class MatchingEngine {
   explainPair(a: MatchRecord, b: MatchRecord): MatchCandidate {
     const qa = this.prepQuery(a);
     const qb = this.prepQuery(b, true);
-    this.comparer.resetCache();
     const kind: MatchKind = qa.side !== qb.side ? 'child-sought' : qa.side === 0 ? 'duplicate-child' : 'same-sought-child';
     const cmp = this.cmp;
     this.comparer.compare(qa, qb, cmp);
@@ -904,7 +922,6 @@ export class MatchingEngine {
     for (let i = 0; i < count; i++) {
       const x = decode(this.heap.data, this.offsets.data[a[Math.floor(rnd() * a.length)]], this.text);
       const y = decode(this.heap.data, this.offsets.data[b[Math.floor(rnd() * b.length)]], this.text);
-      if (i % 256 === 0) this.comparer.resetCache();
       this.comparer.compare(x, y, cmp);
       out.push(Int8Array.from(cmp.levels));
     }
@@ -927,7 +944,6 @@ export class MatchingEngine {
       const q = decode(this.heap.data, this.offsets.data[n], this.text);
       cands.length = 0;
       this.gather(this.keyMaker.queryKeys(q), 1, cands, q);
-      this.comparer.resetCache();
       for (const cn of cands) {
         this.comparer.compare(q, decode(this.heap.data, this.offsets.data[cn], this.text), cmp);
         out.push(Int8Array.from(cmp.levels));
@@ -945,7 +961,6 @@ export class MatchingEngine {
     const q = this.prepQuery(record);
     const selfN = this.idIndex.get(record.id) ?? -1;
     const keys = this.keyMaker.queryKeys(q);
-    this.comparer.resetCache();
     const out: Array<{ otherId: string; kind: MatchKind; levels: Int8Array; tf: Float64Array; prior: number; siblingScore: number }> = [];
     const cands: number[] = [];
     const cmp = new Comparison();

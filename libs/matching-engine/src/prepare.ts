@@ -304,6 +304,34 @@ function encPlace(p: PPlace, out: IntVec): void {
   for (const v of p.text) out.push(v);
 }
 
+/**
+ * A record's sex and birth range packed in one word for the candidate cut (engine.ts `gather`),
+ * which looks at every record a query's keys touch — tens of thousands at 1M records: a dense array
+ * of these words stays in cache where reads into the record heap miss. Bits: sex 0–2, has a birth
+ * estimate 3, spilled 4, first birth month since 1800 5–17, the range's width in months 18–29; a
+ * range that does not fit (a wild date) is marked spilled and read from the heap instead.
+ */
+export const CUT_SEX = 7;
+export const CUT_HAS_BIRTH = 8;
+export const CUT_SPILLED = 16;
+export const CUT_BIRTH_BASE = 1800 * 12;
+/** where `encode` puts a record's first and last birth month, after its offset */
+export const HEAP_BIRTH_LO = 3;
+export const HEAP_BIRTH_HI = 4;
+export function cutFacts(sex: number, birthKind: BirthKind, birthLo: number, birthHi: number): number {
+  let w = sex & CUT_SEX;
+  if (birthKind === BirthKind.None) return w;
+  w |= CUT_HAS_BIRTH;
+  const from = birthLo - CUT_BIRTH_BASE, width = birthHi - birthLo;
+  if (from < 0 || from > 8191 || width < 0 || width > 4095) return w | CUT_SPILLED;
+  return w | (from << 5) | (width << 18);
+}
+/** `cutFacts` of a record in the heap at `off` (as `encode` wrote it) */
+export function cutFactsAt(heap: Int32Array, off: number): number {
+  const flags = heap[off];
+  return cutFacts((flags >> 2) & 7, ((flags >> 5) & 7) as BirthKind, heap[off + HEAP_BIRTH_LO], heap[off + HEAP_BIRTH_HI]);
+}
+
 /** Append the record to the heap; returns its offset. */
 export function encode(p: Prepared, out: IntVec): number {
   const off = out.length;

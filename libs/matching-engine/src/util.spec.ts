@@ -1,6 +1,7 @@
 import { IdIndex } from './idindex';
-import { IntVec, TextHeap, hash32 } from './util';
+import { IntVec, TextHeap, hash32, kthLargest } from './util';
 import { PostingIndex } from './blocking';
+import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, cutFacts } from './prepare';
 
 describe('compact containers', () => {
   it('IntVec grows', () => {
@@ -55,5 +56,47 @@ describe('compact containers', () => {
     expect(p.count(5)).toBe(before.length);
     expect(p.values(4242)).toEqual([7]);
     expect(p.postings).toBe(5000 - 1 + 2);
+  });
+});
+
+describe('kthLargest', () => {
+  it('finds the value a descending sort puts at rank k, ties and all', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(rnd() * 400);
+      const xs = new Float32Array(n);
+      // few distinct values in some trials (vote totals tie a lot), continuous in others
+      const distinct = trial % 3 === 0 ? 4 : 1000;
+      for (let i = 0; i < n; i++) xs[i] = Math.floor(rnd() * distinct) / 7 - (trial % 2 ? 3 : 0);
+      const sorted = Array.from(xs).sort((a, b) => b - a);
+      const k = 1 + Math.floor(rnd() * n);
+      expect(kthLargest(xs.slice(), n, k)).toBe(sorted[k - 1]);
+    }
+  });
+  it('looks only at the first n values and refuses a rank outside them', () => {
+    const xs = Float32Array.from([1, 9, 5, 100]);
+    expect(kthLargest(xs, 3, 1)).toBe(9);
+    expect(kthLargest(Float32Array.from([1, 9, 5, 100]), 3, 3)).toBe(1);
+    expect(() => kthLargest(xs, 3, 4)).toThrow(RangeError);
+    expect(() => kthLargest(xs, 3, 0)).toThrow(RangeError);
+  });
+});
+
+describe('cutFacts (the candidate cut reads sex and birth range from one word per record)', () => {
+  const unpack = (w: number) => ({
+    sex: w & CUT_SEX, hasBirth: (w & CUT_HAS_BIRTH) !== 0, spilled: (w & CUT_SPILLED) !== 0,
+    lo: CUT_BIRTH_BASE + ((w >>> 5) & 8191), hi: CUT_BIRTH_BASE + ((w >>> 5) & 8191) + ((w >>> 18) & 4095),
+  });
+  it('round-trips a birth range of today and keeps sex', () => {
+    const lo = 2014 * 12 + 3, hi = 2015 * 12 + 2; // an estimated age: a year-wide range
+    expect(unpack(cutFacts(2, BirthKind.Estimated, lo, hi))).toEqual({ sex: 2, hasBirth: true, spilled: false, lo, hi });
+    expect(unpack(cutFacts(1, BirthKind.None, 0, 0))).toMatchObject({ sex: 1, hasBirth: false, spilled: false });
+  });
+  it('marks a range it cannot hold as spilled (read from the heap) instead of clamping it', () => {
+    expect(unpack(cutFacts(0, BirthKind.Full, 1700 * 12, 1700 * 12)).spilled).toBe(true); // a wild date
+    expect(unpack(cutFacts(0, BirthKind.Year, 2600 * 12, 2600 * 12 + 11)).spilled).toBe(true);
+    expect(unpack(cutFacts(0, BirthKind.Estimated, 2000 * 12, 2400 * 12)).spilled).toBe(true);
+    expect(unpack(cutFacts(0, BirthKind.Full, 2010 * 12, 2010 * 12)).spilled).toBe(false);
   });
 });

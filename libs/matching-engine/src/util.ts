@@ -159,3 +159,31 @@ export class TextHeap {
     return this.buf.byteLength;
   }
 }
+
+/**
+ * The k-th largest (1-based) of `values[0..n)`, exactly as a sort would find it, in O(n) expected
+ * time (quickselect). Reorders `values`. The candidate cut needs only this boundary value, and a
+ * full native sort of 10⁴–10⁵ vote totals per gather cost more than everything else in it.
+ */
+export function kthLargest(values: Float32Array, n: number, k: number): number {
+  if (k < 1 || k > n) throw new RangeError(`kthLargest: k ${k} outside 1..${n}`);
+  let lo = 0, hi = n - 1;
+  const target = k - 1; // index in descending order
+  while (hi > lo) {
+    // median of three as pivot, then a three-way partition (many equal vote totals)
+    const a = values[lo], b = values[(lo + hi) >>> 1], c = values[hi];
+    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+    let lt = lo, i = lo, gt = hi;
+    while (i <= gt) {
+      const v = values[i];
+      if (v > pivot) { values[i] = values[lt]; values[lt] = v; lt++; i++; }
+      else if (v < pivot) { values[i] = values[gt]; values[gt] = v; gt--; }
+      else i++;
+    }
+    // [lo, lt) > pivot, [lt, gt] == pivot, (gt, hi] < pivot
+    if (target < lt) hi = lt - 1;
+    else if (target > gt) lo = gt + 1;
+    else return pivot;
+  }
+  return values[lo];
+}
