@@ -3,9 +3,11 @@
  * true pairs, how big their blocks are, and where true partners rank among
  * the candidates.   node -r @swc-node/register bench/matching/diagnose.ts [size] [seed]
  * DIAG_SAMPLE=k: only every k-th person's pairs (a quick look at 100k).
+ * DIAG_CUT_EVIDENCE=1: the pairs cut below the candidates scored alone (probability, field levels).
  * DIAG_REPEAT_FAMILY=w: weight of a record's repeated votes from one key family (1 = every vote in full, as before).
  */
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
+import { FIELDS } from '../../libs/matching-engine/src/model';
 import { generatePopulation } from './generator';
 
 const size = Number(process.argv[2] ?? 10000);
@@ -29,6 +31,8 @@ const typeHits = new Map<string, number>();
 const onlyType = new Map<string, number>();
 const ranks: number[] = [];
 let pairs = 0, none = 0, outOfBudget = 0;
+const cutProbabilities: number[] = [];
+const cutLevels = new Map<string, number>();
 const every = Number(process.env.DIAG_SAMPLE ?? 1);
 for (const [person, ids] of byPerson) {
   if (person % every !== 0) continue;
@@ -43,6 +47,19 @@ for (const [person, ids] of byPerson) {
     if (d.shared.length === 0) none++;
     if (d.rank < 0 && d.shared.length > 0) {
       outOfBudget++;
+      if (process.env.DIAG_CUT_EVIDENCE) {
+        // what the cut pair would carry if it were scored: its probability alone and its field levels
+        const B = byId.get(b)!;
+        const x = e.explainPair(A, B);
+        cutProbabilities.push(x.probabilities?.sameChild ?? x.probability);
+        const lv = e.compareRecords(A, B).levels;
+        for (const f of ['mother', 'father', 'origin', 'birth', 'separation.place']) {
+          const i = FIELDS.findIndex((y) => y.name === f);
+          const level = lv[i] < 0 ? 'missing' : FIELDS[i].levels[lv[i]];
+          const k = `${f}=${level}`;
+          cutLevels.set(k, (cutLevels.get(k) ?? 0) + 1);
+        }
+      }
       if (process.env.DIAG_SHOW && outOfBudget <= Number(process.env.DIAG_SHOW)) {
         const B = byId.get(b)!;
         console.log('CUT', JSON.stringify(A.name), A.sex, A.dateOfBirth ?? A.estimatedAgeYears, '|', JSON.stringify(B.name), B.sex, B.dateOfBirth ?? B.estimatedAgeYears, JSON.stringify(d.shared));
@@ -59,3 +76,9 @@ console.log('rank quantiles 50/90/99/99.9/max', q(0.5), q(0.9), q(0.99), q(0.999
 console.log("hits", JSON.stringify(Object.fromEntries(typeHits)));
 console.log('pairs hit by a single key type only', Object.fromEntries(onlyType));
 console.log(e.stats());
+if (process.env.DIAG_CUT_EVIDENCE) {
+  // DIAG_CUT_EVIDENCE=1: pairs cut below the candidates, scored alone — would they reach a threshold, and on what evidence?
+  const at = (t: number) => cutProbabilities.filter((p) => p >= t).length;
+  console.log(`cut pairs scored alone: ${cutProbabilities.length}; P(same child) >= 0.5: ${at(0.5)}, >= 0.1: ${at(0.1)}, >= 0.01: ${at(0.01)}`);
+  console.log('cut pairs by field level', Object.fromEntries([...cutLevels].sort()));
+}
