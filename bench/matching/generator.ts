@@ -111,7 +111,7 @@ function agencyConvention(agency: number, culture: Culture, rng: Rng): string {
   return convs[0][0];
 }
 
-interface PersonTruth {
+export interface PersonTruth {
   sex: 'male' | 'female';
   given: NameEntry;
   given2?: NameEntry; // Rohingya/Afghan two-part given names, Congolese prénom
@@ -327,9 +327,8 @@ function makePerson(culture: Culture, sex: 'male' | 'female', rng: Rng, dob: { y
   return p;
 }
 
-/** Generate one family and its records. Deterministic in (seed, index). */
-export function generateFamily(seed: number, index: number, counters: { child: number; request: number }): GeneratedFamily {
-  const rng = new Rng(hashSeed(seed, index));
+/** A family's parents and what they pass on: the first draws of the family's generator. */
+function drawParents(rng: Rng) {
   const culture = CULTURES[rng.weighted(CULTURE_CUM)];
   const famEntry = culture.family.length ? zipfPick(rng, culture.family, FAMILY_ZIPF) : undefined;
   const famEntry2 = culture.id === 'congolese' ? zipfPick(rng, culture.family, FAMILY_ZIPF) : undefined;
@@ -349,6 +348,38 @@ export function generateFamily(seed: number, index: number, counters: { child: n
   if (culture.id === 'ukrainian' || culture.id === 'congolese') { motherT.family = famEntry; motherT.family2 = famEntry2; }
   if (culture.id === 'rohingya' && rng.chance(0.5)) motherT.given2 = { c: rng.chance(0.6) ? 'bEgum' : 'xAtUn' };
   if (culture.id === 'afghan' && rng.chance(0.25)) fatherT.given2 = { c: rng.pick(['xAn', 'gul', 'SAh', 'jAn']) };
+  return { culture, famEntry, famEntry2, sepDate, fatherT, motherT };
+}
+
+/** An adult of a generated family (a parent), and its culture. */
+export interface GeneratedAdult {
+  family: number;
+  role: 'father' | 'mother';
+  culture: Culture;
+  truth: PersonTruth;
+}
+
+/**
+ * The parents of family `index` (the same people generateFamily(seed, index) writes as parents and
+ * inquirers) — for benchmarks about adults' names (safeguarding restrictions).
+ */
+export function familyParents(seed: number, index: number): GeneratedAdult[] {
+  const { culture, fatherT, motherT } = drawParents(new Rng(hashSeed(seed, index)));
+  return [
+    { family: index, role: 'father', culture, truth: fatherT },
+    { family: index, role: 'mother', culture, truth: motherT },
+  ];
+}
+
+/** An adult's name as agency `agency` writes it (its convention, house style, typos, scripts). */
+export function writeAdultName(adult: GeneratedAdult, agency: number, rng: Rng): PersonName {
+  return writeName(adult.truth, adult.culture, agency, rng, false);
+}
+
+/** Generate one family and its records. Deterministic in (seed, index). */
+export function generateFamily(seed: number, index: number, counters: { child: number; request: number }): GeneratedFamily {
+  const rng = new Rng(hashSeed(seed, index));
+  const { culture, famEntry, famEntry2, sepDate, fatherT, motherT } = drawParents(rng);
   // children
   const nChildren = rng.int(1, 6);
   const sepR = rng.next();

@@ -6,6 +6,8 @@
  *   (PROBE_AB=both-sides: with rivals from the query's side only vs from both sides).
  * PROBE_AB=family: every key vote in full (repeatFamilyVote 1, as before) vs the default
  *   discount of a record's repeated votes from one key family; also pairs scored per match.
+ * PROBE_AB=model PROBE_MODEL=file.json: the shipped model vs that model file on the same index
+ *   (setModel between queries), interleaved; also pairs scored per match.
  * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
  *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.
  * PROBE_BASE=<checkout>: the same, but the second index is built by another checkout's engine (e.g. a
@@ -13,7 +15,8 @@
  */
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { MatchingEngine } from '../../libs/matching-engine/src/engine';
+import { defaultMatchModel, MatchingEngine } from '../../libs/matching-engine/src/engine';
+import { loadModel } from '../../libs/matching-engine/src/model';
 import { MatchRecord } from '../../libs/matching-engine/src/types';
 import { generateFamily } from './generator';
 
@@ -94,6 +97,24 @@ if (before) {
   }
   console.log(`pairs scored per match: ${labelA} ${perQuery(before.engine).toFixed(1)} | ${labelB} ${perQuery(e).toFixed(1)}`);
   console.log(`A/B match (${old.length} each): ${labelA} p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | ${labelB} p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
+} else if (process.env.PROBE_AB === 'model') {
+  const models = [defaultMatchModel(), loadModel(JSON.parse(fs.readFileSync(process.env.PROBE_MODEL!, 'utf8')))];
+  const t: number[][] = [[], []];
+  for (let round = 0; round < 3; round++) {
+    qs.forEach((r, i) => {
+      for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
+        e.setModel(models[k]);
+        const s = performance.now();
+        e.match(r);
+        t[k].push(performance.now() - s);
+      }
+    });
+  }
+  const perQuery = (k: number) => { e.setModel(models[k]); const n0 = e.pairsScored; for (const r of qs) e.match(r); return (e.pairsScored - n0) / qs.length; };
+  const [a, b] = models.map((m) => m.json.modelVersion);
+  console.log(`pairs scored per match: ${a} ${perQuery(0).toFixed(1)} | ${b} ${perQuery(1).toFixed(1)}`);
+  e.setModel(models[0]);
+  console.log(`A/B match (${t[0].length} each): ${a} p50 ${q(t[0], 0.5).toFixed(2)} p95 ${q(t[0], 0.95).toFixed(2)} | ${b} p50 ${q(t[1], 0.5).toFixed(2)} p95 ${q(t[1], 0.95).toFixed(2)} | p50 ratio ${(q(t[1], 0.5) / q(t[0], 0.5)).toFixed(3)} p95 ratio ${(q(t[1], 0.95) / q(t[0], 0.95)).toFixed(3)}`);
 } else if (process.env.PROBE_AB === 'family') {
   const dflt = e.repeatFamilyVote;
   const full: number[] = [], disc: number[] = [];

@@ -6,6 +6,10 @@
  *   node -r @swc-node/register bench/matching/train.ts [--size 20000] [--seed 1001] [--version kinlink-fs-1.0.0]
  *        [--from-shipped]   keep the shipped field model + dependence calibration, refit only the
  *                           one-to-one calibration (the last stage)
+ *        [--from model.json]  as --from-shipped, starting from that model file
+ *        [--out model.json]   write the model JSON there instead of rewriting default-model.ts
+ *        [--via-father-without-rest-only]  fit `name.rest` via-father in its meaning before
+ *                           kinlink-fs-1.4.0 (only when one record gives no other name)
  *        [--calibration-queries 8000] [--one-to-one-queries 4000]
  *
  * m = level distribution over true pairs (same child: child–sought, duplicate
@@ -33,6 +37,8 @@ const size = Number(arg('size') ?? 20000);
 const seed = Number(arg('seed') ?? 1001);
 const version = arg('version') ?? 'kinlink-fs-1.0.0';
 const outFile = path.resolve(__dirname, '../../libs/matching-engine/src/model/default-model.ts');
+const outJson = arg('out');
+const fromFile = arg('from');
 
 function population() {
   const fams: MatchRecord[][] = [];
@@ -173,11 +179,13 @@ function fitOneToOne(json: MatchModelJson, pop: ReturnType<typeof population>, q
 
 const pop = population();
 let model: MatchModelJson;
-if (flag('from-shipped')) {
-  // keep the shipped field model and dependence calibration; refit the one-to-one stage only
-  model = { ...DEFAULT_MODEL_JSON, modelVersion: version };
+if (flag('from-shipped') || fromFile) {
+  // keep the field model and dependence calibration; refit the one-to-one stage only
+  const from: MatchModelJson = fromFile ? JSON.parse(fs.readFileSync(fromFile, 'utf8')) : DEFAULT_MODEL_JSON;
+  model = { ...from, modelVersion: version };
 } else {
-  model = BOOTSTRAP_MODEL;
+  // the level meanings the weights are fitted for travel with the model
+  model = { ...BOOTSTRAP_MODEL, comparators: { viaFatherWhenRestDisagrees: !flag('via-father-without-rest-only') } };
   for (let pass = 0; pass < 2; pass++) model = estimate(model, pop);
   model = calibrate({ ...model, modelVersion: version }, pop, Number(arg('calibration-queries') ?? 8000));
 }
@@ -190,8 +198,9 @@ import { MatchModelJson } from '../model';
 
 export const DEFAULT_MODEL_JSON: MatchModelJson = ${JSON.stringify(model, null, 2)};
 `;
-fs.writeFileSync(outFile, body);
-console.log('written', path.relative(process.cwd(), outFile), model.modelVersion);
+if (outJson) fs.writeFileSync(outJson, JSON.stringify(model, null, 2) + '\n');
+else fs.writeFileSync(outFile, body);
+console.log('written', outJson ?? path.relative(process.cwd(), outFile), model.modelVersion);
 for (const [f, lv] of Object.entries(model.fields)) {
   console.log(f.padEnd(18), Object.entries(lv).map(([l, p]) => `${l}:${Math.log2(p.m / p.u).toFixed(1)}/${Math.log2((p.mSibling ?? p.m) / p.u).toFixed(1)}`).join(' '));
 }

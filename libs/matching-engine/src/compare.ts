@@ -445,15 +445,26 @@ export class Comparer {
 
   /**
    * Patronymic naming (Arabic, Somali, Tigrinya, Pashto…): a child's second name
-   * is the father's given name. True when `a` gives only a first name but names
-   * its father, and that father's name is among `b`'s other name tokens.
+   * is the father's given name, its third the grandfather's. True when `a` names
+   * its father and that father's name is among `b`'s other name tokens:
+   * - `withOwnRest` false: `a` gives only a first name; the father's given name counts;
+   * - `withOwnRest` true: `a` has other names too (they disagree with `b`'s); the father's
+   *   given or second name counts (`b` may name the child by its grandfather).
    */
-  private fatherInName(a: Prepared, b: Prepared): boolean {
-    if (!a.father || a.name.all.length > 1 || b.name.all.length < 2) return false;
-    const t = firstToken(a.father);
-    if (t === undefined) return false;
-    for (let j = 1; j < b.name.all.length; j++) if (this.sim(t, b.name.all[j]) <= Sim.Jw92) return true;
-    return false;
+  private fatherInName(a: Prepared, b: Prepared, withOwnRest: boolean): boolean {
+    return this.fatherNameFound(a, b, withOwnRest) !== null;
+  }
+
+  /** the (father's token, `b`'s name token) pair behind `fatherInName`, or null */
+  private fatherNameFound(a: Prepared, b: Prepared, withOwnRest: boolean): [number, number] | null {
+    if (!a.father || b.name.all.length < 2) return null;
+    if (!withOwnRest && a.name.all.length > 1) return null;
+    const ft = a.father.all.length > 0 ? a.father.all : a.father.orig;
+    const nf = Math.min(withOwnRest ? 2 : 1, ft.length);
+    for (let i = 0; i < nf; i++) {
+      for (let j = 1; j < b.name.all.length; j++) if (this.sim(ft[i], b.name.all[j]) <= Sim.Jw92) return [ft[i], b.name.all[j]];
+    }
+    return null;
   }
 
   // ------------------------------------------------------------ others ---
@@ -547,7 +558,15 @@ export class Comparer {
     if (nr.rest >= 0) {
       lv[F.REST] = nr.rest;
       tf[F.REST] = nr.tfRest;
-    } else if (nr.first >= 0 && (this.fatherInName(q, c) || this.fatherInName(c, q))) {
+      // patronymic used as family name: "Muhammad Adil" vs "Muhammad Sahhaf" whose father is
+      // "Adil Hosayn" — the rest-of-names disagree only because the records name different
+      // generations; only for models fitted with this meaning of the level
+      if (nr.rest === REST_LEVEL.none && nr.first >= 0 && this.model.json.comparators?.viaFatherWhenRestDisagrees
+        && (this.fatherInName(q, c, true) || this.fatherInName(c, q, true))) {
+        lv[F.REST] = REST_LEVEL.viaFather;
+        tf[F.REST] = 0;
+      }
+    } else if (nr.first >= 0 && (this.fatherInName(q, c, false) || this.fatherInName(c, q, false))) {
       lv[F.REST] = REST_LEVEL.viaFather;
     }
     lv[F.BIRTH] = Comparer.birthLevel(q, c);
@@ -684,9 +703,17 @@ export class Comparer {
     }
     // name.rest
     {
-      const notes = cmp.levels[F.REST] === REST_LEVEL.viaFather
-        ? ["one record gives only a first name; its father's given name appears among the other's names (patronymic naming)"]
-        : detail.restPairs.map(([a, b, s]) => this.simNote(a, b, s));
+      let notes: string[];
+      if (cmp.levels[F.REST] === REST_LEVEL.viaFather) {
+        const ownRest = q.name.all.length > 1 && c.name.all.length > 1;
+        const found = this.fatherNameFound(q, c, ownRest) ?? this.fatherNameFound(c, q, ownRest);
+        notes = [ownRest
+          ? "the other names disagree, but one record's father's given or second name appears among the other's names (patronymic used as family name)"
+          : "one record gives only a first name; its father's given name appears among the other's names (patronymic naming)"];
+        if (found) notes.push(`father's name ${this.simNote(found[0], found[1], this.sim(found[0], found[1]))}`);
+      } else {
+        notes = detail.restPairs.map(([a, b, s]) => this.simNote(a, b, s));
+      }
       if (cmp.tf[F.REST] !== 0) notes.push(`term-frequency adjustment ${cmp.tf[F.REST] >= 0 ? '+' : ''}${cmp.tf[F.REST].toFixed(2)}`);
       out.push({
         field: 'name.rest',

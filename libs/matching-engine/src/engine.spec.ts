@@ -1,4 +1,4 @@
-import { MatchingEngine, defaultMatchModel, loadModel, DEFAULT_MODEL_JSON, MatchRecord, FIELDS } from './index';
+import { MatchingEngine, defaultMatchModel, loadModel, DEFAULT_MODEL_JSON, MatchRecord, FIELDS, nameEvidenceModel, NAME_EVIDENCE_MODEL_JSON } from './index';
 
 const child = (id: string, over: Partial<MatchRecord> = {}): MatchRecord => ({
   id, side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Hassan Ali' },
@@ -265,6 +265,67 @@ describe('MatchingEngine', () => {
     };
     expect(shared(true)).toContain('NN');
     expect(shared(false)).not.toContain('NN');
+  });
+
+  it('keeps a name-evidence model of its own for decisions on names alone (restrictions, name search)', () => {
+    // versioned apart from the matching model: a refit of the latter must not move their thresholds unreviewed
+    expect(nameEvidenceModel().json.modelVersion).toBe(NAME_EVIDENCE_MODEL_JSON.modelVersion);
+    expect(NAME_EVIDENCE_MODEL_JSON.modelVersion).toMatch(/^kinlink-names-/);
+    const e = new MatchingEngine({ model: nameEvidenceModel() });
+    e.upsert({ id: 'c1', side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Abdi Farah' } });
+    const hit = e.searchByName({ name: 'Muhamad Cabdi Faarax', side: 'child' })[0];
+    expect(hit.explanation.filter((f) => f.field.startsWith('name')).map((f) => f.level)).toEqual(['variant', 'all2']);
+  });
+
+  describe('via-father: patronymic used as family name (name.rest)', () => {
+    // a model fitted for the wider meaning of the level (kinlink-fs-1.4.0 and later) and one fitted before
+    const wide = new MatchingEngine({ model: loadModel({ ...DEFAULT_MODEL_JSON, comparators: { viaFatherWhenRestDisagrees: true } }) });
+    const narrow = new MatchingEngine({ model: loadModel({ ...DEFAULT_MODEL_JSON, comparators: undefined }) });
+    const rec = (id: string, name: MatchRecord['name'], father?: MatchRecord['father']): MatchRecord => ({
+      id, side: id.startsWith('c') ? 'child' : 'sought', groupId: id.startsWith('c') ? undefined : id.split('#')[0],
+      agencyId: 'A', consentForTracing: true, name, ...(father ? { father } : {}),
+    });
+    const pairs: Array<[string, MatchRecord, MatchRecord]> = [
+      // Arabic: one agency writes the father's given name as family name, the other the family name
+      ['Arabic', rec('c1', { given: 'Muhammad', family: 'Adil' }), rec('t1#1', { given: 'Mohamed', family: 'Sahhaf' }, { given: 'Adil', family: 'Hosayn' })],
+      // Somali: the father's name in Somali orthography (Cali = Ali); the other record names the clan
+      ['Somali', rec('c1', { full: 'Hodan Cali' }), rec('t1#1', { given: 'Hodan', family: 'Warsame' }, { full: 'Ali Yusuf Warsame' })],
+      // Afghan: tribal name on one side, the father's given name on the other (fathers known on the first)
+      ['Afghan', rec('c1', { given: 'Gul', family: 'Ahmadzai' }, { full: 'Nazir Ahmadzai' }), rec('t1#1', { given: 'Gul', family: 'Nazir' })],
+      // the grandfather's name (the father's second name) used as family name
+      ['grandfather', rec('c1', { given: 'Muhammad', family: 'Hosayn' }), rec('t1#1', { given: 'Muhammad', family: 'Sahhaf' }, { given: 'Adil', family: 'Hosayn' })],
+    ];
+    it.each(pairs)('finds the father\'s name among the other record\'s names (%s)', (_, a, b) => {
+      expect(wide.compareRecords(a, b).names['name.rest']).toBe('via-father');
+      expect(wide.compareRecords(b, a).names['name.rest']).toBe('via-father');
+      expect(narrow.compareRecords(a, b).names['name.rest']).toBe('none'); // the meaning the 1.3.0 weights were fitted for
+    });
+
+    it('needs the father\'s given or second name, not any name of his', () => {
+      const a = rec('c1', { given: 'Muhammad', family: 'Jaber' });
+      expect(wide.compareRecords(a, rec('t1#1', { given: 'Muhammad', family: 'Sahhaf' }, { given: 'Adil', family: 'Hosayn' })).names['name.rest']).toBe('none');
+      expect(wide.compareRecords(a, rec('t1#1', { given: 'Muhammad', family: 'Sahhaf' }, { full: 'Adil Hosayn Jaber' })).names['name.rest']).toBe('none');
+      expect(wide.compareRecords(a, rec('t1#1', { given: 'Muhammad', family: 'Sahhaf' })).names['name.rest']).toBe('none');
+      // agreeing rest-of-names keep their own level
+      expect(wide.compareRecords(rec('c1', { given: 'Muhammad', family: 'Sahhaf' }), rec('t1#1', { given: 'Muhammad', family: 'Sahhaf' }, { given: 'Sahhaf' })).names['name.rest']).toBe('all1');
+    });
+
+    it('says which father\'s name it found, and weighs the level above disagreement', () => {
+      const [, a, b] = pairs[0];
+      const x = wide.explainPair(a, b).explanation.find((f) => f.field === 'name.rest')!;
+      expect(x.level).toBe('via-father');
+      expect(x.note).toMatch(/father's name adil = adil/i);
+      expect(x.note).toMatch(/patronymic used as family name/);
+      const none = wide.explainPair(rec('c1', { given: 'Muhammad', family: 'Jaber' }), b).explanation.find((f) => f.field === 'name.rest')!;
+      expect(x.weight).toBeGreaterThan(none.weight);
+    });
+
+    it('keeps the one-sided case: a record with only a first name and its father', () => {
+      const a = rec('c1', { given: 'Hodan' }, { given: 'Cali' });
+      const b = rec('t1#1', { given: 'Hodan', family: 'Ali Yusuf' });
+      expect(narrow.compareRecords(a, b).names['name.rest']).toBe('via-father');
+      expect(wide.explainPair(a, b).explanation.find((f) => f.field === 'name.rest')!.note).toMatch(/only a first name/);
+    });
   });
 
   describe('competing candidates (one-to-one)', () => {

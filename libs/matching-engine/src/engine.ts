@@ -16,6 +16,7 @@ import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
 import { VariantTable, defaultVariantTable } from './text/variants';
 import { DEFAULT_MODEL_JSON } from './model/default-model';
+import { NAME_EVIDENCE_MODEL_JSON } from './model/name-evidence-model';
 import { ChunkReader, ChunkWriter, EngineSnapshot, SNAPSHOT_FORMAT_VERSION, SnapshotCorruptError, SnapshotVersionError } from './snapshot';
 import {
   FieldComparison, MatchCandidate, MatchKind, MatchOptions, MatchRecord, NameSearchHit, NameSearchQuery, RecordSide,
@@ -61,6 +62,17 @@ let defaultModel: MatchModel | null = null;
 export function defaultMatchModel(): MatchModel {
   if (!defaultModel) defaultModel = loadModel(DEFAULT_MODEL_JSON);
   return defaultModel;
+}
+
+let nameModel: MatchModel | null = null;
+/**
+ * The model for decisions on names alone with their own thresholds (safeguarding restrictions, the
+ * admin name search): versioned apart from the matching model, so a refit of the latter does not
+ * move them (model/name-evidence-model.ts).
+ */
+export function nameEvidenceModel(): MatchModel {
+  if (!nameModel) nameModel = loadModel(NAME_EVIDENCE_MODEL_JSON);
+  return nameModel;
 }
 
 const log2odds = (p: number) => Math.log2(p / (1 - p));

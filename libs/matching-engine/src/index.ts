@@ -5,10 +5,11 @@
  * probabilities, explanations, and a compact multi-key candidate index.
  */
 export * from './types';
-export { MatchingEngine, EngineOptions, defaultMatchModel } from './engine';
+export { MatchingEngine, EngineOptions, defaultMatchModel, nameEvidenceModel } from './engine';
 export { EngineSnapshot, SnapshotChunk, SNAPSHOT_FORMAT_VERSION, SnapshotVersionError, SnapshotCorruptError } from './snapshot';
 export { loadModel, MatchModel, MatchModelJson, LevelParams, FIELDS, FieldSpec } from './model';
 export { DEFAULT_MODEL_JSON } from './model/default-model';
+export { NAME_EVIDENCE_MODEL_JSON } from './model/name-evidence-model';
 export { estimateFromLabelledPairs, estimateEM, LabelledPair, EstimationResult } from './estimate';
 export { normaliseText, fold, phoneticKey, somaliAlt } from './text/normalise';
 export { transliterate, detectScript } from './text/transliterate';

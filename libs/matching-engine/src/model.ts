@@ -26,7 +26,7 @@ export const FIELDS: readonly FieldSpec[] = [
     name: 'name.rest',
     levels: ['all2', 'all1', 'some', 'fuzzy', 'none', 'via-father'],
     tf: ['all2', 'all1', 'some'],
-    description: "remaining name tokens (middle, father/grandfather, family, clan) as a token set; via-father = one side has no other name but its father's given name is among the other's",
+    description: "remaining name tokens (middle, father/grandfather, family, clan) as a token set; via-father = patronymic naming: one record's father's given (or second) name is among the other's names, and the record gives no other name (or, with comparators.viaFatherWhenRestDisagrees, its other names disagree)",
   },
   {
     name: 'birth',
@@ -125,6 +125,14 @@ export interface MatchModelJson {
    * bench/matching/train.ts on the candidates of training queries. Absent = identity.
    */
   oneToOne?: { slope: number; intercept: number; fittedOn?: unknown };
+  /**
+   * What some levels mean — part of the model, because its weights were fitted for that meaning
+   * (absent = as before kinlink-fs-1.4.0).
+   * - viaFatherWhenRestDisagrees: `name.rest` is `via-father` also when both records have other
+   *   names that disagree (`none`) but one record's father's given or second name is among the
+   *   other's names (since kinlink-fs-1.4.0); otherwise only when one record gives no other name.
+   */
+  comparators?: { viaFatherWhenRestDisagrees?: boolean };
   estimatedFrom?: unknown;
 }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { KinlinkEvent } from '@kinlink/contracts';
-import { MatchingEngine, MatchRecord, PersonName } from '@kinlink/matching-engine';
+import { MatchingEngine, MatchRecord, nameEvidenceModel, PersonName } from '@kinlink/matching-engine';
 import { OpenedRecords, StoredSealedRecord } from '../projections/opened-records';
 
 export type RecordKind = 'child' | 'tracing-request';
@@ -33,7 +33,8 @@ export const MIN_NAME_EVIDENCE_BITS = 4;
 @Injectable()
 export class RecordNameIndex implements OnApplicationBootstrap {
   private readonly logger = new Logger(RecordNameIndex.name);
-  private readonly engine = new MatchingEngine();
+  // the name-evidence model: MIN_NAME_EVIDENCE_BITS was set on its weights, which a refit of the matching model moves
+  private readonly engine = new MatchingEngine({ model: nameEvidenceModel() });
   private readonly revisions = new Map<string, number>();
   private readonly entries = new Map<string, string[]>();
 

@@ -1,6 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { MatchingEngine } from '@kinlink/matching-engine';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { MatchingEngine, MatchModel, nameEvidenceModel } from '@kinlink/matching-engine';
 import type { NameLike, SamePersonProbability } from '../domain';
+
+/**
+ * The model whose name evidence the restriction check uses (optional provider; default: the
+ * engine's name-evidence model, versioned apart from the matching model so that a refit does not
+ * move what a restriction refuses). Lets a safeguarding review measure a candidate before it ships.
+ */
+export const NAME_EVIDENCE_MODEL = Symbol('NAME_EVIDENCE_MODEL');
 
 /**
  * The port that tells whether two names are the same person — the matching engine itself, so
@@ -8,7 +15,16 @@ import type { NameLike, SamePersonProbability } from '../domain';
  */
 @Injectable()
 export class NameMatcher {
-  private readonly engine = new MatchingEngine();
+  private readonly engine: MatchingEngine;
+
+  constructor(@Optional() @Inject(NAME_EVIDENCE_MODEL) model?: MatchModel) {
+    this.engine = new MatchingEngine({ model: model ?? nameEvidenceModel() });
+  }
+
+  /** version of the model the name evidence comes from (recorded with a refusal's review) */
+  get modelVersion(): string {
+    return this.engine.modelVersion;
+  }
 
   readonly samePerson: SamePersonProbability = (restricted, inquirer) => {
     // synchronous: no other check can interleave between upsert, search and remove

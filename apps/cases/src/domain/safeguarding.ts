@@ -76,11 +76,14 @@ export interface NameLike {
 export type SamePersonProbability = (restricted: NameLike, inquirer: NameLike) => number;
 
 /**
- * ≈ 6.0 bits of name agreement. Measured with the engine (model kinlink-fs-1.1.0): the same person
- * spelled differently scores 7.9–11.1 bits ("Oleksandr Kovalenko" ↔ "Aleksandr Kovalenko" 7.9,
- * "Amina Hassan" ↔ "Aamina Xasan" 9.0, "Mohammed Abdi Farah" ↔ "Muhamad Cabdi Faarax" 11.1), a
- * shared given name with another family name 4.6 — it does not block. (Model 1.0.0: 5.3–7.2 vs 3.4,
- * threshold 4.6 bits.)
+ * ≈ 6.0 bits of name agreement. Measured with the engine (model kinlink-fs-1.1.0's weights, now the
+ * separately versioned name-evidence model kinlink-names-1.0.0, so a refit of the matching model
+ * does not move this): the same person spelled differently scores 7.9–11.1 bits ("Oleksandr
+ * Kovalenko" ↔ "Aleksandr Kovalenko" 7.9, "Amina Hassan" ↔ "Aamina Xasan" 9.0, "Mohammed Abdi
+ * Farah" ↔ "Muhamad Cabdi Faarax" 11.1), a shared given name with another family name 4.6 and a
+ * given name alone against a full name 5.9 — neither blocks. (Model 1.0.0: 5.3–7.2 vs 3.4,
+ * threshold 4.6 bits.) Catch and false-flag rates across agencies' renderings:
+ * bench/matching/restrictions.ts.
  */
 export const RESTRICTION_MATCH_THRESHOLD = 0.985;
 

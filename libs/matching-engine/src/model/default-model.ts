@@ -5,7 +5,7 @@
 import { MatchModelJson } from '../model';
 
 export const DEFAULT_MODEL_JSON: MatchModelJson = {
-  "modelVersion": "kinlink-fs-1.3.0",
+  "modelVersion": "kinlink-fs-1.4.0",
   "description": "Kinlink default Fellegi–Sunter model: m from labelled same-child pairs, mSibling from sibling pairs, u from random child–sought pairs of a generated training population (bench/matching/train.ts).",
   "prior": {
     "child-sought": 0.7506,
@@ -33,7 +33,7 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
       },
       "nickname": {
         "m": 0.038,
-        "u": 0.05383,
+        "u": 0.05382,
         "mSibling": 0.04903
       },
       "swapped": {
@@ -48,8 +48,8 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
       },
       "elsewhere": {
         "m": 0.0303,
-        "u": 0.01895,
-        "mSibling": 0.09487
+        "u": 0.0189,
+        "mSibling": 0.09466
       },
       "jw85": {
         "m": 0.006537,
@@ -64,7 +64,7 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
       "none": {
         "m": 0.008866,
         "u": 0.8933,
-        "mSibling": 0.8141
+        "mSibling": 0.8143
       }
     },
     "name.rest": {
@@ -75,28 +75,28 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
       },
       "all1": {
         "m": 0.494,
-        "u": 0.01048,
-        "mSibling": 0.3933
+        "u": 0.01053,
+        "mSibling": 0.3935
       },
       "some": {
         "m": 0.06778,
-        "u": 0.008267,
+        "u": 0.008276,
         "mSibling": 0.09746
       },
       "fuzzy": {
         "m": 0.06447,
-        "u": 0.008852,
+        "u": 0.008863,
         "mSibling": 0.05343
       },
       "none": {
-        "m": 0.1319,
-        "u": 0.9694,
-        "mSibling": 0.3362
+        "m": 0.04646,
+        "u": 0.9503,
+        "mSibling": 0.1739
       },
       "via-father": {
-        "m": 0.04396,
-        "u": 0.002753,
-        "mSibling": 0.04019
+        "m": 0.1294,
+        "u": 0.02187,
+        "mSibling": 0.2022
       }
     },
     "birth": {
@@ -378,6 +378,9 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
   },
   "proposalThreshold": 0.5,
   "siblingThreshold": 0.5,
+  "comparators": {
+    "viaFatherWhenRestDisagrees": true
+  },
   "estimatedFrom": {
     "method": "labelled-pairs",
     "generator": "bench/matching/generator.ts",
@@ -394,219 +397,219 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
     "noiseVersion": 1038
   },
   "calibration": {
-    "tfScale": 0.7222,
-    "intercept": -0.9465,
-    "siblingIntercept": 0.4737,
+    "tfScale": 0.6934,
+    "intercept": -0.7112,
+    "siblingIntercept": 0.4805,
     "fittedOn": {
       "sameVsUnrelated": {
-        "pairs": 724709,
-        "positives": 6450
+        "pairs": 882459,
+        "positives": 6630
       },
       "sameVsSiblings": {
-        "pairs": 11091,
-        "positives": 6450
+        "pairs": 11478,
+        "positives": 6630
       },
       "perLevel": true,
       "l2": 5
     },
     "levelWeights": {
       "name.first": {
-        "exact": 5.9445,
-        "variant": 4.8686,
-        "jw92": 4.7229,
-        "nickname": 0.9477,
-        "swapped": 7.7467,
-        "phonetic": 3.8435,
-        "elsewhere": 1.4274,
-        "jw85": 2.8208,
-        "jw70": -1.4456,
-        "none": -5.4593
+        "exact": 6.0835,
+        "variant": 4.8983,
+        "jw92": 4.774,
+        "nickname": 1.2277,
+        "swapped": 7.4753,
+        "phonetic": 4.3292,
+        "elsewhere": 0.8893,
+        "jw85": 2.5938,
+        "jw70": -0.977,
+        "none": -5.6376
       },
       "name.rest": {
-        "all2": 6.2475,
-        "all1": 3.0603,
-        "some": 0.6391,
-        "fuzzy": 2.1907,
-        "none": -1.3803,
-        "via-father": 4.0141
+        "all2": 6.3378,
+        "all1": 3.0795,
+        "some": 0.8335,
+        "fuzzy": 2.1351,
+        "none": -2.8259,
+        "via-father": 2.3301
       },
       "birth": {
-        "exact": 13.0092,
-        "dm-swap": 9.3741,
-        "ym": 4.9571,
-        "y": 3.2399,
-        "y1": 0.2656,
-        "y2": -4.587,
-        "y4": -4.225,
-        "far": -6.715,
-        "e0": 2.6817,
-        "e1": 2.1533,
-        "e2": 0.752,
-        "e4": -1.162,
-        "efar": -6.0959
+        "exact": 12.7311,
+        "dm-swap": 9.4139,
+        "ym": 4.7788,
+        "y": 3.1163,
+        "y1": -0.0139,
+        "y2": -4.4803,
+        "y4": -4.0062,
+        "far": -6.8674,
+        "e0": 2.7884,
+        "e1": 2.3727,
+        "e2": 0.8992,
+        "e4": -1.0149,
+        "efar": -6.1153
       },
       "sex": {
-        "agree": 0.241,
-        "disagree": -4.7834
+        "agree": -0.0028,
+        "disagree": -4.9835
       },
       "origin": {
-        "exact": 7.6223,
-        "admin2": 7.6616,
-        "admin1": 2.0093,
-        "country": -2.366,
-        "text": 3.2966,
-        "text-disagree": -2.0579,
-        "disagree": -3.4332
+        "exact": 8.1055,
+        "admin2": 7.707,
+        "admin1": 2.3469,
+        "country": -1.9184,
+        "text": 3.3075,
+        "text-disagree": -2.2096,
+        "disagree": -3.5924
       },
       "separation.place": {
-        "exact": 7.8707,
+        "exact": 8.1359,
         "admin2": 4.5679,
-        "admin1": 2.8835,
-        "country": -0.1429,
-        "text": 3.8497,
-        "text-disagree": -1.5201,
-        "disagree": -2.6189
+        "admin1": 2.8655,
+        "country": 0.0013,
+        "text": 3.5276,
+        "text-disagree": -1.7104,
+        "disagree": -2.666
       },
       "separation.date": {
-        "d7": 4.7997,
-        "d31": 4.1951,
-        "d92": 1.5501,
-        "d365": -1.7735,
-        "far": -6.0176
+        "d7": 4.9257,
+        "d31": 4.0801,
+        "d92": 1.4512,
+        "d365": -1.4858,
+        "far": -5.8412
       },
       "mother": {
-        "full": 6.5107,
-        "first": 3.9581,
-        "fuzzy": 3.5454,
-        "disagree": -3.5318
+        "full": 6.8022,
+        "first": 3.9764,
+        "fuzzy": 3.4543,
+        "disagree": -3.5859
       },
       "father": {
-        "full": 6.7757,
-        "first": 2.315,
-        "fuzzy": 3.1906,
-        "disagree": -3.2459
+        "full": 6.0435,
+        "first": 1.9924,
+        "fuzzy": 3.1783,
+        "disagree": -3.5335
       },
       "siblings": {
-        "agree": 5.3221,
-        "disagree": -2.1426
+        "agree": 5.1405,
+        "disagree": -1.9555
       },
       "cross-sibling": {
-        "listed": -0.5326,
-        "not-listed": -0.4589
+        "listed": -0.6631,
+        "not-listed": -0.4476
       },
       "languages": {
-        "agree": 0.3289,
-        "disagree": -1.1855
+        "agree": 0.3551,
+        "disagree": -1.1768
       },
       "nationality": {
-        "agree": 0.1461,
-        "disagree": -0.7655
+        "agree": 0.0539,
+        "disagree": -1.0448
       }
     },
     "siblingLevelWeights": {
       "name.first": {
-        "exact": 6.203,
-        "variant": 5.6366,
-        "jw92": 6.1568,
-        "nickname": -0.4756,
-        "swapped": 5.8804,
-        "phonetic": 6.0388,
-        "elsewhere": -1.1353,
-        "jw85": 1.6407,
-        "jw70": -2.4043,
-        "none": -6.424
+        "exact": 6.1676,
+        "variant": 5.7321,
+        "jw92": 6.1034,
+        "nickname": -0.6641,
+        "swapped": 6.0248,
+        "phonetic": 5.9788,
+        "elsewhere": -1.0237,
+        "jw85": 1.6052,
+        "jw70": -2.2554,
+        "none": -6.5421
       },
       "name.rest": {
-        "all2": 1.2524,
-        "all1": 0.4913,
-        "some": -0.2786,
-        "fuzzy": 0.2551,
-        "none": -1.8568,
-        "via-father": 0.1779
+        "all2": 1.4342,
+        "all1": 0.342,
+        "some": -0.4248,
+        "fuzzy": 0.3439,
+        "none": -2.152,
+        "via-father": -1.1248
       },
       "birth": {
-        "exact": 5.8075,
-        "dm-swap": 5.7716,
-        "ym": 3.9526,
-        "y": 2.9518,
-        "y1": -0.5415,
-        "y2": -4.3255,
-        "y4": -3.6716,
-        "far": -6.3505,
-        "e0": 2.0917,
-        "e1": 1.7021,
-        "e2": 0.7356,
-        "e4": -1.1317,
-        "efar": -5.3993
+        "exact": 5.3075,
+        "dm-swap": 5.773,
+        "ym": 3.9513,
+        "y": 2.7715,
+        "y1": -0.2025,
+        "y2": -4.3164,
+        "y4": -3.6085,
+        "far": -6.4082,
+        "e0": 2.4603,
+        "e1": 1.6946,
+        "e2": 0.5179,
+        "e4": -0.7908,
+        "efar": -5.7052
       },
       "sex": {
-        "agree": 1.3926,
-        "disagree": -5.6465
+        "agree": 1.3219,
+        "disagree": -5.7193
       },
       "origin": {
-        "exact": -0.1006,
-        "admin2": 0.2881,
-        "admin1": 0.3439,
-        "country": -0.1172,
-        "text": -0.1744,
-        "text-disagree": 0.251,
-        "disagree": 0.0859
+        "exact": 0.0594,
+        "admin2": 0.205,
+        "admin1": -0.0358,
+        "country": -0.005,
+        "text": 0.1003,
+        "text-disagree": 0.0859,
+        "disagree": -0.0048
       },
       "separation.place": {
-        "exact": -0.1765,
+        "exact": -0.2399,
         "admin2": 0.2171,
-        "admin1": 0.0556,
-        "country": 0.0347,
-        "text": 0.1416,
-        "text-disagree": -0.0601,
-        "disagree": 0.1195
+        "admin1": -0.1783,
+        "country": 0.0567,
+        "text": 0.1753,
+        "text-disagree": -0.0084,
+        "disagree": -0.257
       },
       "separation.date": {
-        "d7": 0.3815,
-        "d31": -0.2292,
-        "d92": -0.2702,
-        "d365": 0.2084,
-        "far": 0.1773
+        "d7": 0.2958,
+        "d31": 0.4137,
+        "d92": -0.253,
+        "d365": -0.1596,
+        "far": 0.1734
       },
       "mother": {
-        "full": -0.1821,
-        "first": -0.0482,
-        "fuzzy": -0.027,
-        "disagree": 0.3229
+        "full": 0.0502,
+        "first": -0.1254,
+        "fuzzy": 0.214,
+        "disagree": -0.1871
       },
       "father": {
-        "full": 0.4456,
-        "first": 0.2725,
-        "fuzzy": 0.2421,
-        "disagree": -0.289
+        "full": 0.3173,
+        "first": -0.0897,
+        "fuzzy": -0.0419,
+        "disagree": -0.2495
       },
       "siblings": {
-        "agree": 0.7812,
-        "disagree": -1.4616
+        "agree": 0.581,
+        "disagree": -1.4668
       },
       "cross-sibling": {
-        "listed": -5.941,
-        "not-listed": 0.6023
+        "listed": -5.7305,
+        "not-listed": 0.88
       },
       "languages": {
-        "agree": 0.3577,
-        "disagree": 0.1266
+        "agree": 0.2869,
+        "disagree": -0.1667
       },
       "nationality": {
-        "agree": 0.0866,
-        "disagree": 0.1713
+        "agree": 0.1771,
+        "disagree": 0.1237
       }
     }
   },
   "oneToOne": {
-    "slope": 0.9323,
-    "intercept": 1.2767,
+    "slope": 0.9302,
+    "intercept": 1.1916,
     "fittedOn": {
       "seed": 1001,
       "recordsPerSide": 100000,
       "queries": 4000,
-      "pairs": 226581,
-      "positives": 2954
+      "pairs": 227597,
+      "positives": 2900
     }
   }
 };
