@@ -8,6 +8,10 @@
  *   discount of a record's repeated votes from one key family; also pairs scored per match.
  * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
  *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.
+ * PROBE_AB=compaction: the engine of another checkout (PROBE_BEFORE_SRC = its
+ *   libs/matching-engine/src/engine.ts, e.g. extracted with `git archive <commit> libs/matching-engine`)
+ *   built from the same records next to this one; candidate gathering and match() of both interleaved,
+ *   and whether they return the same candidates.
  */
 import { performance } from 'perf_hooks';
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
@@ -23,9 +27,9 @@ const gc: () => void = vm.runInNewContext('gc');
 const ab13 = process.env.PROBE_AB === '1.3';
 const heapNow = () => { gc(); const m = process.memoryUsage(); return m.heapUsed + m.external; };
 const qs: MatchRecord[] = [];
-function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean): { engine: MatchingEngine; bytes: number } {
+function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean, Engine: typeof MatchingEngine = MatchingEngine): { engine: MatchingEngine; bytes: number } {
   const m0 = heapNow();
-  const engine = new MatchingEngine(options);
+  const engine = new Engine(options);
   const counters = { child: 0, request: 0 };
   let nc = 0, ns = 0, f = 0;
   while (nc < size || ns < size) {
@@ -40,6 +44,10 @@ function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: b
   return { engine, bytes: heapNow() - m0 };
 }
 // PROBE_BEFORE=keys: the other index differs only by the father-name keys (rivals from both sides on in both)
+const abSrc = process.env.PROBE_AB === 'compaction' ? process.env.PROBE_BEFORE_SRC : undefined;
+if (process.env.PROBE_AB === 'compaction' && !abSrc) throw new Error('PROBE_AB=compaction needs PROBE_BEFORE_SRC');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const other = abSrc ? build({}, false, (require(abSrc) as { MatchingEngine: typeof MatchingEngine }).MatchingEngine) : null;
 const before = ab13 ? build(process.env.PROBE_BEFORE === 'keys' ? { fatherNameKeys: false } : { fatherNameKeys: false, competingFromBothSides: false }, false) : null;
 const built = build({}, true);
 const e = built.engine;
@@ -75,6 +83,28 @@ if (before) {
   const perQuery = (x: MatchingEngine) => { const n0 = x.pairsScored; for (const r of qs) x.match(r); return (x.pairsScored - n0) / qs.length; };
   console.log(`pairs scored per match: before ${perQuery(before.engine).toFixed(1)} | 1.3.0 ${perQuery(e).toFixed(1)}`);
   console.log(`A/B match (${old.length} each): before 1.3.0 p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | 1.3.0 p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
+} else if (other) {
+  // interleaved query by query, alternating which engine goes first
+  const o = other.engine;
+  const ab = (f: (x: MatchingEngine, r: MatchRecord) => void) => {
+    const old: number[] = [], cur: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      qs.forEach((r, i) => {
+        for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
+          const s = performance.now();
+          f(which === 0 ? o : e, r);
+          (which === 0 ? old : cur).push(performance.now() - s);
+        }
+      });
+    }
+    return `before p50 ${q(old, 0.5).toFixed(3)} p95 ${q(old, 0.95).toFixed(3)} | now p50 ${q(cur, 0.5).toFixed(3)} p95 ${q(cur, 0.95).toFixed(3)} | ` +
+      `p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)} (${old.length} each)`;
+  };
+  const same = qs.filter((r) => JSON.stringify(o.candidateIds(r)) === JSON.stringify(e.candidateIds(r))).length;
+  console.log(`same candidates (in order) for ${same} of ${qs.length} queries; this engine mid-migration: ${e.upkeep().migrating}; ` +
+    `index ${(other.bytes / 2 ** 20).toFixed(1)} MiB before, ${(built.bytes / 2 ** 20).toFixed(1)} MiB now (posting bytes ${o.stats().indexBytes} / ${e.stats().indexBytes})`);
+  console.log(`A/B gather (candidateIds, both sides): ${ab((x, r) => x.candidateIds(r))}`);
+  console.log(`A/B match: ${ab((x, r) => x.match(r))}`);
 } else if (process.env.PROBE_AB === 'family') {
   const dflt = e.repeatFamilyVote;
   const full: number[] = [], disc: number[] = [];

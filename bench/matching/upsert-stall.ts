@@ -28,7 +28,7 @@ function fill(mode: CompactionMode): void {
   const times = new Float64Array(2 * size);
   const slow = { compaction: 0, rehash: 0, other: 0 };
   const worst: Array<{ ms: number; at: number; why: string }> = [];
-  let n = 0, nc = 0, ns = 0, f = 0;
+  let n = 0, nc = 0, ns = 0, f = 0, peakBytes = 0;
   const t0 = performance.now();
   while (nc < size || ns < size) {
     for (const r of generateFamily(7, f, counters).records) {
@@ -39,6 +39,7 @@ function fill(mode: CompactionMode): void {
       const ms = performance.now() - s;
       times[n++] = ms;
       if (r.side === 'child') nc++; else ns++;
+      if (n % 4096 === 0) peakBytes = Math.max(peakBytes, engine.stats().indexBytes);
       if (ms > SLOW_MS) {
         const u1 = engine.upkeep();
         const why = u1.compactions > u0.compactions ? 'compaction' : u1.rehashes > u0.rehashes ? 'rehash' : 'other';
@@ -57,7 +58,8 @@ function fill(mode: CompactionMode): void {
   console.log(`${mode}: ${n} upserts (${size} per side) in ${seconds.toFixed(0)} s | upsert ms p50 ${q(0.5).toFixed(3)} p99 ${q(0.99).toFixed(3)} ` +
     `p99.9 ${q(0.999).toFixed(3)} max ${sorted[n - 1].toFixed(1)} | over ${SLOW_MS} ms: ${slow.compaction + slow.rehash + slow.other} ` +
     `(compaction ${slow.compaction}, rehash ${slow.rehash}, other ${slow.other}) | compaction points ${u.compactions}, rehashes ${u.rehashes}, ` +
-    `overruns ${u.overruns} | postings ${st.postingsChild + st.postingsSought}, posting bytes ${(st.indexBytes / 2 ** 20).toFixed(0)} MiB`);
+    `overruns ${u.overruns} | postings ${st.postingsChild + st.postingsSought}, posting bytes ${(st.indexBytes / 2 ** 20).toFixed(0)} MiB at the end` +
+    `${u.migrating ? ' (mid-migration)' : ''}, peak ${(peakBytes / 2 ** 20).toFixed(0)} MiB (sampled every 4096 upserts)`);
   console.log(`  slowest: ${worst.slice(0, 8).map((w) => `${w.ms.toFixed(0)} ms @${w.at} (${w.why})`).join(', ') || '-'}`);
 }
 

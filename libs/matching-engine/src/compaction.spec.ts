@@ -101,7 +101,7 @@ describe('PostingIndex incremental compaction', () => {
         if (`${[...order].sort((x, y) => x - y)}` !== `${live}`) expect({ step, key, order }).toEqual({ step, key, order: live });
       }
     }
-    expect(midMigration).toBeGreaterThan(500);
+    expect(midMigration).toBeGreaterThan(150);
     expect(reloadsMid).toBeGreaterThan(0);
     // dead postings are dropped: once the migration is done, only those of records removed since
     // the last compaction point remain (as after a whole compaction)
