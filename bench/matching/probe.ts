@@ -11,7 +11,8 @@
  * PROBE_AB=compaction: the engine of another checkout (PROBE_BEFORE_SRC = its
  *   libs/matching-engine/src/engine.ts, e.g. extracted with `git archive <commit> libs/matching-engine`)
  *   built from the same records next to this one; candidate gathering and match() of both interleaved,
- *   and whether they return the same candidates.
+ *   and whether they return the same candidates. The engine built first is measurably faster
+ *   (an A/A run: ratio ≈ 0.81): run both orders (PROBE_BEFORE_LAST=1 builds the other one second).
  */
 import { performance } from 'perf_hooks';
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
@@ -47,9 +48,14 @@ function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: b
 const abSrc = process.env.PROBE_AB === 'compaction' ? process.env.PROBE_BEFORE_SRC : undefined;
 if (process.env.PROBE_AB === 'compaction' && !abSrc) throw new Error('PROBE_AB=compaction needs PROBE_BEFORE_SRC');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const other = abSrc ? build({}, false, (require(abSrc) as { MatchingEngine: typeof MatchingEngine }).MatchingEngine) : null;
+const otherEngine = abSrc ? (require(abSrc) as { MatchingEngine: typeof MatchingEngine }).MatchingEngine : null;
+// the engine built first runs faster here (an A/A run of one code measured "now"/"before" ≈ 0.81):
+// PROBE_BEFORE_LAST=1 builds the other one second; report both orders
+const otherLast = process.env.PROBE_BEFORE_LAST === '1';
+let other = otherEngine && !otherLast ? build({}, false, otherEngine) : null;
 const before = ab13 ? build(process.env.PROBE_BEFORE === 'keys' ? { fatherNameKeys: false } : { fatherNameKeys: false, competingFromBothSides: false }, false) : null;
 const built = build({}, true);
+if (otherEngine && otherLast) other = build({}, false, otherEngine);
 const e = built.engine;
 if (before) {
   const st = (x: MatchingEngine) => x.stats();
@@ -101,6 +107,8 @@ if (before) {
       `p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)} (${old.length} each)`;
   };
   const same = qs.filter((r) => JSON.stringify(o.candidateIds(r)) === JSON.stringify(e.candidateIds(r))).length;
+  // the other engine's code has not run yet (this one's has, above): warm it up alike
+  for (const r of qs) { o.candidateIds(r); o.match(r); }
   console.log(`same candidates (in order) for ${same} of ${qs.length} queries; this engine mid-migration: ${e.upkeep().migrating}; ` +
     `index ${(other.bytes / 2 ** 20).toFixed(1)} MiB before, ${(built.bytes / 2 ** 20).toFixed(1)} MiB now (posting bytes ${o.stats().indexBytes} / ${e.stats().indexBytes})`);
   console.log(`A/B gather (candidateIds, both sides): ${ab((x, r) => x.candidateIds(r))}`);
