@@ -12,6 +12,8 @@
  *   query's side only) next to the default one; match() on both interleaved, postings and index bytes.
  * PROBE_BASE=<checkout>: the same, but the second index is built by another checkout's engine (e.g. a
  *   `git worktree` of the commit before a change): a same-process, interleaved A/B of two versions.
+ *   The engine built second measures faster in an A/A run (the same code from two checkouts: ≈ 0.8),
+ *   so run both orders: PROBE_BASE_LAST=1 builds the base engine second.
  */
 import * as path from 'path';
 import { performance } from 'perf_hooks';
@@ -32,7 +34,7 @@ const qs: MatchRecord[] = [];
 const baseDir = process.env.PROBE_BASE;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const BaseEngine: typeof MatchingEngine = baseDir ? require(path.resolve(baseDir, 'libs/matching-engine/src/engine')).MatchingEngine : MatchingEngine;
-function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean, Engine = MatchingEngine): { engine: MatchingEngine; bytes: number } {
+function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean, Engine: typeof MatchingEngine = MatchingEngine): { engine: MatchingEngine; bytes: number } {
   const m0 = heapNow();
   const engine = new Engine(options);
   const counters = { child: 0, request: 0 };
@@ -49,8 +51,10 @@ function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: b
   return { engine, bytes: heapNow() - m0 };
 }
 // PROBE_BEFORE=keys: the other index differs only by the father-name keys (rivals from both sides on in both)
-const before = baseDir ? build({}, false, BaseEngine) : ab13 ? build(process.env.PROBE_BEFORE === 'keys' ? { fatherNameKeys: false } : { fatherNameKeys: false, competingFromBothSides: false }, false) : null;
+const baseLast = process.env.PROBE_BASE_LAST === '1';
+let before = baseDir && !baseLast ? build({}, false, BaseEngine) : ab13 ? build(process.env.PROBE_BEFORE === 'keys' ? { fatherNameKeys: false } : { fatherNameKeys: false, competingFromBothSides: false }, false) : null;
 const built = build({}, true);
+if (baseDir && baseLast) before = build({}, false, BaseEngine);
 const e = built.engine;
 const [labelA, labelB] = baseDir ? [`base (${baseDir})`, 'this checkout'] : ['before 1.3.0', '1.3.0'];
 if (before) {
@@ -71,6 +75,9 @@ for (const r of qs) { const s = performance.now(); e.candidateIds(r); tg.push(pe
 for (const r of qs) { const s = performance.now(); e.match(r); tm.push(performance.now() - s); }
 console.log(`gather p50 ${q(tg, 0.5).toFixed(2)} p95 ${q(tg, 0.95).toFixed(2)} | match p50 ${q(tm, 0.5).toFixed(2)} p95 ${q(tm, 0.95).toFixed(2)}`);
 if (before) {
+  const base = before;
+  // the base engine's code has not run yet (this one's has, above): warm it up alike
+  for (const r of qs) { base.engine.candidateIds(r); base.engine.match(r); }
   // interleaved query by query, alternating which engine goes first
   const old: number[] = [], cur: number[] = [];
   for (let round = 0; round < 3; round++) {

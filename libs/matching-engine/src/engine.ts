@@ -11,7 +11,7 @@ import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
 import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, PName, Prepared, Preparer, cutFacts, decode, encode, firstToken } from './prepare';
-import { BlockingKeys, KeyMaker, PostingIndex } from './blocking';
+import { BlockingKeys, CompactionMode, KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
 import { VariantTable, defaultVariantTable } from './text/variants';
@@ -55,6 +55,12 @@ export interface EngineOptions {
    * full, as before)
    */
   repeatFamilyVote?: number;
+  /**
+   * posting store upkeep (default 'incremental': a few keys per upsert migrate into a new packed
+   * array; 'whole' = the whole side at once at each compaction point, a stall of ≈ 1 s at 1M
+   * records; same answers either way)
+   */
+  compaction?: CompactionMode;
 }
 
 let defaultModel: MatchModel | null = null;
@@ -181,7 +187,8 @@ export class MatchingEngine {
   private readonly text = new TextHeap();
   /** display strings of the record being matched (reset per call) */
   private readonly scratch = new TextHeap();
-  private readonly indexes = [new PostingIndex(), new PostingIndex()];
+  private readonly indexes: [PostingIndex, PostingIndex];
+  private readonly isDead = (r: number): boolean => this.alive.data[r] === 0;
   private readonly counts = [0, 0];
   private readonly pcodes = new CountTable();
   private epoch = 0;
@@ -197,6 +204,8 @@ export class MatchingEngine {
     this.comparer.pcodeAdjust = (code) => this.pcodes.adjustment(code, this.model.tf.maxAdjustment, this.model.tf.minPopulation);
     this.comparer.inferAdmin1 = (tokens) => this.inferAdmin1(tokens);
     this.keyMaker = new KeyMaker(this.lexicon, this.pool, options.fatherNameKeys ?? true);
+    const compaction = options.compaction ?? 'incremental';
+    this.indexes = [new PostingIndex(undefined, compaction), new PostingIndex(undefined, compaction)];
     this.proposalThreshold = options.proposalThreshold ?? this.model.proposalThreshold;
     this.maxCandidates = options.maxCandidates ?? 600;
     this.blockCap = options.blockCap ?? 2500;
@@ -238,6 +247,8 @@ export class MatchingEngine {
     w.ints('records.alive', this.alive.copy());
     w.ints('records.heap', this.heap.appendOnlyView());
     w.bytes('records.text', this.text.appendOnlyView());
+    // a migration half done is finished first: the snapshot keeps the one-array layout
+    for (const idx of this.indexes) idx.finishMigration(this.isDead);
     this.indexes[0].dump(w, 'postings.child');
     this.indexes[1].dump(w, 'postings.sought');
     return { formatVersion: SNAPSHOT_FORMAT_VERSION, modelVersion: this.model.modelVersion, chunks: w.chunks };
@@ -279,6 +290,7 @@ export class MatchingEngine {
     this.text.load(r.bytes('records.text'));
     this.indexes[0].load(r, 'postings.child');
     this.indexes[1].load(r, 'postings.sought');
+    for (const idx of this.indexes) idx.afterLoad(this.isDead);
     if (this.offsets.length !== meta.nSlots || this.alive.length !== meta.nSlots) throw new SnapshotCorruptError('engine snapshot: record tables do not match');
     this.ensureSlots(meta.nSlots);
     for (let n = 0; n < meta.nSlots; n++) {
@@ -403,7 +415,7 @@ export class MatchingEngine {
     const keys = this.keyMaker.keys(p, false);
     const idx = this.indexes[p.side];
     for (const k of keys) idx.add(k, n);
-    if (idx.wantsCompaction) idx.compact((r) => this.alive.data[r] === 0);
+    idx.maintain(this.isDead);
     this.counts[p.side]++;
     this.countRecord(p, 1);
   }
@@ -417,6 +429,9 @@ export class MatchingEngine {
     this.alive.data[n] = 0;
     this.slots[n * SLOT_WORDS + SLOT_FACTS] |= SLOT_REMOVED;
     const p = decode(this.heap.data, this.offsets.data[n], this.text);
+    // its keys' counts drop at the next compaction point (incremental mode needs to know which keys)
+    const idx = this.indexes[p.side];
+    if (idx.mode === 'incremental') idx.removed(this.keyMaker.keys(p, false), n);
     this.counts[p.side]--;
     this.countRecord(p, -1);
   }
@@ -479,9 +494,9 @@ export class MatchingEngine {
     const slots = this.slots, votes = this.slotVotes;
     const repeat = this.repeatFamilyVote;
     const epoch = ++this.epoch;
-    const next = idx.next.data;
-    const vals = idx.vals.data;
-    const packed = idx.packed;
+    // a key's arrays are those of its generation (mid-migration, keys not yet migrated are in the other one)
+    const gen = idx.generation;
+    const genPacked = idx.packedOf(gen), next = idx.nextOf(gen), vals = idx.valsOf(gen);
     const N = Math.max(2, this.counts[side]);
     const touched = this.touched;
     touched.length = 0;
@@ -499,7 +514,16 @@ export class MatchingEngine {
       budget -= c;
       const w = Math.log2((N + 1) / c);
       const wr = w * repeat;
-      const a = idx.packedStartAt(slot), b = a + idx.packedCountAt(slot);
+      let packed = genPacked;
+      let a = idx.packedStartAt(slot), b = a + idx.packedCountAt(slot), head = idx.headAt(slot);
+      if (idx.genAt(slot) !== gen) {
+        // not yet migrated: its tail holds postings from both sides of the compaction point; visit
+        // them in the order of a compacted key (the candidates' order must not depend on the migration)
+        a = 0;
+        b = idx.inCompactedOrder(slot, this.unmigrated);
+        packed = this.unmigrated.data;
+        head = -1;
+      }
       for (let p = a; p < b; p++) {
         const r = packed[p];
         const i = r * SLOT_WORDS;
@@ -512,7 +536,7 @@ export class MatchingEngine {
         } else if ((slots[i + SLOT_FAMILIES] & f) !== 0) votes[i + SLOT_VOTES] += wr;
         else { votes[i + SLOT_VOTES] += w; slots[i + SLOT_FAMILIES] |= f; }
       }
-      for (let p = idx.headAt(slot); p >= 0; p = next[p]) {
+      for (let p = head; p >= 0; p = next[p]) {
         const r = vals[p];
         const i = r * SLOT_WORDS;
         if (slots[i] !== epoch) {
@@ -527,6 +551,9 @@ export class MatchingEngine {
     }
     if (touched.length === 0 && oversize !== -1) {
       // every key is a giant block (a very common name and nothing else): newest records of the smallest
+      // (tail then run, newest first, whichever generation the key is in)
+      const g = idx.genAt(oversize);
+      const next = idx.nextOf(g), vals = idx.valsOf(g), packed = idx.packedOf(g);
       for (let p = idx.headAt(oversize); p >= 0 && touched.length < limit; p = next[p]) {
         const r = vals[p];
         const i = r * SLOT_WORDS;
@@ -618,6 +645,8 @@ export class MatchingEngine {
   private tiedBuf = new Int32Array(1024);
   private readonly sized: number[] = [];
   private readonly touched: number[] = [];
+  /** gather: the postings of a key not yet migrated, in compacted order */
+  private readonly unmigrated = new IntVec(1024);
 
   // ------------------------------------------------------------- match ---
 
@@ -1056,6 +1085,12 @@ export class MatchingEngine {
   }
 
   /** Sizes of the index structures (bytes are typed-array bytes only). */
+  /** posting store upkeep since the engine was created or restored (benchmarks) */
+  upkeep(): { compactions: number; rehashes: number; overruns: number; migrating: boolean } {
+    const [a, b] = this.indexes;
+    return { compactions: a.compactions + b.compactions, rehashes: a.rehashes + b.rehashes, overruns: a.overruns + b.overruns, migrating: a.compacting || b.compacting };
+  }
+
   stats(): Record<string, number> {
     return {
       records: this.nSlots,
