@@ -64,6 +64,22 @@ describe('MatchingEngine snapshot', () => {
     expect(answers(MatchingEngine.restore(snap), queries)).toEqual(expected);
   });
 
+  it('restores a snapshot written before the id hashes were kept (the chunk is optional) and answers alike', () => {
+    const a = new MatchingEngine();
+    for (const r of records.slice(0, 2000)) a.upsert(r);
+    const snap = a.snapshot();
+    const older = { ...snap, chunks: snap.chunks.filter((c) => c.name !== 'ids.hashes') };
+    expect(older.chunks.length).toBe(snap.chunks.length - 1);
+    const b = MatchingEngine.restore(older);
+    expect(answers(b, queries)).toEqual(answers(a, queries));
+    // and it keeps working as ids are added, removed and the id table grows
+    for (const r of records.slice(2000)) { a.upsert(r); b.upsert(r); }
+    for (const r of records.slice(0, 500)) { a.remove(r.id); b.remove(r.id); }
+    expect(answers(b, queries)).toEqual(answers(a, queries));
+    expect(b.has(records[400].id)).toBe(false);
+    expect(b.has(records[records.length - 1].id)).toBe(true);
+  });
+
   it('refuses a snapshot of another format or model version, or of other preparation options, with a named error', () => {
     const a = new MatchingEngine();
     for (const r of records.slice(0, 100)) a.upsert(r);

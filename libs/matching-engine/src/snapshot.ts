@@ -61,6 +61,10 @@ export class ChunkReader {
     if (!d) throw new SnapshotCorruptError(`engine snapshot: chunk ${name} missing`);
     return d;
   }
+  /** whether the snapshot has the chunk (a chunk added since an older snapshot was written) */
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
   /** the chunk as an Int32Array (a copy unless adopted) */
   ints(name: string): Int32Array<ArrayBuffer> {
     const d = this.get(name);
