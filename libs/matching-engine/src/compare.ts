@@ -525,16 +525,19 @@ export class Comparer {
   private readonly admin1Cache = new Map<number, number>();
   /** admin-1 P-code (pool id) of a place: from its P-code, else learned from its text (-1 unknown) */
   admin1Of(p: PPlace): number {
-    if (p.pcode >= 0) {
-      let id = this.admin1Cache.get(p.pcode);
-      if (id === undefined) {
-        const code = this.pool.get(p.pcode)!;
-        id = code.length >= 4 ? this.pool.intern(code.slice(0, 4)) : -1;
-        this.admin1Cache.set(p.pcode, id);
-      }
-      return id;
-    }
+    if (p.pcode >= 0) return this.admin1OfPcode(p.pcode);
     return p.text.length > 0 ? this.inferAdmin1(p.text) : -1;
+  }
+
+  /** admin-1 P-code (pool id) of a recorded P-code (pool id) */
+  admin1OfPcode(pcode: number): number {
+    let id = this.admin1Cache.get(pcode);
+    if (id === undefined) {
+      const code = this.pool.get(pcode)!;
+      id = code.length >= 4 ? this.pool.intern(code.slice(0, 4)) : -1;
+      this.admin1Cache.set(pcode, id);
+    }
+    return id;
   }
 
   /** learned gazetteer: place-name tokens → admin-1 P-code (set by the engine) */

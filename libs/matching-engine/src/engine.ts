@@ -10,7 +10,7 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel } from './model';
-import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, PName, Prepared, Preparer, cutFacts, decode, encode, firstToken } from './prepare';
+import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, SlotSource, cutFacts, decode, encode, firstToken, slotSource, slotSourceAt } from './prepare';
 import { BlockingKeys, CompactionMode, KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
@@ -290,11 +290,12 @@ export class MatchingEngine {
     this.text.load(r.bytes('records.text'));
     this.indexes[0].load(r, 'postings.child');
     this.indexes[1].load(r, 'postings.sought');
-    for (const idx of this.indexes) idx.afterLoad(this.isDead);
+    // (a scan of every posting for those of removed records: none to find when no record was removed)
+    if (meta.nSlots > meta.counts[0] + meta.counts[1]) for (const idx of this.indexes) idx.afterLoad(this.isDead);
     if (this.offsets.length !== meta.nSlots || this.alive.length !== meta.nSlots) throw new SnapshotCorruptError('engine snapshot: record tables do not match');
     this.ensureSlots(meta.nSlots);
     for (let n = 0; n < meta.nSlots; n++) {
-      this.fillSlot(n, decode(this.heap.data, this.offsets.data[n], this.text));
+      this.fillSlot(n, slotSourceAt(this.heap.data, this.offsets.data[n], this.slotSrc));
       if (this.alive.data[n] === 0) this.slots[n * SLOT_WORDS + SLOT_FACTS] |= SLOT_REMOVED;
     }
     this.nSlots = meta.nSlots;
@@ -411,7 +412,7 @@ export class MatchingEngine {
     this.offsets.push(encode(p, this.heap));
     this.alive.push(1);
     this.ensureSlots(n + 1);
-    this.fillSlot(n, p);
+    this.fillSlot(n, slotSource(p, this.slotSrc));
     const keys = this.keyMaker.keys(p, false);
     const idx = this.indexes[p.side];
     for (const k of keys) idx.add(k, n);
@@ -444,26 +445,26 @@ export class MatchingEngine {
     this.slotVotes = new Float32Array(grown.buffer);
   }
 
-  private fillSlot(n: number, p: Prepared): void {
+  private fillSlot(n: number, src: SlotSource): void {
     const i = n * SLOT_WORDS;
-    this.slots[i + SLOT_FACTS] = cutFacts(p.sex, p.birthKind, p.birthLo, p.birthHi);
-    this.slots[i + SLOT_MOTHER] = this.parentCode(p.mother);
-    this.slots[i + SLOT_FATHER] = this.parentCode(p.father);
-    this.slots[i + SLOT_ORIGIN] = this.originCode(p);
+    this.slots[i + SLOT_FACTS] = cutFacts(src.sex, src.birthKind, src.birthLo, src.birthHi);
+    this.slots[i + SLOT_MOTHER] = this.parentCode(src.motherFirst);
+    this.slots[i + SLOT_FATHER] = this.parentCode(src.fatherFirst);
+    this.slots[i + SLOT_ORIGIN] = this.originCode(src.originPcode);
   }
+  private readonly slotSrc = {} as SlotSource;
 
-  /** a parent's first name as the cut compares it: its variant group's phonetic code, else its own (-1 none) */
-  private parentCode(n: PName | null): number {
-    const t = n ? firstToken(n) : undefined;
-    if (t === undefined) return -1;
-    const codes = this.keyMaker.codes(t);
+  /** a parent's first name (its first token, -1 none) as the cut compares it: its variant group's phonetic code, else its own */
+  private parentCode(firstTok: number): number {
+    if (firstTok < 0) return -1;
+    const codes = this.keyMaker.codes(firstTok);
     return codes.length > 1 ? codes[1] : codes[0];
   }
 
   /** admin-1 P-code of origin (pool id), from a recorded P-code only — a place inferred from text
    * depends on what the index has learned, and a restored index must cut as the original did */
-  private originCode(p: Prepared): number {
-    return p.origin && p.origin.pcode >= 0 ? this.comparer.admin1Of(p.origin) : -1;
+  private originCode(pcode: number): number {
+    return pcode >= 0 ? this.comparer.admin1OfPcode(pcode) : -1;
   }
 
   has(id: string): boolean {
@@ -582,7 +583,8 @@ export class MatchingEngine {
       const tv = this.voteBuf, sel = this.selectBuf;
       const heap = this.heap.data, offs = this.offsets.data;
       const qLo = q?.birthLo ?? 0, qHi = q?.birthHi ?? 0, qb = q !== undefined && q.birthKind !== BirthKind.None, qs = q?.sex ?? 0;
-      const qm = q ? this.parentCode(q.mother) : -1, qf = q ? this.parentCode(q.father) : -1, qo = q ? this.originCode(q) : -1;
+      const src = q ? slotSource(q, this.slotSrc) : undefined;
+      const qm = src ? this.parentCode(src.motherFirst) : -1, qf = src ? this.parentCode(src.fatherFirst) : -1, qo = src ? this.originCode(src.originPcode) : -1;
       const ev = this.cutEvidence;
       const adjust = qb || qs > 0, parents = qm >= 0 || qf >= 0 || qo >= 0;
       for (let t = 0; t < T; t++) {

@@ -327,6 +327,59 @@ export function cutFacts(sex: number, birthKind: BirthKind, birthLo: number, bir
   return w | (from << 5) | (width << 18);
 }
 
+/** What the candidate cut keeps of a record (engine.ts `fillSlot`), as `slotSourceAt` reads it. */
+export interface SlotSource {
+  sex: number;
+  birthKind: BirthKind;
+  birthLo: number;
+  birthHi: number;
+  /** first token of the mother's / father's name (-1 none) */
+  motherFirst: number;
+  fatherFirst: number;
+  /** recorded P-code of origin (pool id, -1 none) */
+  originPcode: number;
+}
+
+const firstOr = (n: PName | null) => (n ? firstToken(n) ?? -1 : -1);
+/** `SlotSource` of a prepared record */
+export function slotSource(p: Prepared, out: SlotSource): SlotSource {
+  out.sex = p.sex;
+  out.birthKind = p.birthKind;
+  out.birthLo = p.birthLo;
+  out.birthHi = p.birthHi;
+  out.motherFirst = firstOr(p.mother);
+  out.fatherFirst = firstOr(p.father);
+  out.originPcode = p.origin ? p.origin.pcode : -1;
+  return out;
+}
+
+/**
+ * `SlotSource` of the record `encode` wrote at `off`, read straight from the heap: restoring a
+ * snapshot rebuilds the cut's slots of every record, and a full `decode` (arrays and objects per
+ * name) doubled the restore time.
+ */
+export function slotSourceAt(h: Int32Array, off: number, out: SlotSource): SlotSource {
+  const flags = h[off];
+  out.sex = (flags >> 2) & 7;
+  out.birthKind = ((flags >> 5) & 7) as BirthKind;
+  out.birthLo = h[off + HEAP_BIRTH_LO];
+  out.birthHi = h[off + HEAP_BIRTH_HI];
+  let i = off + 12; // flags … nationality (as decode reads them)
+  i += 1 + h[i]; // languages
+  out.originPcode = -1;
+  if (flags & (1 << 10)) { out.originPcode = h[i]; i += 4 + h[i + 3]; } // place: pcode, country, raw, text
+  if (flags & (1 << 11)) i += 4 + h[i + 3];
+  const skipName = (at: number) => { const sizes = h[at + 2]; return at + 5 + (sizes & 255) + h[at + 3] + h[at + 4]; };
+  // a name's first token: its first Latin token, else its first original-script one (`firstToken`)
+  const first = (at: number) => { const nAll = h[at + 2] & 255; return nAll > 0 ? h[at + 5] : h[at + 4] > 0 ? h[at + 5 + h[at + 3]] : -1; };
+  i = skipName(i); // the record's own name
+  out.motherFirst = -1;
+  out.fatherFirst = -1;
+  if (flags & (1 << 12)) { out.motherFirst = first(i); i = skipName(i); }
+  if (flags & (1 << 13)) out.fatherFirst = first(i);
+  return out;
+}
+
 /** Append the record to the heap; returns its offset. */
 export function encode(p: Prepared, out: IntVec): number {
   const off = out.length;

@@ -64,6 +64,21 @@ describe('MatchingEngine snapshot', () => {
     expect(answers(MatchingEngine.restore(snap), queries)).toEqual(expected);
   });
 
+  it('rebuilds on restore, straight from the record heap, the same cut slots the upserts filled', () => {
+    const a = new MatchingEngine();
+    for (const r of records) a.upsert(r);
+    for (const r of records.slice(0, 300)) a.remove(r.id);
+    const b = MatchingEngine.restore(throughBytes(a.snapshot()));
+    // words 1, 4, 5, 6 of each 8-word slot: cut facts (with the removed bit), mother's and father's codes, origin's admin-1
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const kept = (e: MatchingEngine) => { const s = (e as any).slots as Int32Array; const n = (e as any).nSlots as number; const out: number[] = []; for (let i = 0; i < n; i++) out.push(s[i * 8 + 1], s[i * 8 + 4], s[i * 8 + 5], s[i * 8 + 6]); return out; };
+    const want = kept(a);
+    expect(want.length).toBe(records.length * 4);
+    expect(want.filter((w, i) => i % 4 === 1 && w >= 0).length).toBeGreaterThan(records.length / 4); // mothers' names known
+    expect(want.filter((w, i) => i % 4 === 3 && w >= 0).length).toBeGreaterThan(records.length / 4); // origins with a P-code
+    expect(kept(b)).toEqual(want);
+  });
+
   it('restores a snapshot written before the id hashes were kept (the chunk is optional) and answers alike', () => {
     const a = new MatchingEngine();
     for (const r of records.slice(0, 2000)) a.upsert(r);
