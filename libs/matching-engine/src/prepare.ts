@@ -318,6 +318,9 @@ export const CUT_BIRTH_BASE = 1800 * 12;
 /** where `encode` puts a record's first and last birth month, after its offset */
 export const HEAP_BIRTH_LO = 3;
 export const HEAP_BIRTH_HI = 4;
+/** `encode`'s fixed fields (flags … nationality) before the languages; flags saying which optional parts follow */
+const HEAP_FIXED = 12;
+const HAS_ORIGIN = 1 << 10, HAS_SEPARATION = 1 << 11, HAS_MOTHER = 1 << 12, HAS_FATHER = 1 << 13;
 export function cutFacts(sex: number, birthKind: BirthKind, birthLo: number, birthHi: number): number {
   let w = sex & CUT_SEX;
   if (birthKind === BirthKind.None) return w;
@@ -364,19 +367,19 @@ export function slotSourceAt(h: Int32Array, off: number, out: SlotSource): SlotS
   out.birthKind = ((flags >> 5) & 7) as BirthKind;
   out.birthLo = h[off + HEAP_BIRTH_LO];
   out.birthHi = h[off + HEAP_BIRTH_HI];
-  let i = off + 12; // flags … nationality (as decode reads them)
+  let i = off + HEAP_FIXED;
   i += 1 + h[i]; // languages
   out.originPcode = -1;
-  if (flags & (1 << 10)) { out.originPcode = h[i]; i += 4 + h[i + 3]; } // place: pcode, country, raw, text
-  if (flags & (1 << 11)) i += 4 + h[i + 3];
+  if (flags & HAS_ORIGIN) { out.originPcode = h[i]; i += 4 + h[i + 3]; } // place: pcode, country, raw, text
+  if (flags & HAS_SEPARATION) i += 4 + h[i + 3];
   const skipName = (at: number) => { const sizes = h[at + 2]; return at + 5 + (sizes & 255) + h[at + 3] + h[at + 4]; };
   // a name's first token: its first Latin token, else its first original-script one (`firstToken`)
   const first = (at: number) => { const nAll = h[at + 2] & 255; return nAll > 0 ? h[at + 5] : h[at + 4] > 0 ? h[at + 5 + h[at + 3]] : -1; };
   i = skipName(i); // the record's own name
   out.motherFirst = -1;
   out.fatherFirst = -1;
-  if (flags & (1 << 12)) { out.motherFirst = first(i); i = skipName(i); }
-  if (flags & (1 << 13)) out.fatherFirst = first(i);
+  if (flags & HAS_MOTHER) { out.motherFirst = first(i); i = skipName(i); }
+  if (flags & HAS_FATHER) out.fatherFirst = first(i);
   return out;
 }
 
@@ -386,7 +389,7 @@ export function encode(p: Prepared, out: IntVec): number {
   const flags =
     p.side | ((p.consent ? 1 : 0) << 1) | (p.sex << 2) | (p.birthKind << 5) |
     ((p.motherFromInquirer ? 1 : 0) << 8) | ((p.fatherFromInquirer ? 1 : 0) << 9) |
-    ((p.origin ? 1 : 0) << 10) | ((p.separation ? 1 : 0) << 11) | ((p.mother ? 1 : 0) << 12) | ((p.father ? 1 : 0) << 13);
+    (p.origin ? HAS_ORIGIN : 0) | (p.separation ? HAS_SEPARATION : 0) | (p.mother ? HAS_MOTHER : 0) | (p.father ? HAS_FATHER : 0);
   out.push(flags);
   out.push(p.agency);
   out.push(p.group);
@@ -443,11 +446,11 @@ export function decode(heap: Int32Array, off: number, text: TextHeap): Prepared 
   const agency = r.next(), group = r.next(), birthLo = r.next(), birthHi = r.next(), dob = r.next(), dobRaw = r.next();
   const age100 = r.next(), ageOn = r.next(), sepDate = r.next(), sepDateRaw = r.next(), nationality = r.next();
   const languages = r.arr(r.next());
-  const origin = flags & (1 << 10) ? r.place() : null;
-  const separation = flags & (1 << 11) ? r.place() : null;
+  const origin = flags & HAS_ORIGIN ? r.place() : null;
+  const separation = flags & HAS_SEPARATION ? r.place() : null;
   const name = r.name();
-  const mother = flags & (1 << 12) ? r.name() : null;
-  const father = flags & (1 << 13) ? r.name() : null;
+  const mother = flags & HAS_MOTHER ? r.name() : null;
+  const father = flags & HAS_FATHER ? r.name() : null;
   const ns = r.next();
   const siblings: PName[] = ns === 0 ? (EMPTY_NAMES as PName[]) : [];
   for (let k = 0; k < ns; k++) siblings.push(r.name());
