@@ -6,6 +6,8 @@
  *   (PROBE_AB=both-sides: with rivals from the query's side only vs from both sides).
  * PROBE_AB=family: every key vote in full (repeatFamilyVote 1, as before) vs the default
  *   discount of a record's repeated votes from one key family; also pairs scored per match.
+ * PROBE_AB=candidates PROBE_CANDIDATES=800[,1000…]: the default candidate cut vs each other one
+ *   (maxCandidates per side), on the same index; also pairs scored per match.
  * PROBE_AB=model PROBE_MODEL=file.json: the shipped model vs that model file on the same index
  *   (setModel between queries), interleaved; also pairs scored per match.
  * PROBE_AB=1.3: a second index as before kinlink-fs-1.3.0 (no father-name keys, rivals from the
@@ -68,6 +70,27 @@ import * as fs from 'fs';
 const session = new inspector.Session();
 const post = (m: string, a?: object) => new Promise<any>((res, rej) => session.post(m, a ?? {}, (err, r) => (err ? rej(err) : res(r)))); // eslint-disable-line @typescript-eslint/no-explicit-any
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * xs.length)];
+/**
+ * A/B of two settings of one engine on the same index (`set(0)` / `set(1)`), interleaved query by
+ * query and alternating which goes first, so both see the same machine load; leaves setting 0 on.
+ */
+function toggleAB([a, b]: [string, string], set: (k: 0 | 1) => void): void {
+  const t: number[][] = [[], []];
+  for (let round = 0; round < 3; round++) {
+    qs.forEach((r, i) => {
+      for (const k of (i % 2 === 0 ? [0, 1] : [1, 0]) as (0 | 1)[]) {
+        set(k);
+        const s = performance.now();
+        e.match(r);
+        t[k].push(performance.now() - s);
+      }
+    });
+  }
+  const perQuery = (k: 0 | 1) => { set(k); const n0 = e.pairsScored; for (const r of qs) e.match(r); return (e.pairsScored - n0) / qs.length; };
+  console.log(`pairs scored per match: ${a} ${perQuery(0).toFixed(1)} | ${b} ${perQuery(1).toFixed(1)}`);
+  set(0);
+  console.log(`A/B match (${t[0].length} each): ${a} p50 ${q(t[0], 0.5).toFixed(2)} p95 ${q(t[0], 0.95).toFixed(2)} | ${b} p50 ${q(t[1], 0.5).toFixed(2)} p95 ${q(t[1], 0.95).toFixed(2)} | p50 ratio ${(q(t[1], 0.5) / q(t[0], 0.5)).toFixed(3)} p95 ratio ${(q(t[1], 0.95) / q(t[0], 0.95)).toFixed(3)}`);
+}
 async function main() {
 if (process.env.PROBE_PROFILE) { session.connect(); await post('Profiler.enable'); await post('Profiler.start'); }
 const tg: number[] = [], tm: number[] = [];
@@ -104,59 +127,24 @@ if (before) {
   }
   console.log(`pairs scored per match: ${labelA} ${perQuery(before.engine).toFixed(1)} | ${labelB} ${perQuery(e).toFixed(1)}`);
   console.log(`A/B match (${old.length} each): ${labelA} p50 ${q(old, 0.5).toFixed(2)} p95 ${q(old, 0.95).toFixed(2)} | ${labelB} p50 ${q(cur, 0.5).toFixed(2)} p95 ${q(cur, 0.95).toFixed(2)} | p50 ratio ${(q(cur, 0.5) / q(old, 0.5)).toFixed(3)} p95 ratio ${(q(cur, 0.95) / q(old, 0.95)).toFixed(3)}`);
-} else if (process.env.PROBE_AB === 'model') {
-  const models = [defaultMatchModel(), loadModel(JSON.parse(fs.readFileSync(process.env.PROBE_MODEL!, 'utf8')))];
-  const t: number[][] = [[], []];
-  for (let round = 0; round < 3; round++) {
-    qs.forEach((r, i) => {
-      for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
-        e.setModel(models[k]);
-        const s = performance.now();
-        e.match(r);
-        t[k].push(performance.now() - s);
-      }
-    });
-  }
-  const perQuery = (k: number) => { e.setModel(models[k]); const n0 = e.pairsScored; for (const r of qs) e.match(r); return (e.pairsScored - n0) / qs.length; };
-  const [a, b] = models.map((m) => m.json.modelVersion);
-  console.log(`pairs scored per match: ${a} ${perQuery(0).toFixed(1)} | ${b} ${perQuery(1).toFixed(1)}`);
-  e.setModel(models[0]);
-  console.log(`A/B match (${t[0].length} each): ${a} p50 ${q(t[0], 0.5).toFixed(2)} p95 ${q(t[0], 0.95).toFixed(2)} | ${b} p50 ${q(t[1], 0.5).toFixed(2)} p95 ${q(t[1], 0.95).toFixed(2)} | p50 ratio ${(q(t[1], 0.5) / q(t[0], 0.5)).toFixed(3)} p95 ratio ${(q(t[1], 0.95) / q(t[0], 0.95)).toFixed(3)}`);
-} else if (process.env.PROBE_AB === 'family') {
-  const dflt = e.repeatFamilyVote;
-  const full: number[] = [], disc: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    qs.forEach((r, i) => {
-      for (const d of i % 2 === 0 ? [false, true] : [true, false]) {
-        e.repeatFamilyVote = d ? dflt : 1;
-        const s = performance.now();
-        e.match(r);
-        (d ? disc : full).push(performance.now() - s);
-      }
-    });
-  }
-  const perQuery = (w: number) => { e.repeatFamilyVote = w; const n0 = e.pairsScored; for (const r of qs) e.match(r); return (e.pairsScored - n0) / qs.length; };
-  console.log(`pairs scored per match: full votes ${perQuery(1).toFixed(1)} | family discount ${dflt} ${perQuery(dflt).toFixed(1)}`);
-  e.repeatFamilyVote = dflt;
-  console.log(`A/B match (${full.length} each): full votes p50 ${q(full, 0.5).toFixed(2)} p95 ${q(full, 0.95).toFixed(2)} | family discount p50 ${q(disc, 0.5).toFixed(2)} p95 ${q(disc, 0.95).toFixed(2)} | p50 ratio ${(q(disc, 0.5) / q(full, 0.5)).toFixed(3)} p95 ratio ${(q(disc, 0.95) / q(full, 0.95)).toFixed(3)}`);
 } else if (process.env.PROBE_AB) {
-  // A/B of the one-to-one adjustment on the same index, interleaved query by query (alternating
-  // which goes first) so both see the same machine load
-  const off: number[] = [], on: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    qs.forEach((r, i) => {
-      for (const c of i % 2 === 0 ? [false, true] : [true, false]) {
-        if (process.env.PROBE_AB === 'both-sides') e.bothSides = c; else e.competing = c;
-        const s = performance.now();
-        e.match(r);
-        (c ? on : off).push(performance.now() - s);
-      }
-    });
+  const mode = process.env.PROBE_AB;
+  if (mode === 'model') {
+    const models = [defaultMatchModel(), loadModel(JSON.parse(fs.readFileSync(process.env.PROBE_MODEL!, 'utf8')))];
+    toggleAB(models.map((m) => m.json.modelVersion) as [string, string], (k) => e.setModel(models[k]));
+  } else if (mode === 'family') {
+    const dflt = e.repeatFamilyVote;
+    toggleAB(['full votes', `family discount ${dflt}`], (k) => { e.repeatFamilyVote = k === 0 ? 1 : dflt; });
+  } else if (mode === 'candidates') {
+    const dflt = e.maxCandidates;
+    for (const other of (process.env.PROBE_CANDIDATES ?? '800').split(',').map(Number)) {
+      toggleAB([`${dflt} candidates`, `${other} candidates`], (k) => { e.maxCandidates = k === 0 ? dflt : other; });
+    }
+  } else if (mode === 'both-sides') {
+    toggleAB(["rivals from the query's side", 'both sides'], (k) => { e.bothSides = k === 1; });
+  } else {
+    toggleAB(['pair-by-pair', 'one-to-one'], (k) => { e.competing = k === 1; });
   }
-  e.competing = true;
-  e.bothSides = true;
-  if (process.env.PROBE_AB === 'both-sides') console.log(`A/B match (${off.length} each): rivals from the query's side p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | both sides p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p50 ratio ${(q(on, 0.5) / q(off, 0.5)).toFixed(3)} p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
-  else console.log(`A/B match (${off.length} each): pair-by-pair p50 ${q(off, 0.5).toFixed(2)} p95 ${q(off, 0.95).toFixed(2)} | one-to-one p50 ${q(on, 0.5).toFixed(2)} p95 ${q(on, 0.95).toFixed(2)} | p95 ratio ${(q(on, 0.95) / q(off, 0.95)).toFixed(3)}`);
 }
 if (process.env.PROBE_PROFILE) fs.writeFileSync(process.env.PROBE_PROFILE, JSON.stringify((await post('Profiler.stop')).profile));
 }

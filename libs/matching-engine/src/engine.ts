@@ -161,7 +161,6 @@ export class MatchingEngine {
   private readonly comparer: Comparer;
   private readonly keyMaker: KeyMaker;
   private readonly proposalThreshold: number;
-  private readonly maxCandidates: number;
   private readonly blockCap: number;
   private readonly postingBudget: number;
 
@@ -312,6 +311,8 @@ export class MatchingEngine {
    * adjustment, below one key's vote; switchable for measurements.
    */
   cutEvidence = { parentAgrees: 3, parentDisagrees: -1, originAgrees: 2, originDisagrees: -1 };
+  /** EngineOptions.maxCandidates; switchable for A/B measurements */
+  maxCandidates: number;
   /** EngineOptions.repeatFamilyVote; switchable for A/B measurements */
   repeatFamilyVote: number;
   /** the one-to-one adjustment (EngineOptions.competingCandidates); switchable for A/B measurements */
