@@ -112,6 +112,9 @@ interface Eval {
   siblingAsSame: Set<string>;
   siblingSurfaced: Set<string>;
   top5: { hits: number; total: number };
+  /** why a record's partner was not among its top 5: never scored (the candidate cut), scored but
+   * judged a sibling, or scored as the same child and outranked by five or more look-alikes */
+  top5Misses: { notScored: number; labelledSibling: number; outranked: number };
   calib: Calibration;
   perCulture: Map<string, { tp: number; total: number }>;
   missedExamples: string[];
@@ -121,7 +124,7 @@ interface Eval {
 function newEval(): Eval {
   return {
     truePairs: new Map(), siblingPairs: new Set(), seen: new Set(), proposed: new Set(), bestP: new Map(), proposedTrue: new Set(),
-    siblingAsSame: new Set(), siblingSurfaced: new Set(), top5: { hits: 0, total: 0 }, calib: new Calibration(),
+    siblingAsSame: new Set(), siblingSurfaced: new Set(), top5: { hits: 0, total: 0 }, top5Misses: { notScored: 0, labelledSibling: 0, outranked: 0 }, calib: new Calibration(),
     perCulture: new Map(), missedExamples: [], fpExamples: [],
   };
 }
@@ -179,6 +182,7 @@ function summarise(ev: Eval, threshold: number) {
     f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
     top5Recall: ev.top5.total ? ev.top5.hits / ev.top5.total : 1,
     top5Records: ev.top5.total,
+    top5Misses: ev.top5Misses,
     siblingPairs: ev.siblingPairs.size,
     siblingPairsProposedAsSameChild: ev.siblingAsSame.size,
     siblingPairsProposedAsSameChildRate: ev.siblingPairs.size ? ev.siblingAsSame.size / ev.siblingPairs.size : 0,
@@ -260,6 +264,8 @@ async function runSize(size: number, model: ReturnType<typeof loadModel> | undef
     const a = meta.get(rec.id)!;
     let top5Taken = 0;
     let top5Hit = false;
+    let partnerScored: 'no' | 'sibling' | 'same' = 'no';
+    const otherSide = new Set(partnerIndex.get(rec.id) ?? []);
     const partners = new Set<string>();
     for (const res1 of res) {
       const o = res1.otherId;
@@ -286,11 +292,13 @@ async function runSize(size: number, model: ReturnType<typeof loadModel> | undef
         if (same) top5Hit = true;
       }
       if (same) partners.add(o);
+      if (otherSide.has(o)) partnerScored = sameChild ? 'same' : partnerScored === 'same' ? 'same' : 'sibling';
     }
     // top-5: records with at least one (consent-allowed) partner on the other side
     if ((partnerIndex.get(rec.id) ?? []).length > 0) {
       ev.top5.total++;
       if (top5Hit) ev.top5.hits++;
+      else ev.top5Misses[partnerScored === 'no' ? 'notScored' : partnerScored === 'sibling' ? 'labelledSibling' : 'outranked']++;
       const pc = ev.perCulture.get(a.culture) ?? { tp: 0, total: 0 };
       pc.total++;
       if ([...partners].some((p) => meta.get(p)!.side !== a.side && ev.proposedTrue.has(pairKey(rec.id, p)))) pc.tp++;
@@ -474,6 +482,7 @@ function printSummary(runs: any[]): void {
     });
   }
   add('top-5 recall', (q) => pct(q.top5Recall));
+  add('top-5 misses: not scored / sibling / outranked', (q) => (q.top5Misses ? `${q.top5Misses.notScored} / ${q.top5Misses.labelledSibling} / ${q.top5Misses.outranked}` : '–'), false);
   add('siblings proposed as same', (q) => `${q.siblingPairsProposedAsSameChild}/${q.siblingPairs} (${pct(q.siblingPairsProposedAsSameChildRate)})`);
   add('Brier (all scored pairs)', (q) => (q.calibration.brier ?? NaN).toFixed(5));
   add('Brier (p≥0.05 or true)', (q) => (q.calibration.brierRelevant ?? NaN).toFixed(4));
