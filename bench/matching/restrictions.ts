@@ -196,7 +196,9 @@ if (results.length === 2 && show > 0) {
 }
 
 if (outFile) {
+  // `models`: names alone, as the file held before relations; `byClaim`: every scenario
+  const namesAlone = Object.fromEntries(Object.entries(summary).map(([label, byClaim]) => [label, byClaim.namesAlone]));
   fs.writeFileSync(outFile, JSON.stringify({
-    seed, families, threshold: RESTRICTION_MATCH_THRESHOLD, sameRoleThreshold: SAME_ROLE_MATCH_THRESHOLD, pairs: ps.length, models: summary,
+    seed, families, threshold: RESTRICTION_MATCH_THRESHOLD, sameRoleThreshold: SAME_ROLE_MATCH_THRESHOLD, pairs: ps.length, models: namesAlone, byClaim: summary,
   }, null, 2) + '\n');
 }
