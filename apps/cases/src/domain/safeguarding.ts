@@ -108,7 +108,8 @@ export const UNIQUE_ROLES: ReadonlySet<string> = new Set(['mother', 'father']);
  * ≈ 0.58 bits of name agreement, for a restricted person and an inquirer who claim the same unique
  * role (UNIQUE_ROLES). Blocks a shared given name under another family name (4.6 bits), a variant
  * of the given name (Najeebullah ↔ Najeebolah Idrees 2.5, Zarghone Nabee ↔ Zarghona Gulapopzay 3.3),
- * a given name alone (1.4) and a translated one (Nicholas ↔ Mykola Kovalenko 1.6); lets through a
+ * one name alone matching another part of a full name ("Mikael" ↔ "Gabramaryam Hayle Mikael" 1.4)
+ * and a translated given name (Nicholas ↔ Mykola Kovalenko 1.6); lets through a
  * single shared name in another position (0.05 bits: "Yoosuf Akokabzay" ↔ "Asadollah Yusof") and
  * names that disagree. Chosen in the empty band between 0.05 and 0.75 bits of the name-evidence
  * model's levels (kinlink-names-1.0.0), so every threshold in it gives the same figures. With seed
