@@ -16,17 +16,28 @@
  *  - different person: the restriction × a different adult of the same culture and sex from
  *    another family, as agency B wrote them (random), and × one who shares the given name
  *    (Mohammed vs Mohammed) → should not be flagged (false-flag rates).
+ * The restriction records the parent's role (`father` / `mother`, as the child's agency knows it).
+ * Each pair is checked in three scenarios of what the inquirer claims:
+ *  - names alone (no relation recorded: the check before relations were kept, and older facts);
+ *  - same role: the inquirer says he is the child's father as the restricted father is (she, the
+ *    mother) — for the same person the truth; for another adult a conflicting claim on the same
+ *    child (a wrong proposal or a false claim), which a supervisor should see: its "false flag" is
+ *    a refusal that asks for a review, not a wrong answer;
+ *  - another role: the inquirer claims to be an uncle (aunt) — must behave as names alone.
  * "Flagged" = the real check: `checkRestrictions` with `NameMatcher.samePerson` and its default
- * threshold (RESTRICTION_MATCH_THRESHOLD). The check as shipped (NameMatcher's default: the
- * name-evidence model) is always measured; `--model` adds a candidate scored on the same pairs (a
- * model file, or `default` for the shipped matching model). `--sweep` adds catch and false-flag rates at other
- * thresholds (what the same check would do with another threshold on each model's evidence).
+ * thresholds (RESTRICTION_MATCH_THRESHOLD; SAME_ROLE_MATCH_THRESHOLD for the same unique role).
+ * The check as shipped (NameMatcher's default: the name-evidence model) is always measured;
+ * `--model` adds a candidate scored on the same pairs (a model file, or `default` for the shipped
+ * matching model). `--sweep` adds catch and false-flag rates at other thresholds (what the same
+ * check would do with another threshold on each model's evidence), names alone and same role.
  */
 import * as fs from 'fs';
 import { loadModel, MatchModel } from '../../libs/matching-engine/src/model';
 import { defaultMatchModel } from '../../libs/matching-engine/src/engine';
 import { NameMatcher } from '../../apps/cases/src/casework/name-matcher';
-import { checkRestrictions, NameLike, RESTRICTION_MATCH_THRESHOLD } from '../../apps/cases/src/domain/safeguarding';
+import {
+  checkRestrictions, NameLike, RESTRICTION_MATCH_THRESHOLD, SAME_ROLE_MATCH_THRESHOLD,
+} from '../../apps/cases/src/domain/safeguarding';
 import { Actor } from '../../apps/cases/src/domain/actor';
 import { AGENCIES, familyParents, GeneratedAdult, writeAdultName } from './generator';
 import { hashSeed, Rng } from './rng';
@@ -40,7 +51,8 @@ const modelFile = arg('model');
 const outFile = arg('out');
 
 type Kind = 'same' | 'other' | 'sameGiven';
-interface Pair { kind: Kind; culture: string; restricted: NameLike; inquirer: NameLike }
+/** `role`: the restricted parent's, recorded with the restriction */
+interface Pair { kind: Kind; culture: string; role: 'father' | 'mother'; restricted: NameLike; inquirer: NameLike }
 
 /** The pairs: deterministic in (seed, families). */
 function pairs(): Pair[] {
@@ -61,14 +73,15 @@ function pairs(): Pair[] {
     const agencyB = (agencyA + rng.int(1, AGENCIES.length - 1)) % AGENCIES.length;
     const restricted = writeAdultName(a, agencyA, rng);
     const culture = a.culture.id;
-    out.push({ kind: 'same', culture, restricted, inquirer: writeAdultName(a, agencyB, rng) });
+    const role = a.role;
+    out.push({ kind: 'same', culture, role, restricted, inquirer: writeAdultName(a, agencyB, rng) });
     const pool = byCultureSex.get(`${culture}/${a.truth.sex}`)!;
     let other = pool[rng.int(0, pool.length - 1)];
     for (let k = 0; k < 10 && other.family === a.family; k++) other = pool[rng.int(0, pool.length - 1)];
-    if (other.family !== a.family) out.push({ kind: 'other', culture, restricted, inquirer: writeAdultName(other, agencyB, rng) });
+    if (other.family !== a.family) out.push({ kind: 'other', culture, role, restricted, inquirer: writeAdultName(other, agencyB, rng) });
     const namesakes = byGiven.get(`${culture}/${a.truth.sex}/${a.truth.given.c}`)!.filter((b) => b.family !== a.family);
     if (namesakes.length > 0) {
-      out.push({ kind: 'sameGiven', culture, restricted, inquirer: writeAdultName(namesakes[rng.int(0, namesakes.length - 1)], agencyB, rng) });
+      out.push({ kind: 'sameGiven', culture, role, restricted, inquirer: writeAdultName(namesakes[rng.int(0, namesakes.length - 1)], agencyB, rng) });
     }
   });
   return out;
@@ -76,14 +89,31 @@ function pairs(): Pair[] {
 
 const actor: Actor = { id: 'restrictions-bench', role: 'coordinator', agencyId: 'bench' };
 
-/** probability and flag per pair, with the real check */
-function judge(ps: Pair[], model: MatchModel | undefined): { p: Float64Array; flagged: Uint8Array } {
+/** What the inquirer claims, against the restricted parent's recorded role. */
+type Claim = 'namesAlone' | 'sameRole' | 'otherRole';
+const CLAIMS: Array<{ claim: Claim; title: string }> = [
+  { claim: 'namesAlone', title: 'names alone (no relation recorded: the check before relations, older facts)' },
+  { claim: 'sameRole', title: 'inquirer claims the restricted parent’s role (father / mother)' },
+  { claim: 'otherRole', title: 'inquirer claims another role (uncle / aunt)' },
+];
+const relations = (x: Pair, claim: Claim) => claim === 'namesAlone' ? {}
+  : { restricted: x.role, inquirer: claim === 'sameRole' ? x.role : x.role === 'father' ? 'uncle' : 'aunt' };
+
+/** probability and flag per pair and claim, with the real check */
+function judge(ps: Pair[], model: MatchModel | undefined): { p: Float64Array; flagged: Record<Claim, Uint8Array> } {
   const samePerson = new NameMatcher(model).samePerson;
   const p = new Float64Array(ps.length);
-  const flagged = new Uint8Array(ps.length);
+  const flagged = { namesAlone: new Uint8Array(ps.length), sameRole: new Uint8Array(ps.length), otherRole: new Uint8Array(ps.length) };
   ps.forEach((x, i) => {
     p[i] = samePerson(x.restricted, x.inquirer);
-    flagged[i] = checkRestrictions({ restrictedPersons: [x.restricted], inquirer: x.inquirer, actor, samePerson: () => p[i] }).ok ? 0 : 1;
+    for (const { claim } of CLAIMS) {
+      const r = relations(x, claim);
+      flagged[claim][i] = checkRestrictions({
+        restrictedPersons: [{ name: x.restricted, ...(r.restricted ? { relation: r.restricted } : {}) }],
+        inquirer: { name: x.inquirer, ...(r.inquirer ? { relation: r.inquirer } : {}) },
+        actor, samePerson: () => p[i],
+      }).ok ? 0 : 1;
+    }
   });
   return { p, flagged };
 }
@@ -105,49 +135,57 @@ const rate = (flags: Uint8Array, sel: (x: Pair) => boolean) => {
   return { n, k, rate: n ? k / n : NaN };
 };
 const pct = (r: { k: number; n: number; rate: number }) => `${(100 * r.rate).toFixed(2)} % (${r.k}/${r.n})`;
+const bitsOf = (p: number) => Math.log2(p / (1 - p)).toFixed(2);
 
-console.log(`restriction check: threshold ${RESTRICTION_MATCH_THRESHOLD}, seed ${seed}, ${families} families, ${ps.length} pairs (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-const summary: Record<string, Record<string, unknown>> = {};
+console.log(`restriction check: thresholds ${RESTRICTION_MATCH_THRESHOLD} (${bitsOf(RESTRICTION_MATCH_THRESHOLD)} bits, names alone) and ${SAME_ROLE_MATCH_THRESHOLD} (${bitsOf(SAME_ROLE_MATCH_THRESHOLD)} bits, same unique role), seed ${seed}, ${families} families, ${ps.length} pairs (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+const summary: Record<string, Record<string, Record<string, unknown>>> = {};
 for (const r of results) {
-  console.log(`\n${r.label}`);
-  console.log(['culture'.padEnd(10), 'catch (same person)'.padEnd(24), 'false flag (other adult)'.padEnd(24), 'false flag (same given name)'].join(' | '));
-  const rows: Record<string, unknown> = {};
-  for (const c of [...cultures, 'all']) {
-    const inC = (x: Pair) => c === 'all' || x.culture === c;
-    const same = rate(r.flagged, (x) => inC(x) && x.kind === 'same');
-    const other = rate(r.flagged, (x) => inC(x) && x.kind === 'other');
-    const given = rate(r.flagged, (x) => inC(x) && x.kind === 'sameGiven');
-    console.log([c.padEnd(10), pct(same).padEnd(24), pct(other).padEnd(24), pct(given)].join(' | '));
-    rows[c] = { catch: same, falseFlagOther: other, falseFlagSameGiven: given };
+  summary[r.label] = {};
+  for (const { claim, title } of CLAIMS) {
+    console.log(`\n${r.label} — ${title}`);
+    console.log(['culture'.padEnd(10), 'catch (same person)'.padEnd(24), 'false flag (other adult)'.padEnd(24), 'false flag (same given name)'].join(' | '));
+    const rows: Record<string, unknown> = {};
+    for (const c of [...cultures, 'all']) {
+      const inC = (x: Pair) => c === 'all' || x.culture === c;
+      const same = rate(r.flagged[claim], (x) => inC(x) && x.kind === 'same');
+      const other = rate(r.flagged[claim], (x) => inC(x) && x.kind === 'other');
+      const given = rate(r.flagged[claim], (x) => inC(x) && x.kind === 'sameGiven');
+      console.log([c.padEnd(10), pct(same).padEnd(24), pct(other).padEnd(24), pct(given)].join(' | '));
+      rows[c] = { catch: same, falseFlagOther: other, falseFlagSameGiven: given };
+    }
+    summary[r.label][claim] = rows;
   }
-  summary[r.label] = rows;
 }
 
 if (argv.includes('--sweep')) {
-  const bits = [5, 5.5, 5.9, 6.04, 6.2, 6.5, 7, 7.5, 8];
-  console.log(`\nthreshold sweep (bits of name evidence; ${RESTRICTION_MATCH_THRESHOLD} = ${Math.log2(RESTRICTION_MATCH_THRESHOLD / (1 - RESTRICTION_MATCH_THRESHOLD)).toFixed(2)} bits): catch / false flag other / false flag same given name, all cultures`);
-  for (const r of results) {
-    const cells = bits.map((b) => {
-      const t = 1 / (1 + 2 ** -b);
-      const at = (kind: Kind) => {
-        let n = 0, k = 0;
-        ps.forEach((x, i) => { if (x.kind === kind) { n++; if (r.p[i] >= t) k++; } });
-        return (100 * k / n).toFixed(1);
-      };
-      return `${b}: ${at('same')} / ${at('other')} / ${at('sameGiven')}`;
-    });
-    console.log(`${r.label}\n  ${cells.join('\n  ')}`);
-  }
+  const sweep = (title: string, bits: number[]) => {
+    console.log(`\n${title}: catch / false flag other / false flag same given name, all cultures`);
+    for (const r of results) {
+      const cells = bits.map((b) => {
+        const t = 1 / (1 + 2 ** -b);
+        const at = (kind: Kind) => {
+          let n = 0, k = 0;
+          ps.forEach((x, i) => { if (x.kind === kind) { n++; if (r.p[i] >= t) k++; } });
+          return (100 * k / n).toFixed(1);
+        };
+        return `${b}: ${at('same')} / ${at('other')} / ${at('sameGiven')}`;
+      });
+      console.log(`${r.label}\n  ${cells.join('\n  ')}`);
+    }
+  };
+  sweep(`names-alone threshold sweep (bits of name evidence; ${RESTRICTION_MATCH_THRESHOLD} = ${bitsOf(RESTRICTION_MATCH_THRESHOLD)} bits)`, [5, 5.5, 5.9, 6.04, 6.2, 6.5, 7, 7.5, 8]);
+  // the same-role check flags p ≥ the same-role threshold (the names-alone one is higher)
+  sweep(`same-role threshold sweep (bits; ${SAME_ROLE_MATCH_THRESHOLD} = ${bitsOf(SAME_ROLE_MATCH_THRESHOLD)} bits)`, [-2, 0, 0.04, 0.06, 0.58, 0.74, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5]);
 }
 
 if (results.length === 2 && show > 0) {
   const [a, b] = results;
   const fmt = (n: NameLike) => n.full ?? ([n.given, n.middle, n.family].filter(Boolean).join(' ') || n.original || '');
   for (const [title, sel] of [
-    [`caught by ${a.label} only`, (i: number) => ps[i].kind === 'same' && a.flagged[i] && !b.flagged[i]],
-    [`caught by ${b.label} only`, (i: number) => ps[i].kind === 'same' && !a.flagged[i] && b.flagged[i]],
-    [`false flags of ${b.label} only`, (i: number) => ps[i].kind !== 'same' && !a.flagged[i] && b.flagged[i]],
-    [`false flags of ${a.label} only`, (i: number) => ps[i].kind !== 'same' && a.flagged[i] && !b.flagged[i]],
+    [`caught by ${a.label} only`, (i: number) => ps[i].kind === 'same' && a.flagged.namesAlone[i] && !b.flagged.namesAlone[i]],
+    [`caught by ${b.label} only`, (i: number) => ps[i].kind === 'same' && !a.flagged.namesAlone[i] && b.flagged.namesAlone[i]],
+    [`false flags of ${b.label} only`, (i: number) => ps[i].kind !== 'same' && !a.flagged.namesAlone[i] && b.flagged.namesAlone[i]],
+    [`false flags of ${a.label} only`, (i: number) => ps[i].kind !== 'same' && a.flagged.namesAlone[i] && !b.flagged.namesAlone[i]],
   ] as const) {
     const idx = ps.map((_, i) => i).filter(sel);
     console.log(`\n${title}: ${idx.length}`);
@@ -157,4 +195,10 @@ if (results.length === 2 && show > 0) {
   }
 }
 
-if (outFile) fs.writeFileSync(outFile, JSON.stringify({ seed, families, threshold: RESTRICTION_MATCH_THRESHOLD, pairs: ps.length, models: summary }, null, 2) + '\n');
+if (outFile) {
+  // `models`: names alone, as the file held before relations; `byClaim`: every scenario
+  const namesAlone = Object.fromEntries(Object.entries(summary).map(([label, byClaim]) => [label, byClaim.namesAlone]));
+  fs.writeFileSync(outFile, JSON.stringify({
+    seed, families, threshold: RESTRICTION_MATCH_THRESHOLD, sameRoleThreshold: SAME_ROLE_MATCH_THRESHOLD, pairs: ps.length, models: namesAlone, byClaim: summary,
+  }, null, 2) + '\n');
+}

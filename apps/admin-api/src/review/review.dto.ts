@@ -37,6 +37,6 @@ export class DecideProposalDto {
   @ApiProperty({ enum: DECISIONS }) @IsIn(DECISIONS) decision!: (typeof DECISIONS)[number];
   @ApiPropertyOptional({ enum: REJECT_REASONS, description: 'required when rejecting' }) @IsOptional() @IsIn(REJECT_REASONS) reasonCode?: string;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
-  @ApiPropertyOptional({ maxLength: 2000, description: 'a supervisor confirming despite a safeguarding restriction (RESTRICTED_INQUIRER) says why; recorded and audited' })
+  @ApiPropertyOptional({ maxLength: 2000, description: 'a supervisor confirming despite a safeguarding restriction (RESTRICTED_INQUIRER, RESTRICTED_ROLE_CLAIMED) says why; recorded and audited' })
   @IsOptional() @IsString() @MaxLength(2000) overrideReason?: string;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { CaseState, ProposalState, ProtectionReview } from '../domain';
+import type { CaseState, NameLike, ProposalState, ProtectionReview, RestrictedPerson } from '../domain';
 
 /** A match proposal under review; `state` is the domain's ProposalState. */
 @Entity({ name: 'proposal' })
@@ -18,8 +18,11 @@ export class ProposalEntity {
 /** Safeguarding facts of a record, kept from the records topic (minimal: no location, no contact). */
 export interface SafeguardingFacts {
   level?: 'none' | 'elevated' | 'high';
-  restrictedPersons?: Array<{ given?: string; middle?: string; family?: string; full?: string; original?: string; nicknames?: string[] }>;
-  inquirer?: { given?: string; middle?: string; family?: string; full?: string; original?: string; nicknames?: string[] };
+  /** name and recorded relation to the child; facts kept before relations were hold the bare names (read by restrictionFacts) */
+  restrictedPersons?: Array<RestrictedPerson | NameLike>;
+  inquirer?: NameLike;
+  /** the inquirer's relation to the sought child as stated in the request (absent in older facts) */
+  inquirerRelation?: string;
 }
 
 /** At rest: the level in clear, the names sealed under the record's subject key. */

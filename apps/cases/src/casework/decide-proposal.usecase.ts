@@ -9,7 +9,7 @@ import { caseOpenedEvent, commandRejectedEvent, proposalDecidedEvent, protection
 import { NameMatcher } from './name-matcher';
 import { CaseworkRepository } from './casework.repository';
 import { Clock } from './clock';
-import { openFacts } from './record-safeguarding-facts.usecase';
+import { openFacts, restrictionFacts } from './record-safeguarding-facts.usecase';
 import { CHILD_ERASED, openProposalText, sealCaseText, sealProposalText } from './transition-case.usecase';
 
 export const CASES_COMMANDS_CONSUMER = 'cases.commands';
@@ -96,7 +96,7 @@ export class DecideProposal {
     return events;
   }
 
-  /** The child's "do not disclose to" list against the tracing request's inquirer, with the name engine. */
+  /** The child's "do not disclose to" list against the tracing request's inquirer (names and claimed roles), with the name engine. */
   private async checkRestrictions(repo: CaseworkRepository, proposal: ProposalState, actor: Actor, overrideReason: string | undefined) {
     const child = [proposal.left, proposal.right].find((s) => s.type === 'child');
     const request = [proposal.left, proposal.right].find((s) => s.type === 'sought-child');
@@ -104,10 +104,6 @@ export class DecideProposal {
     const stored = await repo.safeguardingFacts([child.id, request.id]);
     const childFacts = stored.has(child.id) ? await openFacts(this.cipher, child.id, stored.get(child.id)!) : undefined;
     const requestFacts = stored.has(request.id) ? await openFacts(this.cipher, request.id, stored.get(request.id)!) : undefined;
-    return checkRestrictions({
-      restrictedPersons: childFacts?.restrictedPersons ?? [],
-      inquirer: requestFacts?.inquirer ?? null,
-      actor, overrideReason, samePerson: this.names.samePerson,
-    });
+    return checkRestrictions({ ...restrictionFacts(childFacts, requestFacts), actor, overrideReason, samePerson: this.names.samePerson });
   }
 }

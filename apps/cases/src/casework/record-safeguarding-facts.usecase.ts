@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { KinlinkEvent, SealedField } from '@kinlink/contracts';
 import { UnitOfWork } from '@kinlink/kafka';
 import { openRecord, SubjectCipher } from '@kinlink/privacy';
+import type { NameLike, RestrictedPerson, RestrictionInquirer } from '../domain';
 import { SafeguardingFacts, StoredSafeguardingFacts } from './casework.entities';
 
 export const CASES_RECORDS_CONSUMER = 'cases.records';
 
 /**
  * Keeps, per record, only the safeguarding facts the rules need: a child's level and "do not
- * disclose to" persons, a tracing request's inquirer name. Revisions only move forward.
+ * disclose to" persons with their recorded relation to the child, a tracing request's inquirer
+ * name and stated relation (a shared unique role, e.g. both the child's father, weighs in the
+ * restriction check). Revisions only move forward.
  * Opens only the child's `protection` part and the request's `inquirer` part; keeps the names
  * sealed at rest (opened when a confirmation is checked); drops them when the subject is erased.
  */
@@ -22,17 +25,20 @@ export class RecordSafeguardingFacts {
     let kind: 'child' | 'tracing-request';
     const p = event.payload as { id: string; agencyId: string; revision: number };
     if (event.type === 'child.registered' || event.type === 'child.updated') {
-      const r = await openRecord<{ safeguarding?: { level: 'none' | 'elevated' | 'high'; restrictions?: { doNotDiscloseTo?: Array<{ name: SafeguardingFacts['inquirer'] }> } } }>(
+      const r = await openRecord<{ safeguarding?: { level: 'none' | 'elevated' | 'high'; restrictions?: { doNotDiscloseTo?: Array<{ name: NameLike; relation?: string }> } } }>(
         this.cipher, p.id, event.eventId, (event as KinlinkEvent<'child.registered'>).payload.record, ['protection']);
       if (!r) return;
       kind = 'child';
-      facts = { level: r.safeguarding?.level ?? 'none', restrictedPersons: r.safeguarding?.restrictions?.doNotDiscloseTo?.map((x) => x.name!) ?? [] };
+      facts = {
+        level: r.safeguarding?.level ?? 'none',
+        restrictedPersons: r.safeguarding?.restrictions?.doNotDiscloseTo?.map((x) => ({ name: x.name, ...(x.relation ? { relation: x.relation } : {}) })) ?? [],
+      };
     } else if (event.type === 'tracing-request.filed' || event.type === 'tracing-request.updated') {
-      const r = await openRecord<{ inquirer?: { name: SafeguardingFacts['inquirer'] } }>(
+      const r = await openRecord<{ inquirer?: { name: NameLike; relation?: string } }>(
         this.cipher, p.id, event.eventId, (event as KinlinkEvent<'tracing-request.filed'>).payload.request, ['inquirer']);
       if (!r) return;
       kind = 'tracing-request';
-      facts = { inquirer: r.inquirer?.name };
+      facts = { inquirer: r.inquirer?.name, ...(r.inquirer?.relation ? { inquirerRelation: r.inquirer.relation } : {}) };
     } else {
       return;
     }
@@ -73,4 +79,15 @@ export async function openFacts(cipher: SubjectCipher, recordId: string, stored:
   if (!s.sealed) return stored as SafeguardingFacts;
   const opened = await cipher.open(recordId, atRest(recordId), { names: s.sealed as SealedField });
   return { ...(s.level ? { level: s.level } : {}), ...((opened?.names as SafeguardingFacts) ?? {}) };
+}
+
+/**
+ * What the restriction check compares: the child's restricted persons and the request's inquirer,
+ * each with a relation when one was kept. Facts kept before relations were (bare names) give
+ * persons without one, which the check weighs by name alone, as before.
+ */
+export function restrictionFacts(child: SafeguardingFacts | undefined, request: SafeguardingFacts | undefined): { restrictedPersons: RestrictedPerson[]; inquirer: RestrictionInquirer | null } {
+  const restrictedPersons = (child?.restrictedPersons ?? []).map((x) => ('name' in x ? x : { name: x as NameLike }));
+  const inquirer = request?.inquirer ? { name: request.inquirer, ...(request.inquirerRelation ? { relation: request.inquirerRelation } : {}) } : null;
+  return { restrictedPersons, inquirer };
 }
