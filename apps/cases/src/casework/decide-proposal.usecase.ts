@@ -62,16 +62,15 @@ export class DecideProposal {
       }
       const allowed = checkDecisionAllowed(row.protection, actor, cmd.decision);
       if (!allowed.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, allowed.error, event)] };
-      let override: { by: string; reason: string } | undefined;
+      let safeguardingOverride: { rule: string; by: string; reason: string } | undefined;
       if (cmd.decision === 'confirm') {
         const restriction = await this.checkRestrictions(repo, row.state, actor, cmd.overrideReason);
         if (!restriction.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, restriction.error, event)] };
-        if (restriction.matched) override = { by: restriction.overriddenBy, reason: restriction.overrideReason };
+        if (restriction.matched) safeguardingOverride = { rule: restriction.code, by: restriction.overriddenBy, reason: restriction.overrideReason };
       }
       const decision = {
-        type: cmd.decision, reasonCode: cmd.reasonCode, commandId: cmd.commandId, correlationId: event.correlationId,
-        note: override ? `${cmd.note ? `${cmd.note} — ` : ''}safeguarding restriction overridden by ${override.by}: ${override.reason}` : cmd.note,
-        ...(cmd.decision === 'confirm' ? { caseId: randomUUID() } : {}),
+        type: cmd.decision, reasonCode: cmd.reasonCode, commandId: cmd.commandId, correlationId: event.correlationId, note: cmd.note,
+        ...(cmd.decision === 'confirm' ? { caseId: randomUUID(), ...(safeguardingOverride ? { safeguardingOverride } : {}) } : {}),
       } as ProposalDecision;
       const d = decideOnProposal(await openProposalText(this.cipher, row.state, row.state), decision, actor, now);
       if (!d.ok) return { result: 'refused', events: [commandRejectedEvent(cmd.commandId, d.error, event)] };

@@ -156,6 +156,17 @@ describe('confirm', () => {
     expect(decideTransition(r.caseState, { type: 'start_verification' }, COORD_A, T.later)).toMatchObject({ ok: true });
   });
 
+  it('records a safeguarding override after the coordinator’s note, which keeps its own length limit', () => {
+    const note = 'n'.repeat(2000);
+    const safeguardingOverride = { rule: 'RESTRICTED_ROLE_CLAIMED', by: 'sup-s', reason: 'r'.repeat(2000) };
+    const r = ok(decide(pending(), { type: 'confirm', caseId: 'case-8', note, safeguardingOverride }, SUP_S));
+    expect(r.event.note).toBe(`${note} — safeguarding restriction RESTRICTED_ROLE_CLAIMED overridden by sup-s: ${'r'.repeat(2000)}`);
+    expect(r.next.lastDecision?.note).toBe(r.event.note);
+    expect(ok(decide(pending(), { type: 'confirm', caseId: 'case-8', safeguardingOverride }, SUP_S)).event.note)
+      .toBe(`safeguarding restriction RESTRICTED_ROLE_CLAIMED overridden by sup-s: ${'r'.repeat(2000)}`);
+    refused(decide(pending(), { type: 'confirm', caseId: 'case-8', note: 'n'.repeat(2001), safeguardingOverride }, SUP_S), 'DETAILS_INVALID');
+  });
+
   it('finds the child side whichever side it is on', () => {
     const r = ok(decide(pending({ left: SOUGHT, right: CHILD }), DECISION.confirm));
     if (!r.openCase) throw new Error('expected a case');

@@ -72,6 +72,11 @@ export interface ConfirmProposal extends DecisionBase {
   type: 'confirm';
   /** id of the case to open (child ↔ sought-child proposals); assigned by the service, not the client */
   caseId?: string;
+  /**
+   * a supervisor confirmed despite a safeguarding restriction (set by the service after the check):
+   * recorded in the decision's note after the coordinator's own note, which keeps its own length limit
+   */
+  safeguardingOverride?: { rule: string; by: string; reason: string };
 }
 export interface RejectProposal extends DecisionBase {
   type: 'reject';
@@ -458,6 +463,10 @@ export function decideOnProposal(proposal: ProposalState, decision: ProposalDeci
       return no('DETAILS_INVALID', `note must be text of at most ${MAX_NOTE_LENGTH} characters`, ['note']);
     }
     note = d.note.trim() === '' ? null : d.note.trim();
+  }
+  if (type === 'confirm' && d.safeguardingOverride) {
+    const o = d.safeguardingOverride as NonNullable<ConfirmProposal['safeguardingOverride']>;
+    note = `${note ? `${note} — ` : ''}safeguarding restriction ${o.rule} overridden by ${o.by}: ${o.reason}`;
   }
 
   const next: ProposalState = {
