@@ -24,7 +24,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { performance } from 'perf_hooks';
+import { performance, PerformanceObserver } from 'perf_hooks';
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { loadModel } from '../../libs/matching-engine/src/model';
 import { MatchCandidate, MatchRecord } from '../../libs/matching-engine/src/types';
@@ -316,6 +316,13 @@ async function runSize(size: number, model: ReturnType<typeof loadModel> | undef
   const latQ = queries.slice(0, Number(arg('latency-queries') ?? 2000));
   const lat: number[] = [];
   let proposals = 0;
+  // the quality phase leaves the benchmark's own garbage (every scored pair's evaluation) behind: a
+  // service matching records does not carry it, so it is collected first; the pauses the
+  // collector still takes while matching are reported beside the latencies
+  gc();
+  const gcPauses: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcPauses.push(e.duration); });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const tl = performance.now();
   for (const rec of latQ) {
     const s = performance.now();
@@ -324,6 +331,13 @@ async function runSize(size: number, model: ReturnType<typeof loadModel> | undef
     proposals += res.length;
   }
   const latSeconds = (performance.now() - tl) / 1000;
+  // the slowest query again: slow by itself (its blocks, its candidates) or by what happened around it
+  const slowest = lat.indexOf(Math.max(...lat));
+  const r0 = performance.now();
+  if (slowest >= 0) engine.match(latQ[slowest]);
+  const slowestAgainMs = performance.now() - r0;
+  await new Promise((resolve) => setTimeout(resolve, 100)); // the observer is told on a later tick
+  gcObserver.disconnect();
   samplePeak();
   const latency = {
     queries: latQ.length,
@@ -333,6 +347,9 @@ async function runSize(size: number, model: ReturnType<typeof loadModel> | undef
     maxMs: Math.max(...lat),
     recordsMatchedPerSecond: latQ.length / latSeconds,
     meanProposalsReturned: proposals / Math.max(1, latQ.length),
+    slowestAgainMs,
+    gcPauses: gcPauses.length,
+    gcMaxPauseMs: gcPauses.length ? Math.max(...gcPauses) : 0,
   };
   console.log(`[${size}] quality over ${queries.length} queries in ${qualitySeconds.toFixed(1)}s; latency p50 ${latency.p50Ms.toFixed(2)} ms p95 ${latency.p95Ms.toFixed(2)} ms`);
   if (debug) {
@@ -488,6 +505,7 @@ function printSummary(runs: any[]): void {
   add('Brier (p≥0.05 or true)', (q) => (q.calibration.brierRelevant ?? NaN).toFixed(4));
   add('ECE', (q) => q.calibration.expectedCalibrationError.toFixed(4));
   rows.push(['p50 / p95 ms per match', ...runs.flatMap((r) => [`${r.latency.p50Ms.toFixed(2)} / ${r.latency.p95Ms.toFixed(2)}`, r.baseline ? `${r.baseline.latency.p50Ms.toFixed(2)} / ${r.baseline.latency.p95Ms.toFixed(2)}` : null].filter((x) => x !== null) as string[])]);
+  rows.push(['max ms (that query again; largest GC pause)', ...runs.flatMap((r) => [`${r.latency.maxMs.toFixed(1)} (${(r.latency.slowestAgainMs ?? NaN).toFixed(1)}; ${(r.latency.gcMaxPauseMs ?? NaN).toFixed(1)})`, r.baseline ? '–' : null].filter((x) => x !== null) as string[])]);
   rows.push(['records matched / s', ...runs.flatMap((r) => [r.latency.recordsMatchedPerSecond.toFixed(0), r.baseline ? '–' : null].filter((x) => x !== null) as string[])]);
   rows.push(['index memory MiB', ...runs.flatMap((r) => [String(r.index.memoryMiB), r.baseline ? '–' : null].filter((x) => x !== null) as string[])]);
   rows.push(['peak RSS MiB', ...runs.flatMap((r) => [String(r.peakRssMiB), r.baseline ? '–' : null].filter((x) => x !== null) as string[])]);

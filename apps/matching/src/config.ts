@@ -5,6 +5,8 @@ export const matchingEnvSchema = baseEnvSchema.extend({
   /** calibrated probability at or above which a pair is proposed to coordinators */
   MATCH_PROPOSAL_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   MATCH_MAX_PROPOSALS_PER_RECORD: z.coerce.number().int().min(1).max(100).default(10),
+  /** a deployment's own match model (JSON, e.g. re-estimated on its confirmed and rejected pairs); default: the shipped one */
+  MATCHING_MODEL_FILE: z.string().min(1).optional(),
   /** 1: keep a full replica of the index fed from every partition of `records` (required when running more than one instance; see ReplicaFeed) */
   MATCHING_REPLICA_FEED: z.enum(['0', '1']).default('0'),
   /** 1: restart from a sealed snapshot of the candidate index (CandidateSnapshots); 0: always load the index from the table */

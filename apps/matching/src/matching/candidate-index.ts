@@ -7,6 +7,7 @@ import { schemaOf } from '@kinlink/database';
 import { SubjectCipher } from '@kinlink/privacy';
 import { subjectIdOf } from './match-records';
 import { CandidateSnapshots } from './candidate-snapshots';
+import { readMatchModelFile } from './match-model-file';
 import { ReplicaFeed } from './replica-feed';
 import { openProfile, StoredProfile } from './sealed-profile';
 
@@ -36,7 +37,8 @@ export class CandidateIndex implements OnApplicationBootstrap {
   ) {
     // candidates scored per record stay at the engine's default (what bench:matching measures):
     // capping them at the proposal count would drop true partners before they are scored
-    this.engineOptions = { proposalThreshold: config.getOrThrow<number>('MATCH_PROPOSAL_THRESHOLD') };
+    const modelFile = config.get<string>('MATCHING_MODEL_FILE');
+    this.engineOptions = { proposalThreshold: config.getOrThrow<number>('MATCH_PROPOSAL_THRESHOLD'), ...(modelFile ? { model: readMatchModelFile(modelFile) } : {}) };
     this.engine = new MatchingEngine(this.engineOptions);
     this.maxProposals = config.getOrThrow<number>('MATCH_MAX_PROPOSALS_PER_RECORD');
   }
