@@ -311,14 +311,16 @@ async function runSize(size: number, model: ReturnType<typeof loadModel> | undef
     for (const [k] of ev.truePairs) if (!ev.seen.has(k) && ev.missedExamples.length < 40) ev.missedExamples.push(k);
   }
   const quality = summarise(ev, threshold);
+  // every scored pair's best probability (millions of map entries at 10k): summarised, so released,
+  // or the collector's full traces of it would show up as latency below
+  for (const m of [ev.bestP, ev.seen, ev.proposed, ev.proposedTrue]) m.clear();
 
   // ---------------------------------------------------------- latency ---
   const latQ = queries.slice(0, Number(arg('latency-queries') ?? 2000));
   const lat: number[] = [];
   let proposals = 0;
-  // the quality phase leaves the benchmark's own garbage (every scored pair's evaluation) behind: a
-  // service matching records does not carry it, so it is collected first; the pauses the
-  // collector still takes while matching are reported beside the latencies
+  // the quality phase's garbage is collected first (a service matching records does not carry it);
+  // the pauses the collector still takes while matching are reported beside the latencies
   gc();
   const gcPauses: number[] = [];
   const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcPauses.push(e.duration); });
