@@ -184,6 +184,11 @@ describe('authorisation matrix (every route × role × context)', () => {
       case 'dashboard':
         for (const i of [...body.cases, ...body.proposals]) if (!inScope(i.agency)) out.push(`dashboard counts of ${i.agency}`);
         break;
+      case 'calibration':
+        // asked for the other agency's proposals: nothing (the fixtures' proposals there await review)
+        if (ctx === 'other' && body.models.length > 0) out.push('model calibration of the other agency’s proposals');
+        if (ctx === 'own' && body.models.length === 0) out.push('hides the own proposals’ calibration');
+        break;
     }
     if (p.object === 'proposal' && body.left) {
       for (const side of [body.left, body.right]) {

@@ -51,7 +51,18 @@ describe('a separated child, from registration to closure', () => {
     expect(JSON.stringify(icrcView.body.left.record)).not.toMatch(/Dadaab|Hagadera|currentLocation|careArrangement/);
   });
 
-  it('opens a case when a coordinator confirms', async () => {
+  it('opens a case when a coordinator confirms, and counts the confirmation in the model calibration report', async () => {
+    const detail = (await api('GET', `/proposals/${proposalId}`, coordinator)).body;
+    const band = Math.min(9, Math.floor(detail.probability * 10));
+    /** the reviewed proposals of this proposal's model, kind and probability band, as the report gives them */
+    const reviewedInBand = async () => {
+      const r = await api('GET', '/dashboard/model-calibration?agency=unhcr', coordinator);
+      expect(r.status).toBe(200);
+      const m = r.body.models.find((x: { modelVersion: string; kind: string }) => x.modelVersion === detail.modelVersion && x.kind === 'child-sought');
+      const b = m?.bands.find((x: { from: number }) => Math.round(x.from * 10) === band);
+      return { reviewed: b?.reviewed ?? 0, observed: b?.observed ?? null, confirmed: m?.confirmed ?? 0 };
+    };
+    const before = await reviewedInBand();
     const res = await api('POST', `/proposals/${proposalId}/decisions`, coordinator, { decision: 'confirm', note: 'mother named both parents' });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('confirmed');
@@ -63,6 +74,15 @@ describe('a separated child, from registration to closure', () => {
       return r.body;
     });
     expect(c.status).toBe('match_confirmed');
+    await eventually(async () => {
+      const after = await reviewedInBand();
+      expect(after.reviewed).toBe(before.reviewed + 1);
+      expect(after.confirmed).toBe(before.confirmed + 1);
+    });
+    // another agency's coordinator, asking for unhcr's proposals, is given none of them
+    const other = await api('GET', '/dashboard/model-calibration?agency=unhcr', await token('coordinator', 'savethechildren', 'sam'));
+    expect(other.status).toBe(200);
+    expect(other.body.models).toEqual([]);
   });
 
   it('moves the case through verification, reunification, follow-up and closure, refusing steps the rules forbid', async () => {

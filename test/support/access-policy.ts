@@ -12,7 +12,7 @@ export type Role = (typeof ROLES)[number];
 /** roles that see every agency (scope is not applied to them) */
 export const ALL_AGENCY_ROLES: readonly Role[] = ['auditor', 'system-admin'];
 
-export type ListKind = 'proposals' | 'cases' | 'records' | 'dashboard';
+export type ListKind = 'proposals' | 'cases' | 'records' | 'dashboard' | 'calibration';
 export interface RoutePolicy {
   public?: boolean;
   roles?: readonly Role[];
@@ -52,6 +52,7 @@ export const POLICY: Record<string, RoutePolicy> = {
     query: (ctx, f) => `name=${encodeURIComponent(f.families[ctx === 'own' ? 'own' : ctx === 'shared' ? 'sharedRequest' : 'other'].given)}`,
   },
   'GET /dashboard': { roles: READERS, list: 'dashboard' },
+  'GET /dashboard/model-calibration': { roles: READERS, list: 'calibration', query: (ctx) => `agency=${CONTEXT_AGENCY[ctx]}` },
   // erasure: system admins only; without `confirm` it is refused (422) and changes nothing, so the matrix erases no fixture
   'POST /children/{id}/erasure': { roles: ['system-admin'], object: 'child', sharedVisible: false, body: { reasonCode: 'subject_request' } },
   'POST /tracing-requests/{id}/erasure': { roles: ['system-admin'], object: 'tracing-request', sharedVisible: false, body: { reasonCode: 'subject_request' } },

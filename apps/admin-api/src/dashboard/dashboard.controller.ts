@@ -1,8 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser, CurrentUser, Roles, scopeFilter } from '../auth';
+import { ModelCalibrationQuery } from './dashboard.dto';
+import { CalibrationBandRow, modelCalibration, REJECTIONS_OF_IDENTITY } from './model-calibration';
 
 /**
  * What a coordination meeting looks at: cases per status per agency, proposals awaiting review
@@ -91,6 +93,29 @@ export class DashboardController {
         reunifiedCases: Number(toReunification[0]?.cases ?? 0),
       },
     };
+  }
+
+  @Get('model-calibration')
+  @Roles('coordinator', 'supervisor', 'system-admin', 'auditor')
+  @ApiOperation({ summary: 'Whether proposal probabilities are borne out here: per model version and kind of match, the reviewed proposals (confirmed = the same child; rejected as not the same child or another family = not) by probability band, the share confirmed against the mean predicted, the Brier score, and those awaiting review (proposals involving your agencies, or the one asked for)' })
+  async modelCalibration(@CurrentUser() user: AuthUser, @Query() q: ModelCalibrationQuery) {
+    const scope = scopeFilter(user, q.agency ? [q.agency] : undefined);
+    const agencies = scope.kind === 'all' ? null : [...scope.agencyIds];
+    const rows: CalibrationBandRow[] = await this.db.query(`
+      WITH p AS (
+        SELECT model_version, kind, probability,
+               CASE WHEN status = 'confirmed' THEN 1
+                    WHEN status = 'rejected' AND decision->>'reasonCode' = ANY($2::text[]) THEN 0 END AS y,
+               status IN ('pending', 'info_requested') AS awaiting
+        FROM admin_api.proposal_view
+        WHERE $1::text[] IS NULL OR left_agency = ANY($1::text[]) OR right_agency = ANY($1::text[]))
+      SELECT model_version, kind, least(floor(probability * 10), 9)::int AS band,
+             count(y) AS reviewed, coalesce(sum(y), 0) AS confirmed,
+             avg(probability) FILTER (WHERE y IS NOT NULL) AS mean_predicted,
+             coalesce(sum(power(probability - y, 2)), 0) AS squared_error,
+             count(*) FILTER (WHERE awaiting) AS awaiting
+      FROM p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, [agencies, REJECTIONS_OF_IDENTITY]);
+    return { generatedAt: new Date().toISOString(), rejectionsOfIdentity: REJECTIONS_OF_IDENTITY, models: modelCalibration(rows) };
   }
 }
 
