@@ -11,6 +11,12 @@
  *        [--via-father-without-rest-only]  fit `name.rest` via-father in its meaning before
  *                           kinlink-fs-1.4.0 (only when one record gives no other name)
  *        [--calibration-queries 8000] [--one-to-one-queries 4000]
+ *        [--one-to-one-sizes 10000,30000,100000]  fit the one-to-one stage at each size (a table
+ *                           interpolated in log2 N; default: --size alone, one calibration)
+ *        [--one-to-one-min-p 0.01]  fit it on the candidates whose posterior before the stage is at
+ *                           least this (the range where it decides proposals; default 0 = all)
+ *        [--one-to-one-loss squared]  least squares (Brier) instead of log-likelihood
+ *        [--pair-level-too]  diagnostics: also print the pair-by-pair fit (no rivals) per size
  *
  * m = level distribution over true pairs (same child: child–sought, duplicate
  * registrations, two requests for one child); mSibling over sibling pairs;
@@ -21,7 +27,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { MatchingEngine } from '../../libs/matching-engine/src/engine';
+import { EngineOptions, MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { MatchModelJson, loadModel } from '../../libs/matching-engine/src/model';
 import { CalibrationSample, estimateFromLabelledPairs, fitCalibration, LabelledPair } from '../../libs/matching-engine/src/estimate';
 import { Rng } from './rng';
@@ -40,7 +46,7 @@ const outFile = path.resolve(__dirname, '../../libs/matching-engine/src/model/de
 const outJson = arg('out');
 const fromFile = arg('from');
 
-function population() {
+function population(size: number) {
   const fams: MatchRecord[][] = [];
   const person = new Map<string, number>();
   const counters = { child: 0, request: 0 };
@@ -53,8 +59,9 @@ function population() {
   }
   return { fams, person, nc: Math.min(nc, size), ns: Math.min(ns, size) };
 }
+type Population = ReturnType<typeof population>;
 
-function estimate(start: MatchModelJson, pop: ReturnType<typeof population>): MatchModelJson {
+function estimate(start: MatchModelJson, pop: Population): MatchModelJson {
   const engine = new MatchingEngine({ model: loadModel(start) });
   for (const fam of pop.fams) for (const r of fam) engine.upsert(r);
   const pairs: LabelledPair[] = [];
@@ -95,7 +102,7 @@ function estimate(start: MatchModelJson, pop: ReturnType<typeof population>): Ma
  * candidate pairs (what blocking actually hands to scoring), negatives far from
  * the decision boundary subsampled with importance weights.
  */
-function calibrate(json: MatchModelJson, pop: ReturnType<typeof population>, queries: number): MatchModelJson {
+function calibrate(json: MatchModelJson, pop: Population, queries: number): MatchModelJson {
   const compiled = loadModel({ ...json, calibration: undefined });
   const engine = new MatchingEngine({ model: compiled });
   for (const fam of pop.fams) for (const r of fam) engine.upsert(r);
@@ -132,10 +139,12 @@ function calibrate(json: MatchModelJson, pop: ReturnType<typeof population>, que
  * (a record is one child); the field weights were calibrated pair by pair, so the resulting
  * posterior gets a two-parameter logistic recalibration (slope, intercept in log2-odds),
  * fitted on every candidate of training queries (negatives far below the boundary subsampled
- * with importance weights).
+ * with importance weights). How far the posterior is off depends on the population size (the
+ * prior scales as 1/N while the rivals already absorb part of the look-alike effect), so with
+ * several sizes the stage is fitted at each and shipped as a table interpolated in log2 N.
  */
-function fitOneToOne(json: MatchModelJson, pop: ReturnType<typeof population>, queries: number): MatchModelJson {
-  const engine = new MatchingEngine({ model: loadModel({ ...json, oneToOne: undefined }) });
+function oneToOneSamples(json: MatchModelJson, pop: Population, queries: number, engineOptions: EngineOptions = {}, minP = 0) {
+  const engine = new MatchingEngine({ ...engineOptions, model: loadModel({ ...json, oneToOne: undefined }) });
   for (const fam of pop.fams) for (const r of fam) engine.upsert(r);
   const rng = new Rng(seed + 2);
   const all = pop.fams.flat();
@@ -145,6 +154,7 @@ function fitOneToOne(json: MatchModelJson, pop: ReturnType<typeof population>, q
     const me = pop.person.get(rec.id);
     for (const r of engine.match(rec, { minProbability: 0, limit: 1e9, explain: false })) {
       const p = Math.min(1 - 1e-12, Math.max(1e-12, r.probabilities?.sameChild ?? r.probability));
+      if (p < minP) continue;
       const y = pop.person.get(r.otherId) === me ? 1 : 0;
       let w = 1;
       if (y === 0 && p < 1e-3) {
@@ -154,7 +164,11 @@ function fitOneToOne(json: MatchModelJson, pop: ReturnType<typeof population>, q
       xs.push(Math.log2(p / (1 - p))); ys.push(y); ws.push(w);
     }
   }
-  // Newton–Raphson on the weighted log-likelihood of P = 1 / (1 + 2^-(slope·x + intercept))
+  return { xs, ys, ws };
+}
+
+/** Newton–Raphson on the weighted log-likelihood of P = 1 / (1 + 2^-(slope·x + intercept)) */
+function fitLogistic2({ xs, ys, ws }: { xs: number[]; ys: number[]; ws: number[] }): { slope: number; intercept: number } {
   let a = 1, b = 0;
   for (let it = 0; it < 50; it++) {
     let g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
@@ -171,25 +185,71 @@ function fitOneToOne(json: MatchModelJson, pop: ReturnType<typeof population>, q
     a += da; b += db;
     if (Math.abs(da) + Math.abs(db) < 1e-9) break;
   }
-  const positives = ys.reduce((x, y) => x + y, 0);
-  const fit = { slope: +a.toFixed(4), intercept: +b.toFixed(4), fittedOn: { seed, recordsPerSide: size, queries, pairs: xs.length, positives } };
-  console.log('one-to-one calibration', fit);
-  return { ...json, oneToOne: fit };
+  return { slope: +a.toFixed(4), intercept: +b.toFixed(4) };
 }
 
-const pop = population();
+/**
+ * Least squares instead of log-likelihood (Gauss–Newton from the log-likelihood fit): the Brier
+ * score the benchmark reports; with a two-parameter curve that cannot follow the posterior
+ * everywhere, log-likelihood weighs confident errors far from the decision range more.
+ */
+function fitSquared2(samples: { xs: number[]; ys: number[]; ws: number[] }): { slope: number; intercept: number } {
+  const { xs, ys, ws } = samples;
+  let { slope: a, intercept: b } = fitLogistic2(samples);
+  for (let it = 0; it < 100; it++) {
+    let g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const q = 1 / (1 + Math.exp(-Math.LN2 * (a * xs[i] + b)));
+      const d = q * (1 - q) * Math.LN2;
+      const r = q - ys[i];
+      g0 += ws[i] * r * d * xs[i]; g1 += ws[i] * r * d;
+      h00 += ws[i] * d * d * xs[i] * xs[i]; h01 += ws[i] * d * d * xs[i]; h11 += ws[i] * d * d;
+    }
+    const det = h00 * h11 - h01 * h01;
+    const da = -(h11 * g0 - h01 * g1) / det, db = -(h00 * g1 - h01 * g0) / det;
+    a += da; b += db;
+    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+  }
+  return { slope: +a.toFixed(4), intercept: +b.toFixed(4) };
+}
+
+function fitOneToOne(json: MatchModelJson, sizes: number[], queries: number, pairLevelToo: boolean, minP: number, squared: boolean): MatchModelJson {
+  const bySize: Array<{ population: number; slope: number; intercept: number }> = [];
+  const fittedOn: Array<Record<string, number | string>> = [];
+  for (const n of sizes) {
+    const pop = n === size && trainingPop ? trainingPop : population(n);
+    const samples = oneToOneSamples(json, pop, queries, {}, minP);
+    const fit = squared ? fitSquared2(samples) : fitLogistic2(samples);
+    const positives = samples.ys.reduce((x, y) => x + y, 0);
+    console.log(`one-to-one calibration at ${n} per side`, fit, { pairs: samples.xs.length, positives });
+    if (pairLevelToo) {
+      // diagnostics: how far the pair-alone probability (no rivals, no one-to-one stage) is off at this size
+      console.log(`  pair by pair (no rivals) at ${n} per side`, fitLogistic2(oneToOneSamples(json, pop, queries, { competingCandidates: false }, minP)));
+    }
+    bySize.push({ population: n, ...fit });
+    fittedOn.push({ seed, recordsPerSide: n, queries, pairs: samples.xs.length, positives, ...(minP > 0 ? { minProbability: minP } : {}), ...(squared ? { loss: 'squared' } : {}) });
+  }
+  if (bySize.length === 1) return { ...json, oneToOne: { slope: bySize[0].slope, intercept: bySize[0].intercept, fittedOn: fittedOn[0] } };
+  // the plain pair is the largest size's fit (what applies above the table, and what a reader ignoring the table gets)
+  const last = bySize[bySize.length - 1];
+  return { ...json, oneToOne: { slope: last.slope, intercept: last.intercept, bySize, fittedOn } };
+}
+
+const oneToOneSizes = (arg('one-to-one-sizes') ?? String(size)).split(',').map(Number).sort((a, b) => a - b);
+let trainingPop: Population | undefined;
 let model: MatchModelJson;
 if (flag('from-shipped') || fromFile) {
   // keep the field model and dependence calibration; refit the one-to-one stage only
   const from: MatchModelJson = fromFile ? JSON.parse(fs.readFileSync(fromFile, 'utf8')) : DEFAULT_MODEL_JSON;
   model = { ...from, modelVersion: version };
 } else {
+  trainingPop = population(size);
   // the level meanings the weights are fitted for travel with the model
   model = { ...BOOTSTRAP_MODEL, comparators: { viaFatherWhenRestDisagrees: !flag('via-father-without-rest-only') } };
-  for (let pass = 0; pass < 2; pass++) model = estimate(model, pop);
-  model = calibrate({ ...model, modelVersion: version }, pop, Number(arg('calibration-queries') ?? 8000));
+  for (let pass = 0; pass < 2; pass++) model = estimate(model, trainingPop);
+  model = calibrate({ ...model, modelVersion: version }, trainingPop, Number(arg('calibration-queries') ?? 8000));
 }
-model = fitOneToOne(model, pop, Number(arg('one-to-one-queries') ?? 4000));
+model = fitOneToOne(model, oneToOneSizes, Number(arg('one-to-one-queries') ?? 4000), flag('pair-level-too'), Number(arg('one-to-one-min-p') ?? 0), arg('one-to-one-loss') === 'squared');
 const body = `/**
  * The shipped default model — GENERATED by bench/matching/train.ts (do not edit by hand;
  * re-run the script, or re-estimate on deployment data with estimateFromLabelledPairs / estimateEM).

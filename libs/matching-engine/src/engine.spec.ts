@@ -1,4 +1,4 @@
-import { MatchingEngine, defaultMatchModel, loadModel, DEFAULT_MODEL_JSON, MatchRecord, FIELDS, nameEvidenceModel, NAME_EVIDENCE_MODEL_JSON } from './index';
+import { MatchingEngine, defaultMatchModel, loadModel, oneToOneAt, DEFAULT_MODEL_JSON, MatchModelJson, MatchRecord, FIELDS, nameEvidenceModel, NAME_EVIDENCE_MODEL_JSON } from './index';
 
 const child = (id: string, over: Partial<MatchRecord> = {}): MatchRecord => ({
   id, side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Hassan Ali' },
@@ -432,6 +432,53 @@ describe('MatchingEngine', () => {
       const res = e.match(child('c1'), { minProbability: 0 });
       for (const id of ['t1#1', 't5#1']) expect(res.find((r) => r.otherId === id)!.probability).toBeGreaterThan(0.9);
     });
+  });
+});
+
+describe('one-to-one calibration by population size', () => {
+  const shipped = (): MatchModelJson => JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
+  /** the shipped model with another one-to-one stage; no population floor, so the records stored decide */
+  const modelWith = (oneToOne: MatchModelJson['oneToOne']) => {
+    const j = shipped();
+    return loadModel({ ...j, prior: { ...j.prior, minPopulation: 1 }, oneToOne });
+  };
+  const table = [{ population: 64, slope: 1.1, intercept: 2 }, { population: 4096, slope: 0.9, intercept: -1 }];
+  /** 150 stored sought children: the true partner, a look-alike and filler */
+  const build = (oneToOne: MatchModelJson['oneToOne']) => {
+    const e = new MatchingEngine({ model: modelWith(oneToOne) });
+    filler(e, 296);
+    e.upsert(sought('t1#1'));
+    e.upsert(sought('t2#1', { name: { given: 'Mohamed', family: 'Hassan' }, inquirer: undefined, father: undefined, agencyId: 'C' }));
+    return e;
+  };
+  const probabilities = (e: MatchingEngine) =>
+    new Map(e.match(child('c1'), { minProbability: 0, limit: 1000 }).filter((r) => r.kind === 'child-sought').map((r) => [r.otherId, r]));
+
+  it('applies the table at the number of records stored on the candidate\'s side', () => {
+    const sized = probabilities(build({ slope: 1, intercept: 0, bySize: table }));
+    const at150 = oneToOneAt(modelWith({ slope: 1, intercept: 0, bySize: table }).oneToOne!, 150);
+    expect(at150.intercept).toBeGreaterThan(-1);
+    expect(at150.intercept).toBeLessThan(2);
+    const plain = probabilities(build({ slope: at150.slope, intercept: at150.intercept }));
+    expect(sized.size).toBeGreaterThan(1);
+    for (const [id, r] of sized) expect(r.probability).toBeCloseTo(plain.get(id)!.probability, 12);
+    // and it matters: held at either end of the table, the answers differ
+    const low = probabilities(build({ slope: table[0].slope, intercept: table[0].intercept }));
+    expect(sized.get('t1#1')!.probability).toBeLessThan(low.get('t1#1')!.probability);
+    const line = sized.get('t2#1')!.explanation.find((x) => x.field === 'competing-candidates')!;
+    expect(line.note).toContain('for 150 stored records');
+    expect(line.note).toContain(`intercept +${at150.intercept.toFixed(3)}`);
+  });
+
+  it('a model without a table (before kinlink-fs-1.5.0) answers with its one calibration at every size', () => {
+    const old = shipped().oneToOne!;
+    delete old.bySize;
+    const flat = { ...old, bySize: [{ population: 10, slope: old.slope, intercept: old.intercept }, { population: 1e6, slope: old.slope, intercept: old.intercept }] };
+    const a = probabilities(build(old)), b = probabilities(build(flat));
+    for (const [id, r] of a) expect(r.probability).toBeCloseTo(b.get(id)!.probability, 12);
+    const note = a.get('t2#1')!.explanation.find((x) => x.field === 'competing-candidates')!.note;
+    expect(note).toContain('one-to-one posterior calibrated');
+    expect(note).not.toContain('stored records');
   });
 });
 

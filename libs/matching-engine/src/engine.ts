@@ -9,7 +9,7 @@
  */
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
-import { F, FIELDS, MatchModel, loadModel } from './model';
+import { F, FIELDS, MatchModel, loadModel, oneToOneAt } from './model';
 import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, SlotSource, cutFacts, decode, encode, firstToken, slotSource, slotSourceAt } from './prepare';
 import { BlockingKeys, CompactionMode, KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap, kthLargest } from './util';
@@ -653,10 +653,21 @@ export class MatchingEngine {
 
   // ------------------------------------------------------------- match ---
 
+  /** the population a pair's prior and one-to-one calibration are taken at: records stored on the candidate's side */
+  private populationOf(side: number): number {
+    return Math.max(this.counts[side], this.model.prior.minPopulation);
+  }
+
   private priorFor(kind: MatchKind, side: number): number {
-    const N = Math.max(this.counts[side], this.model.prior.minPopulation);
+    const N = this.populationOf(side);
     const rate = Math.min(0.5 * N, this.model.prior[kind]);
     return log2odds(rate / N);
+  }
+
+  /** the one-to-one calibration (fitted by train.ts, per population size if the model says so) for candidates of `side`; null = none */
+  private oneToOneFor(side: number): { slope: number; intercept: number } | null {
+    const cal = this.model.oneToOne;
+    return cal ? oneToOneAt(cal, this.populationOf(side)) : null;
   }
 
   /**
@@ -694,7 +705,7 @@ export class MatchingEngine {
         group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
       }
       this.compete(side, group);
-      if (this.competing && this.bothSides) this.competeFromCandidateSide(q, selfN, kind, group);
+      if (this.competing && this.bothSides) this.competeFromCandidateSide(q, selfN, kind, side, group);
       for (const g of group) {
         const isSib = g.pSib > g.pSame && g.pSib >= sibThreshold;
         const probability = isSib ? g.pSib : g.pSame;
@@ -753,7 +764,7 @@ export class MatchingEngine {
         shared.set(b, (shared.get(b) ?? 0) + odds(a.pSameAlone));
       }
     }
-    const cal = this.model.oneToOne;
+    const cal = this.oneToOneFor(side);
     for (const g of group) {
       const a = odds(g.pSameAlone);
       const rivals = Math.max(0, total - a - (shared.get(g) ?? 0));
@@ -777,7 +788,7 @@ export class MatchingEngine {
    * at a threshold are checked (the adjustment only lowers a probability); a record that is q itself
    * or confidently one child with q (a duplicate registration, another relative's request) is no rival.
    */
-  private competeFromCandidateSide(q: Prepared, selfN: number, kind: MatchKind, group: Contender[]): void {
+  private competeFromCandidateSide(q: Prepared, selfN: number, kind: MatchKind, side: number, group: Contender[]): void {
     const strong = group.filter((g) => g.pSame >= REVERSE_FLOOR);
     if (strong.length === 0) return;
     if (strong.length > MAX_REVERSE) strong.sort((a, b) => b.pSame - a.pSame).length = strongestWithoutSplitTies(strong, MAX_REVERSE);
@@ -789,7 +800,7 @@ export class MatchingEngine {
     const priorQK = this.priorFor(kindQK, qSide);
     const cands = this.reverseCands;
     const cmp = this.cmpReverse;
-    const cal = this.model.oneToOne;
+    const cal = this.oneToOneFor(side);
     for (const g of strong) {
       const c = g.c;
       cands.length = 0;
@@ -866,7 +877,7 @@ export class MatchingEngine {
       explanation.push({
         field: 'competing-candidates', level: 'one-to-one', weight: w,
         note: `a record is one child: ${x.rivals > 0 ? `rival candidates of this kind (Σ odds ${x.rivals.toPrecision(3)}) compete for it` : 'no rival candidate'}` +
-          `${this.model.oneToOne ? '; one-to-one posterior calibrated' : ''} — P(same child) ${x.pSameAlone.toFixed(3)} for the pair alone → ${x.pSame.toFixed(3)}`,
+          `${this.oneToOneNote(x.c.side)} — P(same child) ${x.pSameAlone.toFixed(3)} for the pair alone → ${x.pSame.toFixed(3)}`,
       });
     }
     const partial = explanation.reduce((a, e) => a + e.weight, 0);
@@ -889,6 +900,14 @@ export class MatchingEngine {
       modelVersion: this.model.modelVersion,
       probabilities: { sameChild: x.pSame, siblings: x.pSib },
     };
+  }
+
+  /** what the explanation says about the one-to-one calibration applied to candidates of `side` */
+  private oneToOneNote(side: number): string {
+    const cal = this.oneToOneFor(side);
+    if (!cal) return '';
+    const at = this.model.oneToOne!.bySize ? ` for ${this.populationOf(side)} stored records` : '';
+    return `; one-to-one posterior calibrated (slope ${cal.slope.toFixed(3)}, intercept ${cal.intercept >= 0 ? '+' : ''}${cal.intercept.toFixed(3)}${at})`;
   }
 
   /**

@@ -123,8 +123,12 @@ export interface MatchModelJson {
    * Calibration of the one-to-one posterior (optional): after competing candidates share the
    * evidence (engine.ts `compete`), P = sigmoid2(slope · log2odds(P) + intercept). Fitted by
    * bench/matching/train.ts on the candidates of training queries. Absent = identity.
+   * - bySize (optional, since kinlink-fs-1.5.0): the stage fitted at several population sizes
+   *   (records stored on the candidate's side, ascending); slope and intercept are interpolated
+   *   linearly in log2 N between entries and held at the nearest entry outside the table (see
+   *   `oneToOneAt`). Absent = slope and intercept at every size, as before.
    */
-  oneToOne?: { slope: number; intercept: number; fittedOn?: unknown };
+  oneToOne?: { slope: number; intercept: number; bySize?: OneToOneAtSize[]; fittedOn?: unknown };
   /**
    * What some levels mean — part of the model, because its weights were fitted for that meaning
    * (absent = as before kinlink-fs-1.4.0).
@@ -134,6 +138,13 @@ export interface MatchModelJson {
    */
   comparators?: { viaFatherWhenRestDisagrees?: boolean };
   estimatedFrom?: unknown;
+}
+
+/** the one-to-one calibration fitted at one population size (records per side) */
+export interface OneToOneAtSize {
+  population: number;
+  slope: number;
+  intercept: number;
 }
 
 export interface MatchModel {
@@ -155,8 +166,8 @@ export interface MatchModel {
   /** per-field log2(m/mSibling) (same child vs siblings), already scaled by siblingFieldScale */
   readonly discriminator: Float64Array[];
   readonly siblingIntercept: number;
-  /** calibration of the one-to-one posterior (null = identity) */
-  readonly oneToOne: { slope: number; intercept: number } | null;
+  /** calibration of the one-to-one posterior (null = identity); `bySize` null = the same at every size */
+  readonly oneToOne: { slope: number; intercept: number; bySize: readonly OneToOneAtSize[] | null } | null;
 }
 
 const KINDS: MatchKind[] = ['child-sought', 'duplicate-child', 'same-sought-child', 'possible-sibling'];
@@ -226,12 +237,27 @@ export function loadModel(json: unknown): MatchModel {
     }));
   const calibrated = levelTable(cal?.levelWeights, (f, l) => fieldScale[f] * weights[f][l], 'levelWeights');
   const discriminator = levelTable(cal?.siblingLevelWeights, (f, l) => sibScale[f] * (weights[f][l] - siblingWeights[f][l]), 'siblingLevelWeights');
-  let oneToOne: { slope: number; intercept: number } | null = null;
+  let oneToOne: MatchModel['oneToOne'] = null;
   if (j.oneToOne !== undefined) {
-    const { slope, intercept } = j.oneToOne;
-    if (typeof slope !== 'number' || !Number.isFinite(slope) || slope <= 0) throw new Error('model: oneToOne.slope must be a number > 0');
-    if (typeof intercept !== 'number' || !Number.isFinite(intercept)) throw new Error('model: oneToOne.intercept must be a number');
-    oneToOne = { slope, intercept };
+    const check = ({ slope, intercept }: { slope: unknown; intercept: unknown }, what: string) => {
+      if (typeof slope !== 'number' || !Number.isFinite(slope) || slope <= 0) throw new Error(`model: ${what}.slope must be a number > 0`);
+      if (typeof intercept !== 'number' || !Number.isFinite(intercept)) throw new Error(`model: ${what}.intercept must be a number`);
+      return { slope, intercept };
+    };
+    const { slope, intercept } = check(j.oneToOne, 'oneToOne');
+    let bySize: OneToOneAtSize[] | null = null;
+    if (j.oneToOne.bySize !== undefined) {
+      if (!Array.isArray(j.oneToOne.bySize) || j.oneToOne.bySize.length === 0) throw new Error('model: oneToOne.bySize must be a non-empty array');
+      bySize = j.oneToOne.bySize.map((e, i) => {
+        const what = `oneToOne.bySize[${i}]`;
+        if (!e || typeof e !== 'object') throw new Error(`model: ${what} must be an object`);
+        const { population } = e;
+        if (typeof population !== 'number' || !Number.isFinite(population) || population < 1) throw new Error(`model: ${what}.population must be a number ≥ 1`);
+        if (i > 0 && !(population > j.oneToOne!.bySize![i - 1].population)) throw new Error(`model: ${what}.population must exceed the previous entry's (ascending sizes)`);
+        return { population, ...check(e, what) };
+      });
+    }
+    oneToOne = { slope, intercept, bySize };
   }
   return {
     oneToOne,
@@ -250,4 +276,23 @@ export function loadModel(json: unknown): MatchModel {
     discriminator,
     siblingIntercept: cal?.siblingIntercept ?? 0,
   };
+}
+
+/**
+ * The one-to-one calibration for a population of `population` records on the candidate's side:
+ * the model's slope and intercept, or with a size table, its entries interpolated linearly in
+ * log2 N and held at the nearest entry outside the fitted range (no extrapolation).
+ */
+export function oneToOneAt(cal: NonNullable<MatchModel['oneToOne']>, population: number): { slope: number; intercept: number } {
+  const t = cal.bySize;
+  const at = ({ slope, intercept }: { slope: number; intercept: number }) => ({ slope, intercept });
+  if (!t) return at(cal);
+  if (population <= t[0].population) return at(t[0]);
+  const last = t[t.length - 1];
+  if (population >= last.population) return at(last);
+  let i = 1;
+  while (t[i].population < population) i++;
+  const lo = t[i - 1], hi = t[i];
+  const w = Math.log2(population / lo.population) / Math.log2(hi.population / lo.population);
+  return { slope: lo.slope + w * (hi.slope - lo.slope), intercept: lo.intercept + w * (hi.intercept - lo.intercept) };
 }

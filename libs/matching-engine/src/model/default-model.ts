@@ -5,7 +5,7 @@
 import { MatchModelJson } from '../model';
 
 export const DEFAULT_MODEL_JSON: MatchModelJson = {
-  "modelVersion": "kinlink-fs-1.4.0",
+  "modelVersion": "kinlink-fs-1.5.0",
   "description": "Kinlink default Fellegi–Sunter model: m from labelled same-child pairs, mSibling from sibling pairs, u from random child–sought pairs of a generated training population (bench/matching/train.ts).",
   "prior": {
     "child-sought": 0.7506,
@@ -602,14 +602,59 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
     }
   },
   "oneToOne": {
-    "slope": 0.9302,
-    "intercept": 1.1916,
-    "fittedOn": {
-      "seed": 1001,
-      "recordsPerSide": 100000,
-      "queries": 4000,
-      "pairs": 227597,
-      "positives": 2900
-    }
+    "slope": 0.9153,
+    "intercept": 0.9946,
+    "bySize": [
+      {
+        "population": 10000,
+        "slope": 0.9798,
+        "intercept": 1.7602
+      },
+      {
+        "population": 30000,
+        "slope": 0.945,
+        "intercept": 1.4189
+      },
+      {
+        "population": 100000,
+        "slope": 0.9146,
+        "intercept": 1.0291
+      },
+      {
+        "population": 300000,
+        "slope": 0.9153,
+        "intercept": 0.9946
+      }
+    ],
+    "fittedOn": [
+      {
+        "seed": 1001,
+        "recordsPerSide": 10000,
+        "queries": 4000,
+        "pairs": 140092,
+        "positives": 3028
+      },
+      {
+        "seed": 1001,
+        "recordsPerSide": 30000,
+        "queries": 4000,
+        "pairs": 193107,
+        "positives": 3002
+      },
+      {
+        "seed": 1001,
+        "recordsPerSide": 100000,
+        "queries": 4000,
+        "pairs": 228253,
+        "positives": 2861
+      },
+      {
+        "seed": 1001,
+        "recordsPerSide": 300000,
+        "queries": 4000,
+        "pairs": 239317,
+        "positives": 2877
+      }
+    ]
   }
 };
