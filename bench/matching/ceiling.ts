@@ -45,6 +45,12 @@ const allowed = (a: MatchRecord, b: MatchRecord) => a.agencyId === b.agencyId ||
 const free = (x: string) => !(byPerson.get(pop.truth.get(x)!.person) ?? []).some((r) => r.side === 'child');
 const NOT_EVIDENCE = (field: string) => field === 'prior' || field === 'competing-candidates' || field.startsWith('alternative.');
 
+/** x's evidence is at least p's on every field (a field missing from one side weighs 0) */
+const dominates = (x: Map<string, number>, p: Map<string, number>) => {
+  for (const f of new Set([...x.keys(), ...p.keys()])) if ((x.get(f) ?? 0) < (p.get(f) ?? 0) - 1e-9) return false;
+  return true;
+};
+
 interface Partner { dom: number; freeDom: number; scored: boolean }
 const partnersOf: Partner[][] = [];
 let children = 0;
@@ -61,10 +67,6 @@ for (const q of pop.records) {
     evidence.set(c.otherId, ev);
   }
   const partnerIds = new Set(partners.map((p) => p.id));
-  const dominates = (x: Map<string, number>, p: Map<string, number>) => {
-    for (const f of new Set([...x.keys(), ...p.keys()])) if ((x.get(f) ?? 0) < (p.get(f) ?? 0) - 1e-9) return false;
-    return true;
-  };
   partnersOf.push(partners.map((p) => {
     const ep = evidence.get(p.id);
     if (!ep) return { dom: 0, freeDom: 0, scored: false };

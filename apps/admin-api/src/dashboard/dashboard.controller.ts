@@ -20,8 +20,7 @@ export class DashboardController {
   @Roles('coordinator', 'supervisor', 'system-admin', 'auditor')
   @ApiOperation({ summary: 'Counts per status per agency, review backlog and its age, high-safeguarding proposals awaiting review per agency (number, oldest and median age), medians to first proposal and to reunification (your agencies only)' })
   async summary(@CurrentUser() user: AuthUser) {
-    const scope = scopeFilter(user);
-    const agencies = scope.kind === 'all' ? null : [...scope.agencyIds];
+    const agencies = agenciesInScope(user);
     const q = <T>(sql: string) => this.db.query(sql, [agencies]) as Promise<T[]>;
     const inScope = (col: string) => `($1::text[] IS NULL OR ${col} = ANY($1::text[]))`;
 
@@ -99,8 +98,7 @@ export class DashboardController {
   @Roles('coordinator', 'supervisor', 'system-admin', 'auditor')
   @ApiOperation({ summary: 'Whether proposal probabilities are borne out here: per model version and kind of match, the reviewed proposals (confirmed = the same child; rejected as not the same child or another family = not) by probability band, the share confirmed against the mean predicted, the Brier score, and those awaiting review (proposals involving your agencies, or the one asked for)' })
   async modelCalibration(@CurrentUser() user: AuthUser, @Query() q: ModelCalibrationQuery) {
-    const scope = scopeFilter(user, q.agency ? [q.agency] : undefined);
-    const agencies = scope.kind === 'all' ? null : [...scope.agencyIds];
+    const agencies = agenciesInScope(user, q.agency);
     const rows: CalibrationBandRow[] = await this.db.query(`
       WITH p AS (
         SELECT model_version, kind, probability,
@@ -117,6 +115,12 @@ export class DashboardController {
       FROM p GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, [agencies, REJECTIONS_OF_IDENTITY]);
     return { generatedAt: new Date().toISOString(), rejectionsOfIdentity: REJECTIONS_OF_IDENTITY, models: modelCalibration(rows) };
   }
+}
+
+/** the agencies a query is limited to (null: every agency), as the SQL's `$1::text[]` takes them */
+function agenciesInScope(user: AuthUser, requested?: string): string[] | null {
+  const scope = scopeFilter(user, requested ? [requested] : undefined);
+  return scope.kind === 'all' ? null : [...scope.agencyIds];
 }
 
 const roundOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Math.round(Number(v)));

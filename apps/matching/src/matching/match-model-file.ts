@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { canonicalJson } from '@kinlink/audit-log';
 import { repoRoot } from '@kinlink/config';
 import { DEFAULT_MODEL_JSON, loadModel, MatchModel } from '@kinlink/matching-engine';
 
@@ -27,15 +28,9 @@ export function readMatchModelFile(file: string): MatchModel {
   } catch (e) {
     throw fail(`not a valid match model (${(e as Error).message})`);
   }
-  if (model.json.modelVersion === DEFAULT_MODEL_JSON.modelVersion && canonical(json) !== canonical(DEFAULT_MODEL_JSON)) {
+  if (model.json.modelVersion === DEFAULT_MODEL_JSON.modelVersion && canonicalJson(json) !== canonicalJson(DEFAULT_MODEL_JSON)) {
     throw fail(`differs from the shipped model but keeps its version ${DEFAULT_MODEL_JSON.modelVersion}: give it a version of its own`);
   }
   return model;
 }
 
-/** JSON with keys in order, so that two writings of one model compare equal */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v);
-}
