@@ -482,6 +482,48 @@ describe('one-to-one calibration by population size', () => {
   });
 });
 
+describe('one-to-one stage: the odds of "no partner stored" (kinlink-fs-1.6.0)', () => {
+  const shipped = (): MatchModelJson => JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
+  const build = (none: 'one' | 'unpartnered-rate' | undefined) => {
+    const j = shipped();
+    const e = new MatchingEngine({ model: loadModel({ ...j, prior: { ...j.prior, minPopulation: 1 }, oneToOne: { slope: 1, intercept: 0, ...(none ? { none } : {}) } }) });
+    filler(e, 296);
+    e.upsert(sought('t1#1'));
+    e.upsert(sought('t2#1', { name: { given: 'Mohamed', family: 'Hassan' }, inquirer: undefined, father: undefined, agencyId: 'C' }));
+    return e;
+  };
+  const probabilities = (e: MatchingEngine) =>
+    new Map(e.match(child('c1'), { minProbability: 0, limit: 1000 }).filter((r) => r.kind === 'child-sought').map((r) => [r.otherId, r]));
+
+  it('weighs it at 1 − the base rate: P = a / ((1 − r) + a + Σ rivals), and says so', () => {
+    const one = probabilities(build(undefined)), rate = probabilities(build('unpartnered-rate'));
+    const r = DEFAULT_MODEL_JSON.prior['child-sought'];
+    expect(r).toBeGreaterThan(0.5);
+    let compared = 0;
+    for (const [id, x] of rate) {
+      const line = x.explanation.find((e) => e.field === 'competing-candidates');
+      if (!line) continue; // a sibling answer keeps its own probability
+      // the line's weight is log2 odds after the stage − before it: recover a (the pair alone's odds)
+      const a = Math.pow(2, Math.log2(x.probability / (1 - x.probability)) - line.weight);
+      // and Σ rivals from the answer with "none" at 1: p1 = a / (1 + a + R)
+      const p1 = one.get(id)!.probability;
+      const R = a / p1 - 1 - a;
+      expect(x.probability).toBeCloseTo(a / (1 - r + a + R), 9);
+      expect(x.probability).toBeGreaterThan(p1);
+      expect(line.note).toContain(`odds ${(1 - r).toFixed(3)}`);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1);
+    expect(rate.get('t1#1')!.probability).toBeGreaterThan(one.get('t1#1')!.probability);
+  });
+
+  it("'one' is the same as no setting (models before 1.6.0)", () => {
+    const a = probabilities(build(undefined)), b = probabilities(build('one'));
+    for (const [id, x] of a) expect(b.get(id)!.probability).toBe(x.probability);
+    expect(a.get('t1#1')!.explanation.find((e) => e.field === 'competing-candidates')?.note ?? '').not.toContain('no partner stored');
+  });
+});
+
 describe('a pair scores the same whichever record is matched', () => {
   it('compares name tokens symmetrically (the short-name exception to the phonetic floor looked at one side only)', () => {
     // Zia ~ Shah, Zia ~ Sise: a one-class phonetic key, one name of three letters

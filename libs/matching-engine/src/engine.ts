@@ -9,7 +9,7 @@
  */
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
-import { F, FIELDS, MatchModel, loadModel, oneToOneAt } from './model';
+import { F, FIELDS, MatchModel, loadModel, noneOddsOf, oneToOneAt } from './model';
 import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, SlotSource, cutFacts, decode, encode, firstToken, slotSource, slotSourceAt } from './prepare';
 import { BlockingKeys, CompactionMode, KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap, kthLargest } from './util';
@@ -704,7 +704,7 @@ export class MatchingEngine {
         const h = this.hypotheses(kind, prior, priorSib, cmp);
         group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
       }
-      this.compete(side, group);
+      this.compete(kind, side, group);
       if (this.competing && this.bothSides) this.competeFromCandidateSide(q, selfN, kind, side, group);
       for (const g of group) {
         const isSib = g.pSib > g.pSame && g.pSib >= sibThreshold;
@@ -734,14 +734,16 @@ export class MatchingEngine {
    * candidate were alone; but a record is the same child as at most one record of a given kind
    * (up to records that are themselves one child: two relatives' requests, a duplicate
    * registration). With a_k = posterior odds of candidate k alone,
-   *   P(j is the match) = a_j / (1 + a_j + Σ_{k rival of j} a_k)
-   * so several look-alikes (common names agreeing by chance) share the evidence instead of each
+   *   P(j is the match) = a_j / (none + a_j + Σ_{k rival of j} a_k)
+   * (none = the odds that no stored record is the partner: 1, or since kinlink-fs-1.6.0 1 − the
+   * kind's base rate, `noneOddsOf`) so several look-alikes (common names agreeing by chance) share the evidence instead of each
    * claiming it; a lone candidate is unchanged. k is not j's rival when the two are confidently
    * one child themselves (scored with the same-side model, for the strongest few only; weaker
    * candidates always compete).
    */
-  private compete(side: number, group: Contender[]): void {
+  private compete(kind: MatchKind, side: number, group: Contender[]): void {
     if (!this.competing) return;
+    const none = noneOddsOf(this.model, kind);
     const odds = (p: number) => Math.min(1e12, p / Math.max(1e-12, 1 - p));
     let total = 0;
     for (const g of group) total += odds(g.pSameAlone);
@@ -769,7 +771,7 @@ export class MatchingEngine {
       const a = odds(g.pSameAlone);
       const rivals = Math.max(0, total - a - (shared.get(g) ?? 0));
       g.rivals = rivals;
-      const p = a / (1 + a + rivals);
+      const p = a / (none + a + rivals);
       // the field weights were calibrated pair by pair; the one-to-one posterior gets its own
       // (two-parameter, fitted by train.ts) calibration so that it again means what it says
       g.pSame = cal ? sigmoid2(cal.slope * logit2(p) + cal.intercept) : p;
@@ -781,7 +783,7 @@ export class MatchingEngine {
    * The other side of the one-to-one constraint. `compete` lets the query's candidates share the
    * evidence; but the candidate c is also one child, and the records on the query's side that look
    * like c (its rivals) compete for it: the pair (q, c) gets
-   *   P = a / (1 + a + Σ rivals among q's candidates + Σ rivals among c's candidates)
+   *   P = a / (none + a + Σ rivals among q's candidates + Σ rivals among c's candidates)
    * so a look-alike that is a lone candidate for q, while c has its true partner (or another
    * look-alike) on q's side, no longer comes out high from q's direction only — the pair's
    * probability is the same whichever of the two records is matched. Only candidates that matter
@@ -801,6 +803,7 @@ export class MatchingEngine {
     const cands = this.reverseCands;
     const cmp = this.cmpReverse;
     const cal = this.oneToOneFor(side);
+    const none = noneOddsOf(this.model, kind);
     for (const g of strong) {
       const c = g.c;
       cands.length = 0;
@@ -828,7 +831,7 @@ export class MatchingEngine {
       if (rivals <= 0) continue;
       const a = odds(g.pSameAlone);
       g.rivals = (g.rivals ?? 0) + rivals;
-      const p = a / (1 + a + g.rivals);
+      const p = a / (none + a + g.rivals);
       g.pSame = cal ? sigmoid2(cal.slope * logit2(p) + cal.intercept) : p;
     }
   }
@@ -877,7 +880,7 @@ export class MatchingEngine {
       explanation.push({
         field: 'competing-candidates', level: 'one-to-one', weight: w,
         note: `a record is one child: ${x.rivals > 0 ? `rival candidates of this kind (Σ odds ${x.rivals.toPrecision(3)}) compete for it` : 'no rival candidate'}` +
-          `${this.oneToOneNote(x.c.side)} — P(same child) ${x.pSameAlone.toFixed(3)} for the pair alone → ${x.pSame.toFixed(3)}`,
+          `${this.oneToOneNote(x.kind, x.c.side)} — P(same child) ${x.pSameAlone.toFixed(3)} for the pair alone → ${x.pSame.toFixed(3)}`,
       });
     }
     const partial = explanation.reduce((a, e) => a + e.weight, 0);
@@ -903,11 +906,13 @@ export class MatchingEngine {
   }
 
   /** what the explanation says about the one-to-one calibration applied to candidates of `side` */
-  private oneToOneNote(side: number): string {
+  private oneToOneNote(kind: MatchKind, side: number): string {
     const cal = this.oneToOneFor(side);
     if (!cal) return '';
     const at = this.model.oneToOne!.bySize ? ` for ${this.populationOf(side)} stored records` : '';
-    return `; one-to-one posterior calibrated (slope ${cal.slope.toFixed(3)}, intercept ${cal.intercept >= 0 ? '+' : ''}${cal.intercept.toFixed(3)}${at})`;
+    const none = noneOddsOf(this.model, kind);
+    const noPartner = none !== 1 ? `; "no partner stored" at odds ${none.toFixed(3)} (1 − the base rate)` : '';
+    return `${noPartner}; one-to-one posterior calibrated (slope ${cal.slope.toFixed(3)}, intercept ${cal.intercept >= 0 ? '+' : ''}${cal.intercept.toFixed(3)}${at})`;
   }
 
   /**
@@ -979,7 +984,7 @@ export class MatchingEngine {
     const priorSib = this.priorFor('possible-sibling', qb.side);
     const h = this.hypotheses(kind, prior, priorSib, cmp);
     const lone: Contender = { n: -1, c: qb, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 };
-    this.compete(qb.side, [lone]); // as the only candidate: no rivals, the one-to-one calibration only
+    this.compete(kind, qb.side, [lone]); // as the only candidate: no rivals, the one-to-one calibration only
     const isSib = h.pSib > lone.pSame && h.pSib >= this.model.siblingThreshold;
     const fake: Scored = {
       n: -1, c: qb, kind: isSib ? 'possible-sibling' : kind, probability: isSib ? h.pSib : lone.pSame, score: isSib ? h.ss : h.s,

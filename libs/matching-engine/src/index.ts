@@ -7,7 +7,7 @@
 export * from './types';
 export { MatchingEngine, EngineOptions, defaultMatchModel, nameEvidenceModel } from './engine';
 export { EngineSnapshot, SnapshotChunk, SNAPSHOT_FORMAT_VERSION, SnapshotVersionError, SnapshotCorruptError } from './snapshot';
-export { loadModel, oneToOneAt, MatchModel, MatchModelJson, LevelParams, OneToOneAtSize, FIELDS, FieldSpec } from './model';
+export { loadModel, oneToOneAt, noneOddsOf, MatchModel, MatchModelJson, LevelParams, OneToOneAtSize, OneToOneNone, FIELDS, FieldSpec } from './model';
 export { DEFAULT_MODEL_JSON } from './model/default-model';
 export { NAME_EVIDENCE_MODEL_JSON } from './model/name-evidence-model';
 export { estimateFromLabelledPairs, estimateEM, LabelledPair, EstimationResult } from './estimate';

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_JSON, loadModel, oneToOneAt, MatchModelJson } from './index';
+import { DEFAULT_MODEL_JSON, loadModel, noneOddsOf, oneToOneAt, MatchModelJson } from './index';
 
 const shipped = (): MatchModelJson => JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
 /** a model whose one-to-one stage is the given size table */
@@ -66,5 +66,23 @@ describe('one-to-one calibration by population size', () => {
     ['intercept not finite', [{ ...table[0], intercept: Infinity }], /bySize\[0\]\.intercept/],
   ])('rejects a size table that is %s', (_, bySize, message) => {
     expect(() => loadModel(withTable(bySize))).toThrow(message);
+  });
+});
+
+describe('one-to-one stage: "no partner stored"', () => {
+  it('is 1 unless the model says unpartnered-rate; then 1 − the kind\'s base rate, floored', () => {
+    const j = shipped();
+    expect(noneOddsOf(loadModel(j), 'child-sought')).toBe(j.oneToOne?.none === 'unpartnered-rate' ? 1 - j.prior['child-sought'] : 1);
+    const m = loadModel({ ...j, oneToOne: { ...j.oneToOne!, none: 'unpartnered-rate' } });
+    expect(noneOddsOf(m, 'child-sought')).toBeCloseTo(1 - j.prior['child-sought'], 12);
+    expect(noneOddsOf(m, 'duplicate-child')).toBeCloseTo(1 - j.prior['duplicate-child'], 12);
+    // a kind expecting a partner or more per record keeps a floor instead of odds ≤ 0
+    const many = loadModel({ ...j, prior: { ...j.prior, 'same-sought-child': 1.4 }, oneToOne: { ...j.oneToOne!, none: 'unpartnered-rate' } });
+    expect(noneOddsOf(many, 'same-sought-child')).toBe(0.05);
+    expect(noneOddsOf(loadModel({ ...j, oneToOne: { ...j.oneToOne!, none: 'one' } }), 'child-sought')).toBe(1);
+  });
+
+  it('refuses another value', () => {
+    expect(() => loadModel({ ...shipped(), oneToOne: { slope: 1, intercept: 0, none: 'half' as never } })).toThrow(/oneToOne\.none/);
   });
 });

@@ -127,8 +127,12 @@ export interface MatchModelJson {
    *   (records stored on the candidate's side, ascending); slope and intercept are interpolated
    *   linearly in log2 N between entries and held at the nearest entry outside the table (see
    *   `oneToOneAt`). Absent = slope and intercept at every size, as before.
+   * - none (optional, since kinlink-fs-1.6.0): the odds given to "no stored record is this one's
+   *   partner" in a / (none + a + Σ rivals). `unpartnered-rate` = 1 − the kind's base rate (the
+   *   prior's expected partners, floored at NONE_FLOOR), as Bayes gives when each stored record is
+   *   a priori the partner with rate/N; absent or `one` = 1, as before.
    */
-  oneToOne?: { slope: number; intercept: number; bySize?: OneToOneAtSize[]; fittedOn?: unknown };
+  oneToOne?: { slope: number; intercept: number; bySize?: OneToOneAtSize[]; none?: OneToOneNone; fittedOn?: unknown };
   /**
    * What some levels mean — part of the model, because its weights were fitted for that meaning
    * (absent = as before kinlink-fs-1.4.0).
@@ -139,6 +143,11 @@ export interface MatchModelJson {
   comparators?: { viaFatherWhenRestDisagrees?: boolean };
   estimatedFrom?: unknown;
 }
+
+/** how the one-to-one stage weighs "none of the stored records is the partner" (see MatchModelJson.oneToOne.none) */
+export type OneToOneNone = 'one' | 'unpartnered-rate';
+/** the least odds "no partner stored" keeps, when a kind expects about one partner or more per record */
+export const NONE_FLOOR = 0.05;
 
 /** the one-to-one calibration fitted at one population size (records per side) */
 export interface OneToOneAtSize {
@@ -167,7 +176,7 @@ export interface MatchModel {
   readonly discriminator: Float64Array[];
   readonly siblingIntercept: number;
   /** calibration of the one-to-one posterior (null = identity); `bySize` null = the same at every size */
-  readonly oneToOne: { slope: number; intercept: number; bySize: readonly OneToOneAtSize[] | null } | null;
+  readonly oneToOne: { slope: number; intercept: number; bySize: readonly OneToOneAtSize[] | null; none: OneToOneNone } | null;
 }
 
 const KINDS: MatchKind[] = ['child-sought', 'duplicate-child', 'same-sought-child', 'possible-sibling'];
@@ -257,7 +266,9 @@ export function loadModel(json: unknown): MatchModel {
         return { population, ...check(e, what) };
       });
     }
-    oneToOne = { slope, intercept, bySize };
+    const none = j.oneToOne.none ?? 'one';
+    if (none !== 'one' && none !== 'unpartnered-rate') throw new Error(`model: oneToOne.none must be 'one' or 'unpartnered-rate'`);
+    oneToOne = { slope, intercept, bySize, none };
   }
   return {
     oneToOne,
@@ -295,4 +306,9 @@ export function oneToOneAt(cal: NonNullable<MatchModel['oneToOne']>, population:
   const lo = t[i - 1], hi = t[i];
   const w = Math.log2(population / lo.population) / Math.log2(hi.population / lo.population);
   return { slope: lo.slope + w * (hi.slope - lo.slope), intercept: lo.intercept + w * (hi.intercept - lo.intercept) };
+}
+
+/** the odds of "no stored record of this kind is the partner" in the one-to-one stage */
+export function noneOddsOf(model: Pick<MatchModel, 'oneToOne' | 'prior'>, kind: MatchKind): number {
+  return model.oneToOne?.none === 'unpartnered-rate' ? Math.max(NONE_FLOOR, 1 - model.prior[kind]) : 1;
 }
