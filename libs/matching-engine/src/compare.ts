@@ -8,12 +8,15 @@ import { Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel } from './model';
 import { BirthKind, NO_DATE, PName, PPlace, Prepared, firstToken, nameTokens } from './prepare';
 import { jaroWinkler } from './text/jaro-winkler';
+import { fold } from './text/normalise';
 import { StringPool } from './util';
 import { FieldComparison } from './types';
 
 export const enum Sim { Exact = 0, Variant = 1, Jw92 = 2, Phon = 3, Jw85 = 4, Jw70 = 5, None = 6 }
 const SIM_NAMES = ['exact', 'variant', 'jw92', 'phonetic', 'jw85', 'jw70', 'none'];
 
+/** a compound given name joined from two tokens agrees at the jw92 level (`joinedCompound`) */
+const JOINED_MIN_JW = 0.92;
 const FIRST_LEVEL = { exact: 0, variant: 1, jw92: 2, nickname: 3, swapped: 4, phonetic: 5, elsewhere: 6, jw85: 7, jw70: 8, none: 9 } as const;
 const REST_LEVEL = { all2: 0, all1: 1, some: 2, fuzzy: 3, none: 4, viaFather: 5 } as const;
 const BIRTH_LEVEL = { exact: 0, 'dm-swap': 1, ym: 2, y: 3, y1: 4, y2: 5, y4: 6, far: 7, e0: 8, e1: 9, e2: 10, e4: 11, efar: 12 } as const;
@@ -56,7 +59,9 @@ interface NameDetail {
   firstL: number;
   firstR: number;
   firstSim: Sim;
-  firstVia: string; // 'first' | 'nickname' | 'pet-name' | 'swapped' | 'elsewhere'
+  firstVia: string; // 'first' | 'nickname' | 'pet-name' | 'swapped' | 'joined' | 'elsewhere'
+  /** via 'joined': the two names joined and the one name they agree with */
+  joined: [number, number, number] | null;
   restPairs: Array<[number, number, Sim]>;
   rendering: string;
   tfFirst: number; // fold id or -1
@@ -96,6 +101,33 @@ export class Comparer {
   ) {}
 
   // ------------------------------------------------------------ tokens ---
+
+  /** since kinlink-fs-1.6.0 (model `comparators.joinedCompounds`): see `joinedCompound` */
+  private get joinCompounds(): boolean {
+    return this.model.json.comparators?.joinedCompounds === true;
+  }
+
+  /**
+   * A compound given name written as two names by one record and as one by the other, that the
+   * tokeniser's lists could not join (*Jean-Claoude* × *Jeanclaude*, *Welide Hiwet* × *Weldehiwet*):
+   * 1 when lt's first two tokens joined are within Jaro-Winkler 0.92 of rt's first, 2 the other
+   * way round, 0 neither. Only pairs whose first tokens open alike are looked at (cheap on the
+   * look-alikes that make most candidate pairs).
+   */
+  private joinedCompound(lt: number[], rt: number[]): 0 | 1 | 2 {
+    const lex = this.lex;
+    const a = lex.foldString(lt[0]), b = lex.foldString(rt[0]);
+    if (a.length < 2 || b.length < 2 || a.charCodeAt(0) !== b.charCodeAt(0) || a.charCodeAt(1) !== b.charCodeAt(1)) return 0;
+    // joined before folding, as the tokeniser would have (fold drops a final e: Welide → velid)
+    const joins = (two: number[], one: string, head: string) => {
+      if (two.length < 2 || one.length <= head.length) return false;
+      const joined = fold(lex.tokNorm[two[0]] + lex.tokNorm[two[1]]);
+      return Math.abs(joined.length - one.length) <= 2 && jaroWinkler(joined, one) >= JOINED_MIN_JW;
+    };
+    if (joins(lt, b, a)) return 1;
+    if (joins(rt, a, b)) return 2;
+    return 0;
+  }
 
   /** Similarity category of two name tokens (memoised). */
   sim(a: number, b: number): Sim {
@@ -241,6 +273,7 @@ export class Comparer {
     let firstL = lf;
     let firstR = rf;
     let firstSim = s;
+    let tfTok = lf; // the name whose rarity counts (a joined compound: the record that writes it as one)
     if (s <= Sim.Jw92) {
       first = s === Sim.Exact ? FIRST_LEVEL.exact : s === Sim.Variant ? FIRST_LEVEL.variant : FIRST_LEVEL.jw92;
     } else {
@@ -268,12 +301,20 @@ export class Comparer {
         for (let j = 1; j < rt.length; j++) if (this.sim(lf, rt[j]) <= Sim.Jw92) { jR = j; break; }
         let iL = -1;
         for (let i = 1; i < lt.length; i++) if (this.sim(lt[i], rf) <= Sim.Jw92) { iL = i; break; }
+        let joined = 0; // 1: lt's first two tokens are rf's one name; 2: rt's are lf's
         if (jR > 0 && iL > 0) {
           first = FIRST_LEVEL.swapped;
           via = 'swapped';
           li = 0; ri = jR; li2 = iL; ri2 = 0;
           firstR = rt[jR];
           firstSim = this.sim(lf, rt[jR]);
+        } else if (this.joinCompounds && (joined = this.joinedCompound(lt, rt)) !== 0) {
+          // one record writes a compound given name as two names, the other as one, and the
+          // tokeniser's fixed list could not join it (a typo, an unlisted compound)
+          first = FIRST_LEVEL.jw92;
+          via = 'joined';
+          if (joined === 1) { li2 = 1; tfTok = rf; } else { ri2 = 1; tfTok = lf; }
+          firstSim = Sim.Jw92;
         } else if (s === Sim.Phon) {
           first = FIRST_LEVEL.phonetic;
         } else if (jR > 0 || iL > 0) {
@@ -294,7 +335,7 @@ export class Comparer {
     let tfFirst = 0;
     if (first <= FIRST_LEVEL.phonetic && first !== FIRST_LEVEL.nickname) {
       // the rarity of the name counts for spelling variants too (Tesfaye ≈ Tesfay is rarer than Mohamed ≈ Muhammad)
-      tfFirst = this.tfAdjust('first', this.lex.tfFold(firstL));
+      tfFirst = this.tfAdjust('first', this.lex.tfFold(tfTok));
       weight += tfFirst;
     }
     // rest: tokens not consumed by the first-name match
@@ -355,7 +396,8 @@ export class Comparer {
       detail.firstR = firstR;
       detail.firstSim = firstSim;
       detail.firstVia = via;
-      detail.tfFirst = tfFirst !== 0 ? this.lex.tfFold(firstL) : -1;
+      detail.tfFirst = tfFirst !== 0 ? this.lex.tfFold(tfTok) : -1;
+      detail.joined = via === 'joined' ? (li2 === 1 ? [lt[0], lt[1], rf] : [rt[0], rt[1], lf]) : null;
     }
     const res = this.scratchRendering;
     res.first = first;
@@ -682,7 +724,7 @@ export class Comparer {
   explain(q: Prepared, c: Prepared, cmp: Comparison, sibling: boolean): FieldComparison[] {
     const pool = this.pool;
     const out: FieldComparison[] = [];
-    const detail: NameDetail = { firstL: -1, firstR: -1, firstSim: Sim.None, firstVia: 'first', restPairs: [], rendering: 'latin', tfFirst: -1, tfRest: [] };
+    const detail: NameDetail = { firstL: -1, firstR: -1, firstSim: Sim.None, firstVia: 'first', joined: null, restPairs: [], rendering: 'latin', tfFirst: -1, tfRest: [] };
     this.compareNames(q.name, c.name, detail);
     const w = (f: number) => this.fieldWeight(cmp, f, sibling);
     const lvl = (f: number) => (cmp.levels[f] >= 0 ? FIELDS[f].levels[cmp.levels[f]] : 'missing');
@@ -693,7 +735,10 @@ export class Comparer {
       const notes: string[] = [];
       if (cmp.levels[F.FIRST] >= 0 && detail.firstL >= 0) {
         const via = detail.firstVia === 'first' ? '' : detail.firstVia === 'nickname' ? 'nickname: ' : detail.firstVia === 'pet-name' ? 'a pet name on one side, no evidence either way: ' : detail.firstVia === 'swapped' ? 'given/family swapped: ' : 'found in another name position: ';
-        notes.push(via + this.simNote(detail.firstL, detail.firstR, detail.firstSim));
+        const j = detail.joined;
+        notes.push(j ? `a compound given name written as two names on one side: ${this.lex.tokNorm[j[0]]} + ${this.lex.tokNorm[j[1]]} ~ ${this.lex.tokNorm[j[2]]}` +
+          ` (joined, Jaro-Winkler ${jaroWinkler(fold(this.lex.tokNorm[j[0]] + this.lex.tokNorm[j[1]]), this.lex.foldString(j[2])).toFixed(2)})`
+          : via + this.simNote(detail.firstL, detail.firstR, detail.firstSim));
         if (detail.rendering !== 'latin') notes.push(`compared in ${detail.rendering.replace('~', ' vs ')} script rendering`);
         if (cmp.tf[F.FIRST] !== 0) notes.push(this.tfNote('first', this.lex.tfFold(detail.firstL), cmp.tf[F.FIRST]));
       }

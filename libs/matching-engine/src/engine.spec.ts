@@ -277,6 +277,40 @@ describe('MatchingEngine', () => {
     expect(hit.explanation.filter((f) => f.field.startsWith('name')).map((f) => f.level)).toEqual(['variant', 'all2']);
   });
 
+  describe('a compound given name written as two names on one side, as one on the other (name.first)', () => {
+    const joining = new MatchingEngine({ model: loadModel({ ...DEFAULT_MODEL_JSON, comparators: { ...DEFAULT_MODEL_JSON.comparators, joinedCompounds: true } }) });
+    const before = new MatchingEngine({ model: loadModel({ ...DEFAULT_MODEL_JSON, comparators: { ...DEFAULT_MODEL_JSON.comparators, joinedCompounds: false } }) });
+    const rec = (id: string, name: MatchRecord['name']): MatchRecord => ({ id, side: id.startsWith('c') ? 'child' : 'sought', agencyId: 'A', consentForTracing: true, name });
+    const pairs: Array<[string, MatchRecord['name'], MatchRecord['name']]> = [
+      // Congolese: a typo keeps the tokeniser from joining Jean-Claude
+      ['Congolese', { given: 'Jean-Claude', family: 'Tshibango Miyengu' }, { given: 'Jean-Claoude', family: 'Chibango Miyengu' }],
+      // Tigrinya: Welde Hiwet written apart, with a vowel inserted
+      ['Tigrinya', { given: 'Weldehiwet', family: 'Tesfay' }, { given: 'Welide Hiwet', family: 'Tesfay' }],
+      // Somali: Abdi Rahman apart, Abdirahman as one
+      ['Somali', { given: 'Abdirahman', family: 'Farah' }, { given: 'Abdi', family: 'Rahman Farah' }],
+    ];
+    it.each(pairs)('joins the two names and compares them with the one (%s)', (_, a, b) => {
+      for (const [x, y] of [[rec('c1', a), rec('t1#1', b)], [rec('c1', b), rec('t1#1', a)]]) {
+        expect(joining.compareRecords(x, y).names['name.first']).toBe('jw92');
+        expect(before.compareRecords(x, y).names['name.first']).not.toMatch(/^(exact|variant|jw92)$/);
+      }
+      // the second name is used up by the compound: the rest of the name is what remains
+      expect(joining.compareRecords(rec('c1', a), rec('t1#1', b)).names['name.rest']).toMatch(/^all/);
+      const line = joining.explainPair(rec('c1', a), rec('t1#1', b)).explanation.find((f) => f.field === 'name.first')!;
+      expect(line.note).toMatch(/a compound given name written as two names on one side: \S+ \+ \S+ ~ \S+ \(joined, Jaro-Winkler (0\.9\d|1\.00)\)/);
+    });
+    it('does not join names that only open alike', () => {
+      for (const [a, b] of [
+        [{ given: 'Nur', family: 'Begum' }, { given: 'Nura', family: 'Khatun' }],
+        [{ given: 'Amina', family: 'Bah' }, { given: 'Aminata', family: 'Bah' }],
+        [{ given: 'Jean', family: 'Ilunga' }, { given: 'Jeanne', family: 'Ilunga Mbuyi' }],
+        [{ given: 'Mohamed', family: 'Ali' }, { given: 'Mohamedou', family: 'Ali' }],
+      ] as Array<[MatchRecord['name'], MatchRecord['name']]>) {
+        expect(joining.compareRecords(rec('c1', a), rec('t1#1', b)).names).toEqual(before.compareRecords(rec('c1', a), rec('t1#1', b)).names);
+      }
+    });
+  });
+
   describe('via-father: patronymic used as family name (name.rest)', () => {
     // a model fitted for the wider meaning of the level (kinlink-fs-1.4.0 and later) and one fitted before
     const wide = new MatchingEngine({ model: loadModel({ ...DEFAULT_MODEL_JSON, comparators: { viaFatherWhenRestDisagrees: true } }) });

@@ -139,8 +139,11 @@ export interface MatchModelJson {
    * - viaFatherWhenRestDisagrees: `name.rest` is `via-father` also when both records have other
    *   names that disagree (`none`) but one record's father's given or second name is among the
    *   other's names (since kinlink-fs-1.4.0); otherwise only when one record gives no other name.
+   * - joinedCompounds: `name.first` is `jw92` also when one record's first two names, joined, are
+   *   within Jaro-Winkler 0.92 of the other's first name (a compound given name the tokeniser's
+   *   lists did not join: *Jean-Claoude* × *Jeanclaude*; since kinlink-fs-1.6.0).
    */
-  comparators?: { viaFatherWhenRestDisagrees?: boolean };
+  comparators?: { viaFatherWhenRestDisagrees?: boolean; joinedCompounds?: boolean };
   estimatedFrom?: unknown;
 }
 
