@@ -85,8 +85,8 @@ export type SamePersonProbability = (restricted: NameLike, inquirer: NameLike) =
 
 /**
  * ≈ 6.0 bits of name agreement. Measured with the engine (model kinlink-fs-1.1.0's weights, now the
- * separately versioned name-evidence model kinlink-names-1.0.0, so a refit of the matching model
- * does not move this): the same person spelled differently scores 7.9–11.1 bits ("Oleksandr
+ * separately versioned name-evidence model kinlink-names-1.x, so a refit of the matching model
+ * does not move this; 1.1.0 only adds joined compound given names): the same person spelled differently scores 7.9–11.1 bits ("Oleksandr
  * Kovalenko" ↔ "Aleksandr Kovalenko" 7.9, "Amina Hassan" ↔ "Aamina Xasan" 9.0, "Mohammed Abdi
  * Farah" ↔ "Muhamad Cabdi Faarax" 11.1), a shared given name with another family name 4.6 and a
  * given name alone against a full name 5.9 — neither blocks. (Model 1.0.0: 5.3–7.2 vs 3.4,
@@ -112,8 +112,9 @@ export const UNIQUE_ROLES: ReadonlySet<string> = new Set(['mother', 'father']);
  * and a translated given name (Nicholas ↔ Mykola Kovalenko 1.6); lets through a
  * single shared name in another position (0.05 bits: "Yoosuf Akokabzay" ↔ "Asadollah Yusof") and
  * names that disagree. Chosen in the empty band between 0.05 and 0.75 bits of the name-evidence
- * model's levels (kinlink-names-1.0.0), so every threshold in it gives the same figures. With seed
- * 7, 4,000 families (bench/matching/restrictions.ts), same role: catch 97.7 % (Afghan 97.1 %,
+ * model's levels (kinlink-names-1.0.0; the same band in 1.1.0), so every threshold in it gives the same
+ * figures. With seed 7, 4,000 families (bench/matching/restrictions.ts), same role: catch 97.7 %
+ * (97.75 % with 1.1.0; Afghan 97.1 %,
  * Arabic 96.0 %) vs 71.8 % by name alone; another man or woman of the same culture claiming the
  * same role is flagged 6.5 %, a namesake 87.6 % — each a conflicting claim to see (at 0.05 bits:
  * catch 98.6 %, 9.4 % and 96.0 %).

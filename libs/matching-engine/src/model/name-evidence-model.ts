@@ -1,6 +1,9 @@
 /**
  * The name-evidence model — a FROZEN copy of kinlink-fs-1.3.0 (libs/matching-engine/src/model/default-model.ts
- * at commit e3bec6a), renamed kinlink-names-1.0.0. Used where the evidence of names alone decides
+ * at commit e3bec6a), renamed kinlink-names-1.0.0; kinlink-names-1.1.0 adds one comparator, the joined
+ * compound given name (`comparators.joinedCompounds`: Jean-Claoude × Jeanclaude), reviewed with
+ * bench/matching/restrictions.ts (catch 71.85 → 72.09 % by names alone, 97.66 → 97.75 % for the same
+ * role; false flags unchanged), weights unchanged. Used where the evidence of names alone decides
  * something on its own threshold: the safeguarding restriction check (RESTRICTION_MATCH_THRESHOLD,
  * apps/cases) and the admin API's name search (MIN_NAME_EVIDENCE_BITS). Those thresholds were set on
  * these weights; a refit of the matching model moves the name weights, so it must not move them
@@ -10,8 +13,8 @@
 import { MatchModelJson } from '../model';
 
 export const NAME_EVIDENCE_MODEL_JSON: MatchModelJson = {
-  "modelVersion": "kinlink-names-1.0.0",
-  "description": "Name evidence for the safeguarding restriction check (apps/cases NameMatcher) and the admin API's name search: kinlink-fs-1.3.0 frozen (its field weights are kinlink-fs-1.1.0's), versioned apart from the matching model so that a refit of the matching model cannot move what a restriction refuses. Change it only with a review by bench/matching/restrictions.ts.",
+  "modelVersion": "kinlink-names-1.1.0",
+  "description": "Name evidence for the safeguarding restriction check (apps/cases NameMatcher) and the admin API's name search: kinlink-fs-1.3.0 frozen (its field weights are kinlink-fs-1.1.0's), versioned apart from the matching model so that a refit of the matching model cannot move what a restriction refuses. 1.1.0 = 1.0.0 with joined compound given names compared (comparators.joinedCompounds). Change it only with a review by bench/matching/restrictions.ts.",
   "prior": {
     "child-sought": 0.7506,
     "duplicate-child": 0.0798,
@@ -617,5 +620,8 @@ export const NAME_EVIDENCE_MODEL_JSON: MatchModelJson = {
       "pairs": 226581,
       "positives": 2954
     }
+  },
+  "comparators": {
+    "joinedCompounds": true
   }
 };
