@@ -725,7 +725,11 @@ export class MatchingEngine {
         probabilities: { sameChild: x.pSame, siblings: x.pSib },
       }));
     }
-    return top.map((x) => this.toCandidate(recordId, q, x));
+    const explainMin = options.explainMin ?? 0;
+    return top.map((x) => (x.probability >= explainMin ? this.toCandidate(recordId, q, x) : {
+      recordId, otherId: this.idIndex.idOf(x.n), kind: x.kind, probability: x.probability, score: logit2(x.probability), explanation: [],
+      modelVersion: this.model.modelVersion, probabilities: { sameChild: x.pSame, siblings: x.pSib },
+    }));
   }
 
   /**

@@ -82,6 +82,8 @@ export interface MatchOptions {
   minProbability?: number;
   /** build explanations (default true); false for bulk evaluation */
   explain?: boolean;
+  /** explanations only for candidates at least this likely (default 0: all); the others come with none */
+  explainMin?: number;
 }
 
 export interface NameSearchQuery {

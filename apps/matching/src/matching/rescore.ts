@@ -1,0 +1,99 @@
+/**
+ * Re-scoring open proposals when a look-alike arrives or leaves (pure rules; the use case applies them).
+ *
+ * The engine's probability is one-to-one: a record is one child, so look-alikes share the evidence
+ * (docs/matching.md "Competing candidates"). A proposal's probability therefore goes stale when a
+ * record that competes for one of its two records is stored later, or leaves.
+ */
+
+/**
+ * A change is material at half a bit of log2 odds (odds × 1.41, e.g. 0.80 → 0.74, 0.50 → 0.41):
+ * smaller moves are within what the one-to-one calibration can tell apart and would only churn the
+ * review queue. Near 0 and 1 a half bit is a tiny probability change (0.999 → 0.9986), which no
+ * coordinator acts on: the probability must also move by RESCORE_MIN_PROBABILITY.
+ */
+export const RESCORE_MIN_BITS = 0.5;
+export const RESCORE_MIN_PROBABILITY = 0.02;
+/**
+ * At most this many open proposals are re-scored per incoming record (strongest touched records
+ * first): each costs one engine scoring of the pair's side (≈ half a match), so the added latency
+ * per record stays bounded however crowded the look-alikes are.
+ */
+export const MAX_RESCORED_PER_RECORD = 8;
+/**
+ * The records a newcomer touches are its candidates at least this likely (after competing). A
+ * newcomer moves a pair by half a bit once its odds for the shared record reach ≈ 0.4 of the pair's
+ * other rivals plus one; shared with a strong pair (odds 19) that is a probability of ≈ 0.02 for the
+ * newcomer: 0.01 keeps those and leaves out the crowd that cannot matter.
+ */
+export const RIVAL_FLOOR = 0.01;
+/** most candidates of a newcomer looked at for open proposals (one indexed query for all of them) */
+export const MAX_TOUCHED = 50;
+
+const logit2 = (p: number) => {
+  const q = Math.min(1 - 1e-15, Math.max(1e-15, p));
+  return Math.log2(q / (1 - q));
+};
+
+/** Whether a proposal's probability moved enough to tell the coordinators: see RESCORE_MIN_BITS; crossing the proposal threshold always counts. */
+export function materialChange(previous: number, next: number, threshold: number): boolean {
+  if ((previous >= threshold) !== (next >= threshold)) return true;
+  return Math.abs(logit2(next) - logit2(previous)) >= RESCORE_MIN_BITS && Math.abs(next - previous) >= RESCORE_MIN_PROBABILITY;
+}
+
+export interface OpenProposalRow {
+  id: string;
+  pair_key: string;
+  kind: string;
+  left_id: string;
+  right_id: string;
+  probability: number;
+  fingerprint: string;
+  /** the record the proposal's probability was computed from (null: before this was kept) */
+  scored_from: string | null;
+}
+
+export interface RescoreTarget {
+  row: OpenProposalRow;
+  /** the record to score the pair from, and the other one */
+  queryId: string;
+  otherId: string;
+  /** the record whose arrival or departure touched the pair */
+  causedBy: string;
+}
+
+/**
+ * Which open proposals to re-score, in order, at most `cap`: those of the most strongly touched
+ * records first (`touched`: record id → [rank, cause], rank 0 = strongest), each once; never a
+ * proposal of a record in `exclude` (the newcomer's own pairs were just scored, a leaving record's
+ * were withdrawn). The pair is scored from the record it was scored from; for a proposal made before
+ * that was kept, from its record on the other side than the cause (the cause then competes among that
+ * record's candidates directly), else from the touched record.
+ */
+export function pickForRescore(
+  rows: OpenProposalRow[], touched: Map<string, { rank: number; causedBy: string; causeSide: 'child' | 'sought' }>, exclude: Set<string>, cap: number,
+): RescoreTarget[] {
+  const seen = new Set<string>();
+  const out: Array<RescoreTarget & { rank: number }> = [];
+  for (const row of rows) {
+    if (seen.has(row.id) || exclude.has(row.left_id) || exclude.has(row.right_id)) continue;
+    const l = touched.get(row.left_id), r = touched.get(row.right_id);
+    const via = !r || (l && l.rank <= r.rank) ? { id: row.left_id, t: l! } : { id: row.right_id, t: r };
+    if (!via.t) continue;
+    seen.add(row.id);
+    let queryId: string;
+    if (row.scored_from === row.left_id || row.scored_from === row.right_id) queryId = row.scored_from;
+    else {
+      const opposite = [row.left_id, row.right_id].find((id) => sideOfCandidateId(id) !== via.t.causeSide);
+      queryId = opposite ?? via.id;
+    }
+    out.push({ row, queryId, otherId: queryId === row.left_id ? row.right_id : row.left_id, causedBy: via.t.causedBy, rank: via.t.rank });
+  }
+  out.sort((a, b) => a.rank - b.rank || b.row.probability - a.row.probability || (a.row.id < b.row.id ? -1 : 1));
+  return out.slice(0, cap).map(({ rank: _rank, ...t }) => t); // eslint-disable-line @typescript-eslint/no-unused-vars
+}
+
+/** A candidate's side from its id: a sought child's is `<tracingRequestId>#<ref>` (match-records.ts soughtId), a child's its uuid. */
+export function sideOfCandidateId(id: string): 'child' | 'sought' {
+  return id.includes('#') ? 'sought' : 'child';
+}
