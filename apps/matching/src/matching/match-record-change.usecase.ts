@@ -14,13 +14,13 @@ import {
   childToMatchRecord, matchSideOf, OpenedChildChange, OpenedTracingRequestChange, pairFingerprint, profileFingerprint, subjectIdOf, tracingRequestToMatchRecords,
 } from './match-records';
 import { profilesOfChange, safeguardingLevelOf, sealProfile, StoredProfile } from './sealed-profile';
-import { materialChange, MAX_RESCORED_PER_RECORD, MAX_TOUCHED, OpenProposalRow, pickForRescore, RIVAL_FLOOR, sideOfCandidateId } from './rescore';
+import { materialChange, MAX_RESCORED_PER_RECORD, MAX_TOUCHED, OpenProposalRow, pickForRescore, RescoreReason, RIVAL_FLOOR, sideOfCandidateId, TouchedBy } from './rescore';
 
 export const MATCHING_CONSUMER = 'matching.records';
 type RecordEvent = KinlinkEvent<'child.registered' | 'child.updated' | 'child.closed' | 'tracing-request.filed' | 'tracing-request.updated' | 'tracing-request.closed' | 'subject.erased'>;
 type Side = Pick<MatchRecord, 'id' | 'side' | 'agencyId'>;
-/** records a change touched: id → how strongly (rank 0 = strongest) and by which record */
-type Touched = Map<string, { rank: number; causedBy: string; causeSide: 'child' | 'sought' }>;
+/** records a change touched, by id */
+type Touched = Map<string, TouchedBy>;
 
 /**
  * Matches a new or changed record against the other side, on arrival, and proposes pairs.
@@ -68,7 +68,7 @@ export class MatchRecordChange {
       // a profile leaving, or changing what the engine compares, stops competing with its former candidates
       const fingerprints = new Map(profiles.map((p) => [p.id, profileFingerprint(p)]));
       const changedAway = stored.filter((c) => c.active && (!keep.has(c.id) || fingerprints.get(c.id) !== c.fingerprint));
-      leftBehind ??= this.touchedBy(changedAway.map((c) => ({ id: c.id, side: c.side })), (id) => this.index.engine.matchStored(id, RIVALS));
+      leftBehind ??= this.touchedBy(changedAway.map((c) => ({ id: c.id, side: c.side })), 'rival_left', (id) => this.index.engine.matchStored(id, RIVALS));
       for (const id of dropped) this.index.engine.remove(id);
       const events: KinlinkEvent[] = await this.withdraw(m, dropped, event);
       await m.query(`UPDATE ${candidate} SET active = false, revision = $2, updated_at = now() WHERE record_id = $1`, [recordId, revision]);
@@ -92,23 +92,23 @@ export class MatchRecordChange {
         const candidates = found.filter((c) => c.probability >= threshold).slice(0, this.index.maxProposals);
         events.push(...(await this.propose(m, { profile, fingerprint, safeguardingLevel }, candidates, event)));
         if (fingerprint !== stored.find((c) => c.id === profile.id && c.active)?.fingerprint) {
-          for (const [id, t] of this.touchedBy([profile], () => found)) if (!arrived.has(id)) arrived.set(id, t);
+          for (const [id, t] of this.touchedBy([profile], 'rival_arrived', () => found)) if (!arrived.has(id)) arrived.set(id, t);
         }
       }
       // the record's own pairs were just scored; a record it competes for first as a newcomer, else as one that left
       const touched: Touched = new Map(leftBehind);
       for (const [id, t] of arrived) touched.set(id, t);
-      events.push(...(await this.rescore(m, touched, new Set([...keep, ...dropped]), event, (id) => (arrived.has(id) ? 'rival_arrived' : 'rival_left'))));
+      events.push(...(await this.rescore(m, touched, new Set([...keep, ...dropped]), event)));
       return { result: 'matched', events };
     });
   }
 
   /** The records `records`' matches reach (strongest first, ranked across them), each with the record that reached it. */
-  private touchedBy(records: Array<{ id: string; side: 'child' | 'sought' }>, candidatesOf: (id: string) => MatchCandidate[]): Touched {
+  private touchedBy(records: Array<{ id: string; side: 'child' | 'sought' }>, reason: RescoreReason, candidatesOf: (id: string) => MatchCandidate[]): Touched {
     const touched: Touched = new Map();
     const all = records.flatMap((r) => candidatesOf(r.id).filter((c) => c.probability >= RIVAL_FLOOR).map((c) => ({ c, r })));
     all.sort((a, b) => b.c.probability - a.c.probability);
-    all.forEach(({ c, r }, rank) => { if (!touched.has(c.otherId)) touched.set(c.otherId, { rank, causedBy: r.id, causeSide: r.side }); });
+    all.forEach(({ c, r }, rank) => { if (!touched.has(c.otherId)) touched.set(c.otherId, { rank, causedBy: r.id, causeSide: r.side, reason }); });
     return touched;
   }
 
@@ -117,7 +117,7 @@ export class MatchRecordChange {
    * MAX_RESCORED_PER_RECORD, strongest first); those whose probability moved materially are updated
    * and announced with `match.rescored` — their status never changes here.
    */
-  private async rescore(m: EntityManager, touched: Touched, exclude: Set<string>, cause: RecordEvent | KinlinkEvent<'subject.erased'>, reasonOf: (id: string) => MatchRescored['reason']): Promise<KinlinkEvent[]> {
+  private async rescore(m: EntityManager, touched: Touched, exclude: Set<string>, cause: RecordEvent | KinlinkEvent<'subject.erased'>): Promise<KinlinkEvent[]> {
     if (touched.size === 0) return [];
     const proposalTable = `"${schemaOf(m.connection)}".proposal`;
     const ids = [...touched.keys()];
@@ -138,7 +138,8 @@ export class MatchRecordChange {
       const eventId = randomUUID();
       return { eventId, ...(await this.sealExplanation(eventId, c.now.explanation, sideOf(c.queryId), sideOf(c.otherId))) };
     }));
-    const updated: Array<{ id: string }> = await m.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count]
+    const [updated]: [Array<{ id: string }>, number] = await m.query(
       `UPDATE ${proposalTable} AS p SET probability = t.prob, score = t.score, model_version = t.mv, scored_from = t.q, updated_at = now()
        FROM unnest($1::uuid[], $2::float8[], $3::float8[], $4::text[], $5::text[], $6::text[]) AS t(id, prob, score, mv, q, fp)
        WHERE p.id = t.id AND p.status = 'open' AND p.fingerprint = t.fp RETURNING p.id`,
@@ -151,7 +152,7 @@ export class MatchRecordChange {
       const payload: MatchRescored = {
         proposalId: row.id, kind: row.kind as MatchRescored['kind'], probability: now.probability, score: now.score, previousProbability: row.probability,
         explanation: sealed[i].explanation, values: sealed[i].values, modelVersion: now.modelVersion, fingerprint: row.fingerprint,
-        reason: reasonOf(c.causedBy), causedBy: c.causedBy,
+        reason: c.reason, causedBy: c.causedBy,
       };
       return [newEvent('match.rescored', {
         eventId: sealed[i].eventId,
@@ -174,13 +175,13 @@ export class MatchRecordChange {
     await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
       const repo = m.getRepository(CandidateEntity);
       const stored = await repo.find({ where: { recordId }, lock: { mode: 'pessimistic_write' } });
-      leftBehind ??= this.touchedBy(stored.filter((c) => c.active).map((c) => ({ id: c.id, side: c.side })), (id) => this.index.engine.matchStored(id, RIVALS));
+      leftBehind ??= this.touchedBy(stored.filter((c) => c.active).map((c) => ({ id: c.id, side: c.side })), 'rival_left', (id) => this.index.engine.matchStored(id, RIVALS));
       for (const c of stored) this.index.engine.remove(c.id);
       const events = await this.withdraw(m, stored.filter((c) => c.active).map((c) => c.id), event);
       for (const c of stored) {
         await repo.update({ id: c.id }, { active: false, profile: { id: c.id, side: c.side, agencyId: c.agencyId }, fingerprint: 'erased' });
       }
-      events.push(...(await this.rescore(m, leftBehind, new Set(stored.map((c) => c.id)), event, () => 'rival_left')));
+      events.push(...(await this.rescore(m, leftBehind, new Set(stored.map((c) => c.id)), event)));
       return { result: 'erased', events };
     });
     await this.snapshots.shred('subject erased, records out of the index');

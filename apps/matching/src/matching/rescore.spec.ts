@@ -23,7 +23,7 @@ describe('pickForRescore', () => {
     id, pair_key: `child-sought:${left}|${right}`, kind: 'child-sought', left_id: left, right_id: right, probability, fingerprint: `fp-${id}`, scored_from: scoredFrom,
   });
   const touched = (entries: Array<[string, number]>, causedBy = 'c-new', causeSide: 'child' | 'sought' = 'child') =>
-    new Map(entries.map(([id, rank]) => [id, { rank, causedBy, causeSide }]));
+    new Map(entries.map(([id, rank]) => [id, { rank, causedBy, causeSide, reason: 'rival_arrived' as const }]));
 
   it('the strongest touched records first, each proposal once, at most the cap', () => {
     const rows = [row('p1', 'c1', 't1#a', 0.9), row('p2', 'c2', 't2#a', 0.7), row('p3', 'c3', 't1#a', 0.6), row('p1', 'c1', 't1#a', 0.9)];

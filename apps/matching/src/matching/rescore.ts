@@ -60,7 +60,12 @@ export interface RescoreTarget {
   otherId: string;
   /** the record whose arrival or departure touched the pair */
   causedBy: string;
+  reason: RescoreReason;
 }
+
+export type RescoreReason = 'rival_arrived' | 'rival_left';
+/** a record a change touched: how strongly (rank 0 = strongest), by which record, arriving or leaving */
+export interface TouchedBy { rank: number; causedBy: string; causeSide: 'child' | 'sought'; reason: RescoreReason }
 
 /**
  * Which open proposals to re-score, in order, at most `cap`: those of the most strongly touched
@@ -71,7 +76,7 @@ export interface RescoreTarget {
  * record's candidates directly), else from the touched record.
  */
 export function pickForRescore(
-  rows: OpenProposalRow[], touched: Map<string, { rank: number; causedBy: string; causeSide: 'child' | 'sought' }>, exclude: Set<string>, cap: number,
+  rows: OpenProposalRow[], touched: Map<string, TouchedBy>, exclude: Set<string>, cap: number,
 ): RescoreTarget[] {
   const seen = new Set<string>();
   const out: Array<RescoreTarget & { rank: number }> = [];
@@ -87,7 +92,7 @@ export function pickForRescore(
       const opposite = [row.left_id, row.right_id].find((id) => sideOfCandidateId(id) !== via.t.causeSide);
       queryId = opposite ?? via.id;
     }
-    out.push({ row, queryId, otherId: queryId === row.left_id ? row.right_id : row.left_id, causedBy: via.t.causedBy, rank: via.t.rank });
+    out.push({ row, queryId, otherId: queryId === row.left_id ? row.right_id : row.left_id, causedBy: via.t.causedBy, reason: via.t.reason, rank: via.t.rank });
   }
   out.sort((a, b) => a.rank - b.rank || b.row.probability - a.row.probability || (a.row.id < b.row.id ? -1 : 1));
   return out.slice(0, cap).map(({ rank: _rank, ...t }) => t); // eslint-disable-line @typescript-eslint/no-unused-vars
