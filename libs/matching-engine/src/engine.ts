@@ -722,13 +722,13 @@ export class MatchingEngine {
       return top.map((x) => ({
         recordId, otherId: this.idIndex.idOf(x.n), kind: x.kind, probability: x.probability,
         score: logit2(x.probability), explanation: [], modelVersion: this.model.modelVersion,
-        probabilities: { sameChild: x.pSame, siblings: x.pSib },
+        probabilities: { sameChild: x.pSame, siblings: x.pSib, sameChildAlone: x.pSameAlone },
       }));
     }
     const explainMin = options.explainMin ?? 0;
     return top.map((x) => (x.probability >= explainMin ? this.toCandidate(recordId, q, x) : {
       recordId, otherId: this.idIndex.idOf(x.n), kind: x.kind, probability: x.probability, score: logit2(x.probability), explanation: [],
-      modelVersion: this.model.modelVersion, probabilities: { sameChild: x.pSame, siblings: x.pSib },
+      modelVersion: this.model.modelVersion, probabilities: { sameChild: x.pSame, siblings: x.pSib, sameChildAlone: x.pSameAlone },
     }));
   }
 
@@ -955,7 +955,7 @@ export class MatchingEngine {
       score,
       explanation,
       modelVersion: this.model.modelVersion,
-      probabilities: { sameChild: x.pSame, siblings: x.pSib },
+      probabilities: { sameChild: x.pSame, siblings: x.pSib, sameChildAlone: x.pSameAlone },
     };
   }
 

@@ -73,8 +73,11 @@ export interface MatchCandidate {
   score: number;
   explanation: FieldComparison[];
   modelVersion: string;
-  /** both hypotheses' probabilities (same child vs siblings), whatever the kind */
-  probabilities?: { sameChild: number; siblings: number };
+  /**
+   * both hypotheses' probabilities (same child vs siblings), whatever the kind; `sameChildAlone`: P(same
+   * child) of the pair alone, before competing candidates (how strongly this record competes for the other)
+   */
+  probabilities?: { sameChild: number; siblings: number; sameChildAlone?: number };
 }
 
 export interface MatchOptions {

@@ -14,7 +14,7 @@ import {
   childToMatchRecord, matchSideOf, OpenedChildChange, OpenedTracingRequestChange, pairFingerprint, profileFingerprint, subjectIdOf, tracingRequestToMatchRecords,
 } from './match-records';
 import { profilesOfChange, safeguardingLevelOf, sealProfile, StoredProfile } from './sealed-profile';
-import { materialChange, MAX_RESCORED_PER_RECORD, MAX_TOUCHED, OpenProposalRow, pickForRescore, RescoreReason, RIVAL_FLOOR, sideOfCandidateId, TouchedBy } from './rescore';
+import { materialChange, MAX_RESCORED_PER_RECORD, MAX_TOUCHED, OpenProposalRow, pickForRescore, RescoreReason, RIVAL_FLOOR, RIVAL_MIN_ALONE, sideOfCandidateId, TouchedBy } from './rescore';
 
 export const MATCHING_CONSUMER = 'matching.records';
 type RecordEvent = KinlinkEvent<'child.registered' | 'child.updated' | 'child.closed' | 'tracing-request.filed' | 'tracing-request.updated' | 'tracing-request.closed' | 'subject.erased'>;
@@ -106,7 +106,7 @@ export class MatchRecordChange {
   /** The records `records`' matches reach (strongest first, ranked across them), each with the record that reached it. */
   private touchedBy(records: Array<{ id: string; side: 'child' | 'sought' }>, reason: RescoreReason, candidatesOf: (id: string) => MatchCandidate[]): Touched {
     const touched: Touched = new Map();
-    const all = records.flatMap((r) => candidatesOf(r.id).filter((c) => c.probability >= RIVAL_FLOOR).map((c) => ({ c, r })));
+    const all = records.flatMap((r) => candidatesOf(r.id).filter((c) => (c.probabilities?.sameChildAlone ?? c.probability) >= RIVAL_MIN_ALONE).map((c) => ({ c, r })));
     all.sort((a, b) => b.c.probability - a.c.probability);
     all.forEach(({ c, r }, rank) => { if (!touched.has(c.otherId)) touched.set(c.otherId, { rank, causedBy: r.id, causeSide: r.side, reason }); });
     return touched;
@@ -291,7 +291,7 @@ export class MatchRecordChange {
   }
 }
 
-/** the candidates of a record leaving or changing: down to RIVAL_FLOOR, no explanations (only the pairs' ids are needed) */
+/** the candidates of a record leaving or changing: down to RIVAL_FLOOR, no explanations (only the pairs' ids and strength are needed) */
 const RIVALS = { minProbability: RIVAL_FLOOR, limit: MAX_TOUCHED, explain: false } as const;
 
 function orderPair(a: Side, b: Side, kind: string): [Side, Side] {

@@ -48,6 +48,14 @@ describe('pickForRescore', () => {
     expect([dup.queryId, dup.otherId]).toEqual(['c3', 'c2']);
   });
 
+  it('only where the cause is a rival (on the side of the pair\'s other record); never a possible-sibling proposal', () => {
+    // a sought child arriving touched c1: it competes with t1#a for c1, not with c2 (a duplicate registration of c1)
+    const rows = [row('p1', 'c1', 't1#a', 0.9), { ...row('p2', 'c1', 'c2', 0.8), kind: 'duplicate-child' }, { ...row('p3', 'c1', 't2#a', 0.7), kind: 'possible-sibling' }];
+    expect(pickForRescore(rows, touched([['c1', 0]], 't9#a', 'sought'), new Set(), 10).map((t) => t.row.id)).toEqual(['p1']);
+    // a child arriving touched c1 (as a possible duplicate): it competes with c2 for c1, not with t1#a
+    expect(pickForRescore(rows, touched([['c1', 0]], 'c9', 'child'), new Set(), 10).map((t) => t.row.id)).toEqual(['p2']);
+  });
+
   it('tells a sought child from a child by its id', () => {
     expect(sideOfCandidateId('5f0c-…#c1')).toBe('sought');
     expect(sideOfCandidateId('5f0c9a7e-0000-8000-8000-000000000001')).toBe('child');

@@ -21,12 +21,17 @@ export const RESCORE_MIN_PROBABILITY = 0.02;
  */
 export const MAX_RESCORED_PER_RECORD = 8;
 /**
- * The records a newcomer touches are its candidates at least this likely (after competing). A
- * newcomer moves a pair by half a bit once its odds for the shared record reach ≈ 0.4 of the pair's
- * other rivals plus one; shared with a strong pair (odds 19) that is a probability of ≈ 0.02 for the
- * newcomer: 0.01 keeps those and leaves out the crowd that cannot matter.
+ * The records a newcomer touches: its candidates it is at least RIVAL_MIN_ALONE likely to be the
+ * same child as, scored alone (before competing). A rival of odds r alone multiplies a pair's odds by
+ * (1 + R) / (1 + R + r) ≥ 1 / (1 + r) (R: the pair's other rivals), so it moves the pair by at most
+ * log2(1 + r) bits: half a bit needs r ≥ 0.41; the floor is half that (odds 0.2, P 1/6) because the
+ * pair may be scored from the other record, whose prior is taken at the other side's population.
+ * Weaker candidates cannot move a pair materially and are not looked at (they would cost an engine
+ * scoring each: the crowd of look-alikes is where scoring is dearest).
  */
-export const RIVAL_FLOOR = 0.01;
+export const RIVAL_MIN_ALONE = 1 / 6;
+/** the match of a newcomer returns candidates down to this probability after competing (a candidate at RIVAL_MIN_ALONE alone, shared with a strong pair) */
+export const RIVAL_FLOOR = 0.005;
 /** most candidates of a newcomer looked at for open proposals (one indexed query for all of them) */
 export const MAX_TOUCHED = 50;
 
@@ -69,9 +74,11 @@ export interface TouchedBy { rank: number; causedBy: string; causeSide: 'child' 
 
 /**
  * Which open proposals to re-score, in order, at most `cap`: those of the most strongly touched
- * records first (`touched`: record id → [rank, cause], rank 0 = strongest), each once; never a
- * proposal of a record in `exclude` (the newcomer's own pairs were just scored, a leaving record's
- * were withdrawn). The pair is scored from the record it was scored from; for a proposal made before
+ * records first (`touched`: record id → [rank, cause], rank 0 = strongest), each once; only where the
+ * cause is a rival (on the side of the pair's other record: the one-to-one stage lets only records of
+ * one side compete for a record), never a possible-sibling proposal (the siblings hypothesis has no
+ * one-to-one stage: rivals do not move it), never a proposal of a record in `exclude` (the newcomer's
+ * own pairs were just scored, a leaving record's were withdrawn). The pair is scored from the record it was scored from; for a proposal made before
  * that was kept, from its record on the other side than the cause (the cause then competes among that
  * record's candidates directly), else from the touched record.
  */
@@ -81,8 +88,11 @@ export function pickForRescore(
   const seen = new Set<string>();
   const out: Array<RescoreTarget & { rank: number }> = [];
   for (const row of rows) {
-    if (seen.has(row.id) || exclude.has(row.left_id) || exclude.has(row.right_id)) continue;
-    const l = touched.get(row.left_id), r = touched.get(row.right_id);
+    if (seen.has(row.id) || exclude.has(row.left_id) || exclude.has(row.right_id) || row.kind === 'possible-sibling') continue;
+    // a record competes for C with C's partner X only from X's side: a sought child arriving is no rival
+    // of a duplicate registration, nor a child of the same child sought by two requests
+    const rival = (touchedId: string, otherId: string) => { const t = touched.get(touchedId); return t && t.causeSide === sideOfCandidateId(otherId) ? t : undefined; };
+    const l = rival(row.left_id, row.right_id), r = rival(row.right_id, row.left_id);
     const via = !r || (l && l.rank <= r.rank) ? { id: row.left_id, t: l! } : { id: row.right_id, t: r };
     if (!via.t) continue;
     seen.add(row.id);
