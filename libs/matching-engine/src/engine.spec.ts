@@ -553,6 +553,13 @@ describe('re-scoring a stored pair (scorePair, matchStored)', () => {
     const stored = e.matchStored('t1#1', { minProbability: 0, limit: 50 });
     const fresh = e.match(sought('t1#1'), { minProbability: 0, limit: 50 });
     expect(stored.map((r) => [r.otherId, r.probability])).toEqual(fresh.map((r) => [r.otherId, r.probability]));
+    // how strongly it competes for each candidate, before competing; explanations only where asked
+    const bare = e.matchStored('t1#1', { minProbability: 0, limit: 50, explain: false });
+    expect(bare.map((r) => r.probabilities!.sameChildAlone)).toEqual(fresh.map((r) => r.probabilities!.sameChildAlone));
+    expect(bare.every((r) => r.explanation.length === 0)).toBe(true);
+    const some = e.match(sought('t1#1'), { minProbability: 0, limit: 50, explainMin: 0.5 });
+    expect(some.map((r) => [r.otherId, r.probability])).toEqual(fresh.map((r) => [r.otherId, r.probability]));
+    for (const r of some) expect(r.explanation.length > 0).toBe(r.probability >= 0.5);
   });
 
   it('a look-alike stored later lowers the pair; once it leaves, the pair is back where it was', () => {
