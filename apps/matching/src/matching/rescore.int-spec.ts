@@ -1,14 +1,15 @@
 /**
  * Re-scoring on the real broker and database: a look-alike arriving after a pair was proposed
  * lowers the open proposal's probability (`match.rescored`, row updated, status untouched); its
- * redelivery changes nothing; once it closes, the proposal it was keeping down rises again.
+ * redelivery changes nothing; once it closes, the proposal it was keeping down rises again. A rival
+ * that changes away, comes back, or is erased moves the proposal the same way.
  */
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { ChildRegistration, INTERNAL_TOPICS, KinlinkEvent, newEvent, RecordRef, TracingRequestFiling } from '@kinlink/contracts';
 import { bootstrapService, EventPublisher } from '@kinlink/kafka';
-import { sealRecord, SubjectCipher } from '@kinlink/privacy';
+import { sealRecord, SUBJECT_KEY_STORE, SubjectCipher, SubjectKeyStore } from '@kinlink/privacy';
 import { eventually, motherSearching, registeredBoy, testDatabase, TopicWatcher, useServiceEnvironment, watchTopic } from '@kinlink/testing';
 
 jest.setTimeout(90_000);
@@ -22,9 +23,9 @@ const { MatchingServiceModule } = require('../matching-service.module');
 const agency = (id: string) => ({ id: `agency:${id}`, role: 'agency' as const, agencyId: id });
 type ChildRecordChanged = RecordRef & { revision: number; record: ChildRegistration };
 let cipher: SubjectCipher;
-const childEvent = async ({ record, ...ref }: ChildRecordChanged) => {
+const childEvent = async ({ record, ...ref }: ChildRecordChanged, type: 'child.registered' | 'child.updated' = 'child.registered') => {
   const eventId = randomUUID();
-  return newEvent('child.registered', { eventId, correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: ref.id }, payload: { ...ref, record: await sealRecord(cipher, 'child', ref.id, eventId, record) } });
+  return newEvent(type, { eventId, correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: ref.id }, payload: { ...ref, record: await sealRecord(cipher, 'child', ref.id, eventId, record) } });
 };
 /** a neighbour looking for a boy by name and age only (no parents, place or separation given) */
 function neighbourSearching(): TracingRequestFiling {
@@ -42,6 +43,18 @@ function secondBoy(): ChildRegistration {
     family: { mother: { name: { given: 'Hodan', family: 'Farah' } }, father: { name: { given: 'Abdi', family: 'Jama' } } },
   } as ChildRegistration;
 }
+
+const fileRequest = async (requestId: string, agencyRecordId: string) => {
+  const eventId = randomUUID();
+  return newEvent('tracing-request.filed', {
+    eventId, correlationId: randomUUID(), actor: agency('icrc'), subject: { type: 'tracing-request', id: requestId },
+    payload: { id: requestId, agencyId: 'icrc', agencyRecordId, revision: 1, request: await sealRecord(cipher, 'tracing-request', requestId, eventId, neighbourSearching()) },
+  });
+};
+const closeChild = (id: string, agencyRecordId: string, revision: number) => newEvent('child.closed', {
+  correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id },
+  payload: { id, agencyId: 'unhcr', agencyRecordId, revision, closure: { reason: 'reunified' } },
+});
 
 describe('matching service: re-scoring open proposals', () => {
   let app: INestApplication;
@@ -64,11 +77,7 @@ describe('matching service: re-scoring open proposals', () => {
     const publisher = app.get(EventPublisher);
     const first: ChildRecordChanged = { id: randomUUID(), agencyId: 'unhcr', agencyRecordId: 'U-1', revision: 1, record: registeredBoy() as never };
     const requestId = randomUUID();
-    const requestEventId = randomUUID();
-    await publisher.publish([await childEvent(first), newEvent('tracing-request.filed', {
-      eventId: requestEventId, correlationId: randomUUID(), actor: agency('icrc'), subject: { type: 'tracing-request', id: requestId },
-      payload: { id: requestId, agencyId: 'icrc', agencyRecordId: 'I-1', revision: 1, request: await sealRecord(cipher, 'tracing-request', requestId, requestEventId, neighbourSearching()) },
-    })]);
+    await publisher.publish([await childEvent(first), await fileRequest(requestId, 'I-1')]);
     const proposed = await eventually(() => {
       const p = ofType('match.proposed');
       expect(p).toHaveLength(1);
@@ -108,10 +117,7 @@ describe('matching service: re-scoring open proposals', () => {
       expect(p.values!.left!.subjectId).toBe((await row()).scored_from.split('#')[0]);
 
       // a redelivery of the look-alike changes nothing; its closure (same key, after it) lets the proposal rise again
-      await publisher.publish([arrived, newEvent('child.closed', {
-        correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: second.id },
-        payload: { id: second.id, agencyId: 'unhcr', agencyRecordId: 'U-2', revision: 2, closure: { reason: 'reunified' } },
-      })]);
+      await publisher.publish([arrived, closeChild(second.id, 'U-2', 2)]);
       const raised = await eventually(() => {
         const r = ofType('match.rescored');
         expect(r).toHaveLength(2);
@@ -123,8 +129,64 @@ describe('matching service: re-scoring open proposals', () => {
       expect(ofType('match.proposed').filter((e) => e.payload.proposalId === p.proposalId)).toHaveLength(1);
       expect(ofType('match.withdrawn').map((e) => e.payload.proposalId)).not.toContain(p.proposalId);
       expect(ofType('match.rescored')).toHaveLength(2);
+
+      // the next test's records look like these: this pair leaves
+      await publisher.publish([closeChild(first.id, 'U-1', 2), newEvent('tracing-request.closed', {
+        correlationId: randomUUID(), actor: agency('icrc'), subject: { type: 'tracing-request', id: requestId },
+        payload: { id: requestId, agencyId: 'icrc', agencyRecordId: 'I-1', revision: 2, closure: { reason: 'withdrawn' } },
+      })]);
+      await eventually(async () => {
+        const { rows } = await db.query('SELECT count(*)::int AS n FROM matching.candidate WHERE record_id = ANY($1::uuid[]) AND active', [[first.id, requestId]]);
+        expect(rows[0].n).toBe(0);
+      });
     } finally {
       await db.end();
     }
+  });
+
+  it('a rival that changes away, comes back or is erased moves the proposal too', async () => {
+    const publisher = app.get(EventPublisher);
+    const rescoredOf = (proposalId: string) => ofType('match.rescored').filter((e) => e.payload.proposalId === proposalId);
+    const first: ChildRecordChanged = { id: randomUUID(), agencyId: 'unhcr', agencyRecordId: 'U-3', revision: 1, record: registeredBoy() as never };
+    const requestId = randomUUID();
+    await publisher.publish([await childEvent(first), await fileRequest(requestId, 'I-3')]);
+    const proposed = await eventually(() => {
+      const found = ofType('match.proposed').find((e) => e.payload.left.id === first.id && e.payload.right.id === requestId);
+      expect(found).toBeDefined();
+      return found!;
+    }, { timeoutMs: 30_000 });
+    const p1 = proposed.payload.probability;
+    const id = proposed.payload.proposalId;
+
+    const second: ChildRecordChanged = { id: randomUUID(), agencyId: 'unhcr', agencyRecordId: 'U-4', revision: 1, record: secondBoy() };
+    await publisher.publish([await childEvent(second)]);
+    const lowered = await eventually(() => { expect(rescoredOf(id)).toHaveLength(1); return rescoredOf(id)[0].payload; });
+    expect(lowered).toMatchObject({ reason: 'rival_arrived', causedBy: second.id, previousProbability: p1 });
+
+    // the second boy's record is corrected: another name, no longer a look-alike
+    const corrected = { ...secondBoy(), name: { given: 'Yusuf', family: 'Jama' } } as ChildRegistration;
+    await publisher.publish([await childEvent({ ...second, revision: 2, record: corrected }, 'child.updated')]);
+    const raised = await eventually(() => { expect(rescoredOf(id)).toHaveLength(2); return rescoredOf(id)[1].payload; });
+    expect(raised).toMatchObject({ reason: 'rival_left', causedBy: second.id, previousProbability: lowered.probability });
+    expect(raised.probability).toBeCloseTo(p1, 9);
+
+    // and back: a look-alike again
+    await publisher.publish([await childEvent({ ...second, revision: 3, record: secondBoy() }, 'child.updated')]);
+    const again = await eventually(() => { expect(rescoredOf(id)).toHaveLength(3); return rescoredOf(id)[2].payload; });
+    expect(again).toMatchObject({ reason: 'rival_arrived', causedBy: second.id });
+    expect(again.probability).toBeCloseTo(lowered.probability, 9);
+
+    // erased (what the registry does in its erasure transaction, then the event): it leaves the index
+    expect(await app.get<SubjectKeyStore>(SUBJECT_KEY_STORE).destroy(second.id, 'subject_request')).toBe(true);
+    await publisher.publish([newEvent('subject.erased', {
+      correlationId: randomUUID(), actor: agency('unhcr'), subject: { type: 'child', id: second.id },
+      payload: { subject: { type: 'child', id: second.id }, agencyId: 'unhcr', agencyRecordId: 'U-4', reasonCode: 'subject_request' },
+    })]);
+    const erased = await eventually(() => { expect(rescoredOf(id)).toHaveLength(4); return rescoredOf(id)[3].payload; });
+    expect(erased).toMatchObject({ reason: 'rival_left', causedBy: second.id });
+    expect(erased.probability).toBeCloseTo(p1, 9);
+    // the proposal was never re-proposed nor withdrawn by any of it
+    expect(ofType('match.proposed').filter((e) => e.payload.proposalId === id)).toHaveLength(1);
+    expect(ofType('match.withdrawn').map((e) => e.payload.proposalId)).not.toContain(id);
   });
 });
