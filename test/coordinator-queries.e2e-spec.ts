@@ -160,6 +160,13 @@ describe('children, tracing requests and proposals: filters, fuzzy name search, 
     expect(after.probability).toBeLessThan(before.probability - 0.05);
     expect(after).toMatchObject({ status: 'rejected', decision: { decision: 'reject', reasonCode: 'not_same_child' } });
     expect(after.explanation.find((x: { field: string }) => x.field === 'competing-candidates').note).toContain('rival candidates');
+    // and the audit trail of the proposal has it, with its reason
+    const auditor = await token('auditor', 'kinlink', 'queries-auditor');
+    await eventually(async () => {
+      const trail = await api('GET', `/audit/subjects/${proposal.id}`, auditor);
+      expect(trail.body.entries.map((x: { eventType: string; reasonCode?: string }) => [x.eventType, x.reasonCode ?? null]))
+        .toEqual(expect.arrayContaining([['match.proposed', null], ['match.rescored', 'rival_arrived']]));
+    }, { timeoutMs: 30_000, intervalMs: 500 });
   });
 
   it("filters proposals by the child's age in years", async () => {
