@@ -7,7 +7,7 @@
  */
 
 /**
- * A change is material at half a bit of log2 odds (odds × 1.41, e.g. 0.80 → 0.74, 0.50 → 0.41):
+ * A change is material at half a bit of log2 odds (odds × 1.41, e.g. 0.80 → 0.73, 0.50 → 0.41):
  * smaller moves are within what the one-to-one calibration can tell apart and would only churn the
  * review queue. Near 0 and 1 a half bit is a tiny probability change (0.999 → 0.9986), which no
  * coordinator acts on: the probability must also move by RESCORE_MIN_PROBABILITY.
@@ -16,7 +16,7 @@ export const RESCORE_MIN_BITS = 0.5;
 export const RESCORE_MIN_PROBABILITY = 0.02;
 /**
  * At most this many open proposals are re-scored per incoming record (strongest touched records
- * first): each costs one engine scoring of the pair's side (≈ half a match), so the added latency
+ * first): each costs one engine scoring of the pair's side (≈ 0.7 of a match of that record), so the added latency
  * per record stays bounded however crowded the look-alikes are.
  */
 export const MAX_RESCORED_PER_RECORD = 8;
