@@ -8,8 +8,8 @@
 
 /**
  * A change is material at half a bit of log2 odds (odds × 1.41, e.g. 0.80 → 0.73, 0.50 → 0.41):
- * smaller moves are within what the one-to-one calibration can tell apart and would only churn the
- * review queue. Near 0 and 1 a half bit is a tiny probability change (0.999 → 0.9986), which no
+ * smaller moves would churn the review queue and the audit log for no change of a coordinator's order
+ * of work. Near 0 and 1 a half bit is a tiny probability change (0.999 → 0.9986), which no
  * coordinator acts on: the probability must also move by RESCORE_MIN_PROBABILITY.
  */
 export const RESCORE_MIN_BITS = 0.5;
