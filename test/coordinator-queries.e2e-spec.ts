@@ -131,6 +131,44 @@ describe('children, tracing requests and proposals: filters, fuzzy name search, 
     expect(ids(scoped)).not.toContain(agedRequestId);
   });
 
+  it('a look-alike arriving after a proposal was rejected: the view shows the new probability, the rejection stays', async () => {
+    // a neighbour looks for a boy by name and age only; the first boy registered fits, so does a second one registered later
+    const f = { ...newFamily(), sex: 'male' as const };
+    const boy = (dateOfBirth: string) => ({ ...childRegistration({ ...newFamily(), given: f.given, family: f.family, sex: 'male' }), dateOfBirth });
+    const first = await publish('unhcr', 'child.registered', boy('2016-03-12'));
+    const request = await publish('icrc', 'tracing-request.filed', {
+      inquiryDate: '2026-10-12', inquirer: { name: { given: 'Faarax', family: 'Warsame' }, relation: 'other', sex: 'male' },
+      soughtChildren: [{ ref: 'c1', name: { given: f.given, family: f.family }, sex: 'male', estimatedAge: { years: 10, asOf: '2026-10-12' } }],
+      consent: { tracing: true, sharing: true },
+    });
+    const firstId = await kinlinkIdOf(coordinator, first, 'child', f);
+    const requestId = await kinlinkIdOf(admin, request, 'tracing-request', f);
+    const proposal = await proposalBetween(coordinator, firstId, requestId, since);
+    const before = (await api('GET', `/proposals/${proposal.id}`, coordinator)).body;
+    expect(before.rescored).toBeNull();
+    const rejected = await api('POST', `/proposals/${proposal.id}/decisions`, coordinator, { decision: 'reject', reasonCode: 'not_same_child' });
+    expect([200, 202]).toContain(rejected.status);
+    await eventually(async () => expect((await api('GET', `/proposals/${proposal.id}`, coordinator)).body.status).toBe('rejected'));
+
+    await publish('unhcr', 'child.registered', boy('2015-12-20'));
+    const after = await eventually(async () => {
+      const res = await api('GET', `/proposals/${proposal.id}`, coordinator);
+      expect(res.body.rescored).not.toBeNull();
+      return res.body;
+    }, { timeoutMs: 30_000 });
+    expect(after.rescored).toEqual({ previousProbability: before.probability, reason: 'rival_arrived', at: expect.any(String) });
+    expect(after.probability).toBeLessThan(before.probability - 0.05);
+    expect(after).toMatchObject({ status: 'rejected', decision: { decision: 'reject', reasonCode: 'not_same_child' } });
+    expect(after.explanation.find((x: { field: string }) => x.field === 'competing-candidates').note).toContain('rival candidates');
+    // and the audit trail of the proposal has it, with its reason
+    const auditor = await token('auditor', 'kinlink', 'queries-auditor');
+    await eventually(async () => {
+      const trail = await api('GET', `/audit/subjects/${proposal.id}`, auditor);
+      expect(trail.body.entries.map((x: { eventType: string; reasonCode?: string }) => [x.eventType, x.reasonCode ?? null]))
+        .toEqual(expect.arrayContaining([['match.proposed', null], ['match.rescored', 'rival_arrived']]));
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+  });
+
   it("filters proposals by the child's age in years", async () => {
     const proposal = await proposalBetween(coordinator, agedChildId, agedRequestId, since);
     const within = (q: string) => api('GET', `/proposals?createdSince=${encodeURIComponent(since)}&limit=100&${q}`, coordinator);

@@ -183,6 +183,9 @@ interface RunResult {
   pairsSha256: string;
   /** child ↔ sought proposals scored against the generator's ground truth */
   childSought: ReturnType<typeof childSoughtQuality>;
+  /** match.rescored messages, and the child ↔ sought proposals whose probability is at the threshold once re-scored */
+  rescoredMessages?: number;
+  childSoughtAtThreshold?: ReturnType<typeof childSoughtQuality>;
   sameAsFirstRun?: boolean;
   /** pairs the first run proposed that this one did not, and the other way round (at most 20 each) */
   pairsDiff?: { missing: number; extra: number; missingByKind: Record<string, number>; extraByKind: Record<string, number>; missingSample: string[]; extraSample: string[] };
@@ -307,7 +310,7 @@ async function waitGroupSettled(s: Shared, groupId: string, members: number, tim
   }
 }
 
-async function proposedOnTopic(s: Shared, topics: TopicNames): Promise<{ messages: number; distinct: number }> {
+async function proposedOnTopic(s: Shared, topics: TopicNames): Promise<{ messages: number; distinct: number; rescored: number }> {
   const topic = topics.internal(INTERNAL_TOPICS.matches);
   const admin = s.kafka.admin();
   await admin.connect();
@@ -315,8 +318,8 @@ async function proposedOnTopic(s: Shared, topics: TopicNames): Promise<{ message
   await admin.disconnect();
   const total = [...ends.values()].reduce((a, b) => a + b, 0);
   const ids: string[] = [];
-  if (total === 0) return { messages: 0, distinct: 0 };
-  let seen = 0;
+  if (total === 0) return { messages: 0, distinct: 0, rescored: 0 };
+  let seen = 0, rescored = 0;
   const consumer = s.kafka.consumer({ groupId: `${topics.internal(INTERNAL_TOPICS.matches)}.bench-read-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -328,6 +331,7 @@ async function proposedOnTopic(s: Shared, topics: TopicNames): Promise<{ message
           if (m.headers?.['event-type']?.toString() === 'match.proposed') {
             ids.push((JSON.parse(m.value!.toString()) as { payload: { proposalId: string } }).payload.proposalId);
           }
+          if (m.headers?.['event-type']?.toString() === 'match.rescored') rescored++;
         }
         if (seen >= total) resolve();
       },
@@ -335,7 +339,7 @@ async function proposedOnTopic(s: Shared, topics: TopicNames): Promise<{ message
   });
   await Promise.race([done, sleep(60_000)]);
   await consumer.disconnect();
-  return { messages: ids.length, distinct: new Set(ids).size };
+  return { messages: ids.length, distinct: new Set(ids).size, rescored };
 }
 
 async function oneRun(s: Shared, run: number, instances: number): Promise<{ result: RunResult; pairs: string[] }> {
@@ -416,6 +420,8 @@ async function oneRun(s: Shared, run: number, instances: number): Promise<{ resu
     const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * (times.length - 1)))];
     const pairs = (await db.query<{ pair_key: string }>(`SELECT pair_key FROM matching.proposal ORDER BY pair_key`)).rows.map((x) => x.pair_key);
     const onTopic = await proposedOnTopic(s, topics);
+    // the service's default threshold (serviceEnv does not set MATCH_PROPOSAL_THRESHOLD)
+    const atThreshold = (await db.query<{ pair_key: string }>(`SELECT pair_key FROM matching.proposal WHERE probability >= 0.5 ORDER BY pair_key`)).rows.map((x) => x.pair_key);
     const dlt = topics.internal(INTERNAL_TOPICS.deadLetter);
     const admin = s.kafka.admin();
     await admin.connect();
@@ -429,6 +435,8 @@ async function oneRun(s: Shared, run: number, instances: number): Promise<{ resu
       deadLetters,
       pairsSha256: createHash('sha256').update(pairs.join('\n')).digest('hex').slice(0, 16),
       childSought: childSoughtQuality(pairs, s.sealed.personOf, s.sealed.truePairs),
+      rescoredMessages: onTopic.rescored,
+      childSoughtAtThreshold: childSoughtQuality(atThreshold, s.sealed.personOf, s.sealed.truePairs),
       bootSeconds: round(bootSeconds, 1),
       drainSeconds: round((last - startWall) / 1000, 2),
       throughput: round(o.events / Math.max(1e-3, (last - startWall) / 1000), 1),

@@ -21,6 +21,7 @@ import { AuditTrail1732700000006 } from './migrations/1732700000006-audit-trail'
 import { CommandRequest1732700000009 } from './migrations/1732700000009-command-request';
 import { Safeguarding1732700000013 } from './migrations/1732700000013-safeguarding';
 import { Privacy1732700000016 } from './migrations/1732700000016-privacy';
+import { ProposalRescored1732700000025 } from './migrations/1732700000025-proposal-rescored';
 import { ProjectionsModule } from './projections/projections.module';
 import { RecordNameIndex } from './records/name-index';
 import { RecordNameIndexConsumer } from './records/name-index.consumer';
@@ -32,7 +33,7 @@ import { ReviewService } from './review/review.service';
 @Module({
   imports: [
     kinlinkConfigModule(adminApiEnvSchema),
-    DatabaseModule.forService({ schema: 'admin_api', entities: [], migrations: [Projections1732700000004, AuditTrail1732700000006, CommandRequest1732700000009, Safeguarding1732700000013, Privacy1732700000016] }),
+    DatabaseModule.forService({ schema: 'admin_api', entities: [], migrations: [Projections1732700000004, AuditTrail1732700000006, CommandRequest1732700000009, Safeguarding1732700000013, Privacy1732700000016, ProposalRescored1732700000025] }),
     KafkaModule.forService('admin-api'),
     PrivacyModule.forService(),
     ThrottlerModule.forRootAsync({

@@ -151,6 +151,30 @@ export interface MatchProposed {
   /** changes when either record changes materially: a rejected pair is re-proposed only with a new fingerprint */
   fingerprint: string;
 }
+/**
+ * An open proposal's pair scored again because a look-alike arrived or left: the engine's probability
+ * is one-to-one (a record is one child; look-alikes share the evidence), so it depends on the rivals
+ * stored. Updates probability, score and explanation ONLY: never the proposal's status or decision,
+ * and never a new proposal (a rejected pair stays rejected; agencies are not notified).
+ */
+export interface MatchRescored {
+  proposalId: string;
+  kind: MatchKind;
+  probability: number;
+  score: number;
+  /** the probability the proposal carried until now (its `match.proposed` or previous `match.rescored`) */
+  previousProbability: number;
+  /** as in `match.proposed`: levels and weights; the compared values sealed in `values` (bound to this event's id) */
+  explanation: FieldComparison[];
+  values?: SealedExplanationValues;
+  modelVersion: string;
+  /** the pair's fingerprint, unchanged (a changed record re-proposes instead) */
+  fingerprint: string;
+  /** `rival_arrived`: a record that competes for one of the pair arrived or changed; `rival_left`: one closed, was erased or changed away */
+  reason: 'rival_arrived' | 'rival_left';
+  /** the record whose arrival or departure moved the probability (a child id, or `<tracingRequestId>#<ref>`) */
+  causedBy: string;
+}
 export interface MatchWithdrawn {
   proposalId: string;
   reason: 'record_closed' | 'record_changed' | 'record_erased' | 'consent_withdrawn';
@@ -314,6 +338,7 @@ export interface InternalEventPayloads {
   'tracing-request.closed': RecordClosed;
   'match.proposed': MatchProposed;
   'match.withdrawn': MatchWithdrawn;
+  'match.rescored': MatchRescored;
   'proposal.decision-requested': ProposalDecisionRequested;
   'case.transition-requested': CaseTransitionRequested;
   'proposal.decided': ProposalDecided;
@@ -341,6 +366,7 @@ export const TOPIC_OF: { [T in InternalEventType]: LogicalTopic } = {
   'tracing-request.closed': INTERNAL_TOPICS.records,
   'match.proposed': INTERNAL_TOPICS.matches,
   'match.withdrawn': INTERNAL_TOPICS.matches,
+  'match.rescored': INTERNAL_TOPICS.matches,
   'proposal.decision-requested': INTERNAL_TOPICS.caseCommands,
   'case.transition-requested': INTERNAL_TOPICS.caseCommands,
   'proposal.decided': INTERNAL_TOPICS.cases,

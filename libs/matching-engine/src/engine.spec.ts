@@ -602,3 +602,69 @@ describe('the token-pair similarity cache', () => {
     expect(mismatches).toBe(0);
   });
 });
+
+describe('re-scoring a stored pair (scorePair, matchStored)', () => {
+  // a sought child described by a common name and birth year only, and children who fit it as well as each other
+  const vague = sought('x1#1', { name: { given: 'Mohammed', family: 'Hassan Ali' }, dateOfBirth: '2014', inquirer: undefined, father: undefined, placeOfOrigin: undefined, agencyId: 'C' });
+  const bare = (id: string, pcode: string) => child(id, { mother: undefined, father: undefined, placeOfOrigin: { pcode }, languages: undefined, nationality: undefined, dateOfBirth: '2014' });
+  const build = () => {
+    const e = new MatchingEngine();
+    filler(e, 400);
+    e.upsert(child('c1'));
+    e.upsert(sought('t1#1'));
+    return e;
+  };
+
+  it('answers what match answers for the pair, from the query record as stored', () => {
+    const e = build();
+    const m = e.match(sought('t1#1'), { minProbability: 0, limit: 50 }).find((r) => r.otherId === 'c1')!;
+    const s = e.scorePair('t1#1', 'c1')!;
+    expect(s.probability).toBeCloseTo(m.probability, 12);
+    expect(s.score).toBeCloseTo(m.score, 9);
+    expect(s.kind).toBe(m.kind);
+    expect(s.recordId).toBe('t1#1');
+    expect(s.otherId).toBe('c1');
+    expect(s.explanation.map((f) => [f.field, f.level])).toEqual(m.explanation.map((f) => [f.field, f.level]));
+    expect(s.explanation.reduce((a, f) => a + f.weight, 0)).toBeCloseTo(s.score, 9);
+    const stored = e.matchStored('t1#1', { minProbability: 0, limit: 50 });
+    const fresh = e.match(sought('t1#1'), { minProbability: 0, limit: 50 });
+    expect(stored.map((r) => [r.otherId, r.probability])).toEqual(fresh.map((r) => [r.otherId, r.probability]));
+    // how strongly it competes for each candidate, before competing; explanations only where asked
+    const bare = e.matchStored('t1#1', { minProbability: 0, limit: 50, explain: false });
+    expect(bare.map((r) => r.probabilities!.sameChildAlone)).toEqual(fresh.map((r) => r.probabilities!.sameChildAlone));
+    expect(bare.every((r) => r.explanation.length === 0)).toBe(true);
+    const some = e.match(sought('t1#1'), { minProbability: 0, limit: 50, explainMin: 0.5 });
+    expect(some.map((r) => [r.otherId, r.probability])).toEqual(fresh.map((r) => [r.otherId, r.probability]));
+    for (const r of some) expect(r.explanation.length > 0).toBe(r.probability >= 0.5);
+  });
+
+  it('a look-alike stored later lowers the pair; once it leaves, the pair is back where it was', () => {
+    const e = build();
+    e.upsert(vague);
+    e.upsert(bare('c8', 'SO1101'));
+    const before = e.scorePair('x1#1', 'c8')!.probability;
+    const fromChild = e.scorePair('c8', 'x1#1')!.probability;
+    e.upsert(bare('c9', 'SO1202'));
+    const after = e.scorePair('x1#1', 'c8')!;
+    expect(after.probability).toBeLessThan(before - 0.05);
+    expect(after.explanation.find((f) => f.field === 'competing-candidates')!.note).toContain('rival candidates');
+    // from the other record too: c8's candidate x1 meets its rival c9 on c8's side
+    expect(e.scorePair('c8', 'x1#1')!.probability).toBeLessThan(fromChild - 0.05);
+    e.remove('c9');
+    expect(e.scorePair('x1#1', 'c8')!.probability).toBeCloseTo(before, 12);
+  });
+
+  it('scores the pair even when the filters of match would skip it, and says null for a record not stored', () => {
+    const e = build();
+    e.upsert(child('c3', { agencyId: 'Q', consentForTracing: false }));
+    expect(e.match(sought('t1#1'), { minProbability: 0, limit: 50 }).some((r) => r.otherId === 'c3')).toBe(false);
+    expect(e.scorePair('t1#1', 'c3')!.probability).toBeGreaterThan(0);
+    expect(e.scorePair('t1#1', 'nope')).toBeNull();
+    expect(e.scorePair('nope', 'c1')).toBeNull();
+    expect(e.scorePair('c1', 'c1')).toBeNull();
+    expect(e.matchStored('nope')).toEqual([]);
+    const sib = e.scorePair('t1#1', 'c1', { sibling: true })!;
+    expect(sib.kind).toBe('possible-sibling');
+    expect(sib.probability).toBeCloseTo(e.scorePair('t1#1', 'c1')!.probabilities!.siblings, 12);
+  });
+});

@@ -678,14 +678,25 @@ export class MatchingEngine {
    * 'possible-sibling'. Sorted by probability, descending.
    */
   match(record: MatchRecord, options: MatchOptions = {}): MatchCandidate[] {
+    return this.matchPrepared(record.id, this.prepQuery(record), this.idIndex.get(record.id) ?? -1, options);
+  }
+
+  /**
+   * `match` of a stored record as it is stored (no need to open it again): e.g. the candidates of a
+   * record about to leave the index, whose open proposals it was keeping down. [] when not stored.
+   */
+  matchStored(id: string, options: MatchOptions = {}): MatchCandidate[] {
+    const selfN = this.idIndex.get(id);
+    if (selfN === undefined) return [];
+    return this.matchPrepared(id, decode(this.heap.data, this.offsets.data[selfN], this.text), selfN, options);
+  }
+
+  private matchPrepared(recordId: string, q: Prepared, selfN: number, options: MatchOptions): MatchCandidate[] {
     const minP = options.minProbability ?? this.proposalThreshold;
     const limit = options.limit ?? 20;
-    const q = this.prepQuery(record);
-    const selfN = this.idIndex.get(record.id) ?? -1;
     const keys = this.keyMaker.queryKeys(q);
     const scored: Scored[] = [];
     const cands: number[] = [];
-    const cmp = this.cmp;
     const sibThreshold = this.model.siblingThreshold;
     for (const side of [1 - q.side, q.side]) {
       const kind: MatchKind = side !== q.side ? 'child-sought' : q.side === 0 ? 'duplicate-child' : 'same-sought-child';
@@ -693,19 +704,7 @@ export class MatchingEngine {
       const priorSib = this.priorFor('possible-sibling', side);
       cands.length = 0;
       this.gather(keys, side, cands, q);
-      const group: Contender[] = [];
-      for (const n of cands) {
-        if (n === selfN) continue;
-        const c = decode(this.heap.data, this.offsets.data[n], this.text);
-        if (side === q.side && q.group !== 0 && c.group === q.group) continue; // same tracing request: known siblings
-        if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
-        this.comparer.compare(q, c, cmp);
-        this.pairsScored++;
-        const h = this.hypotheses(kind, prior, priorSib, cmp);
-        group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
-      }
-      this.compete(kind, side, group);
-      if (this.competing && this.bothSides) this.competeFromCandidateSide(q, selfN, kind, side, group);
+      const group = this.contenders(q, selfN, side, kind, cands, -1);
       for (const g of group) {
         const isSib = g.pSib > g.pSame && g.pSib >= sibThreshold;
         const probability = isSib ? g.pSib : g.pSame;
@@ -721,12 +720,70 @@ export class MatchingEngine {
     const top = scored.slice(0, limit);
     if (options.explain === false) {
       return top.map((x) => ({
-        recordId: record.id, otherId: this.idIndex.idOf(x.n), kind: x.kind, probability: x.probability,
+        recordId, otherId: this.idIndex.idOf(x.n), kind: x.kind, probability: x.probability,
         score: logit2(x.probability), explanation: [], modelVersion: this.model.modelVersion,
-        probabilities: { sameChild: x.pSame, siblings: x.pSib },
+        probabilities: { sameChild: x.pSame, siblings: x.pSib, sameChildAlone: x.pSameAlone },
       }));
     }
-    return top.map((x) => this.toCandidate(record.id, q, x));
+    const explainMin = options.explainMin ?? 0;
+    return top.map((x) => (x.probability >= explainMin ? this.toCandidate(recordId, q, x) : {
+      recordId, otherId: this.idIndex.idOf(x.n), kind: x.kind, probability: x.probability, score: logit2(x.probability), explanation: [],
+      modelVersion: this.model.modelVersion, probabilities: { sameChild: x.pSame, siblings: x.pSib, sameChildAlone: x.pSameAlone },
+    }));
+  }
+
+  /**
+   * The query's candidates `cands` on `side`, each scored alone, then competing from both sides
+   * (one-to-one). `keep` (a record number, or -1) is scored even where the filters would skip it.
+   */
+  private contenders(q: Prepared, selfN: number, side: number, kind: MatchKind, cands: number[], keep: number): Contender[] {
+    const prior = this.priorFor(kind, side);
+    const priorSib = this.priorFor('possible-sibling', side);
+    const cmp = this.cmp;
+    const group: Contender[] = [];
+    for (const n of cands) {
+      if (n === selfN) continue;
+      const c = decode(this.heap.data, this.offsets.data[n], this.text);
+      if (n !== keep) {
+        if (side === q.side && q.group !== 0 && c.group === q.group) continue; // same tracing request: known siblings
+        if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
+      }
+      this.comparer.compare(q, c, cmp);
+      this.pairsScored++;
+      const h = this.hypotheses(kind, prior, priorSib, cmp);
+      group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
+    }
+    this.compete(kind, side, group);
+    if (this.competing && this.bothSides) this.competeFromCandidateSide(q, selfN, kind, side, group);
+    return group;
+  }
+
+  /**
+   * One stored pair scored as `match(query)` would score it now: the other record among the query's
+   * candidates (scored even when blocking or a cut would not reach it), rivals from both sides
+   * competing. For re-scoring an open proposal when a look-alike arrives or leaves, without opening
+   * the records again; the query should be the record the proposal was scored from (the prior and
+   * the one-to-one calibration are taken on the candidate's side). `sibling`: the pair's siblings
+   * hypothesis (a possible-sibling proposal) instead of same child. Any probability, no threshold;
+   * null when either record is not stored.
+   */
+  scorePair(queryId: string, otherId: string, options: { sibling?: boolean } = {}): MatchCandidate | null {
+    const selfN = this.idIndex.get(queryId), otherN = this.idIndex.get(otherId);
+    if (selfN === undefined || otherN === undefined || selfN === otherN) return null;
+    const q = decode(this.heap.data, this.offsets.data[selfN], this.text);
+    const side = this.heap.data[this.offsets.data[otherN]] & 1;
+    const kind: MatchKind = side !== q.side ? 'child-sought' : q.side === 0 ? 'duplicate-child' : 'same-sought-child';
+    const cands: number[] = [];
+    this.gather(this.keyMaker.queryKeys(q), side, cands, q);
+    if (!cands.includes(otherN)) cands.push(otherN);
+    const g = this.contenders(q, selfN, side, kind, cands, otherN).find((x) => x.n === otherN)!;
+    const sibling = options.sibling === true;
+    const x: Scored = {
+      n: g.n, c: g.c, kind: sibling ? 'possible-sibling' : kind, probability: sibling ? g.pSib : g.pSame, score: sibling ? g.ss : g.s,
+      sibling, rival: sibling ? g.s : g.ss, prior: this.priorFor(sibling ? 'possible-sibling' : kind, side),
+      pSame: g.pSame, pSib: g.pSib, pSameAlone: g.pSameAlone, rivals: g.rivals ?? 0,
+    };
+    return this.toCandidate(queryId, q, x);
   }
 
   /**
@@ -901,7 +958,7 @@ export class MatchingEngine {
       score,
       explanation,
       modelVersion: this.model.modelVersion,
-      probabilities: { sameChild: x.pSame, siblings: x.pSib },
+      probabilities: { sameChild: x.pSame, siblings: x.pSib, sameChildAlone: x.pSameAlone },
     };
   }
 

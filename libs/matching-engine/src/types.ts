@@ -73,8 +73,11 @@ export interface MatchCandidate {
   score: number;
   explanation: FieldComparison[];
   modelVersion: string;
-  /** both hypotheses' probabilities (same child vs siblings), whatever the kind */
-  probabilities?: { sameChild: number; siblings: number };
+  /**
+   * both hypotheses' probabilities (same child vs siblings), whatever the kind; `sameChildAlone`: P(same
+   * child) of the pair alone, before competing candidates (how strongly this record competes for the other)
+   */
+  probabilities?: { sameChild: number; siblings: number; sameChildAlone?: number };
 }
 
 export interface MatchOptions {
@@ -82,6 +85,8 @@ export interface MatchOptions {
   minProbability?: number;
   /** build explanations (default true); false for bulk evaluation */
   explain?: boolean;
+  /** explanations only for candidates at least this likely (default 0: all); the others come with none */
+  explainMin?: number;
 }
 
 export interface NameSearchQuery {

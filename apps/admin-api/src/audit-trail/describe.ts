@@ -9,6 +9,7 @@ const LABEL: Record<string, string> = {
   'tracing-request.closed': 'tracing request closed',
   'match.proposed': 'match proposed',
   'match.withdrawn': 'match withdrawn',
+  'match.rescored': 'match re-scored',
   'proposal.decision-requested': 'decision requested',
   'proposal.decided': 'proposal decided',
   'proposal.superseded': 'proposal superseded',

@@ -64,7 +64,7 @@ export class ProjectEvent {
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'pending',$12,$12,$13)
          ON CONFLICT (id) DO UPDATE SET probability = EXCLUDED.probability, score = EXCLUDED.score, explanation = EXCLUDED.explanation,
            explanation_values = EXCLUDED.explanation_values,
-           model_version = EXCLUDED.model_version, fingerprint = EXCLUDED.fingerprint, updated_at = EXCLUDED.updated_at,
+           model_version = EXCLUDED.model_version, fingerprint = EXCLUDED.fingerprint, updated_at = EXCLUDED.updated_at, rescored = NULL,
            status = CASE WHEN admin_api.proposal_view.status IN ('confirmed', 'superseded') THEN admin_api.proposal_view.status ELSE 'pending' END`,
         [p.proposalId, p.kind, p.left, p.right, p.left.agencyId, p.right.agencyId, p.probability, p.score,
           JSON.stringify(p.explanation), p.modelVersion, p.fingerprint, e.occurredAt,
@@ -72,6 +72,17 @@ export class ProjectEvent {
           p.values ? { eventId: e.eventId, values: p.values } : null],
       );
       await holdForProtectionReview(m, e);
+    },
+    'match.rescored': async (m, e) => {
+      const p = (e as KinlinkEvent<'match.rescored'>).payload;
+      // probability, score and explanation only: the status and decision stay (a rejected pair stays rejected);
+      // a re-score of an older version of the pair (since proposed again) changes nothing
+      await m.query(
+        `UPDATE admin_api.proposal_view SET probability = $2, score = $3, explanation = $4, explanation_values = $5, model_version = $6,
+           rescored = jsonb_build_object('previousProbability', $7::float8, 'reason', $8::text, 'at', $9::text), updated_at = GREATEST(updated_at, $11::timestamptz)
+         WHERE id = $1 AND fingerprint = $10`,
+        [p.proposalId, p.probability, p.score, JSON.stringify(p.explanation), p.values ? { eventId: e.eventId, values: p.values } : null, p.modelVersion,
+          p.previousProbability, p.reason, e.occurredAt, p.fingerprint, e.occurredAt]);
     },
     'proposal.protection-changed': async (m, e) => {
       const p = P(e);

@@ -19,6 +19,7 @@ interface ProposalRow {
   probability: number; score: number; explanation: unknown[]; model_version: string; status: string;
   explanation_values?: { eventId: string; values: SealedExplanationValues } | null;
   decision: unknown; case_id: string | null; created_at: Date; updated_at: Date;
+  rescored?: { previousProbability: number; reason: string; at: string } | null;
   protection_status: 'pending' | 'released' | null; protection_level: 'elevated' | 'high' | null; protection_agency: string | null;
   child_data?: Record<string, any> | null; child_age?: number | string | null; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -229,6 +230,8 @@ export class ReviewService {
     const ownChild = !r.protection_agency || canSeeAgency(user, r.protection_agency) || user.agencyId === INTER_AGENCY;
     return {
       id: r.id, kind: r.kind, status: r.status, probability: r.probability, score: r.score,
+      // the last re-score (a look-alike arrived or left): what the probability was before, why, when
+      rescored: r.rescored ?? null,
       left: side(r.left_side), right: side(r.right_side), caseId: r.case_id, createdAt: r.created_at, updatedAt: r.updated_at,
       protection: r.protection_status ? (ownChild ? { status: r.protection_status, level: r.protection_level } : { status: r.protection_status }) : null,
     };

@@ -85,6 +85,14 @@ describe('outbound notices', () => {
     expect(planNotices(e as KinlinkEvent)).toBeNull();
   });
 
+  it('tells agencies nothing of a re-score (a probability update, not a new proposal)', () => {
+    const e = newEvent('match.rescored', {
+      correlationId: 'c', actor, subject: { type: 'proposal', id: 'p1' },
+      payload: { proposalId: 'p1', kind: 'child-sought', probability: 0.3, score: -1.2, previousProbability: 0.8, explanation: [], modelVersion: 'm', fingerprint: 'f', reason: 'rival_arrived', causedBy: 'c9' },
+    });
+    expect(planNotices(e as KinlinkEvent)).toBeNull();
+  });
+
   it('derives a stable UUID per event, agency and record', () => {
     const id = notificationId('e1', 'unhcr', CHILD);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -17,6 +17,19 @@ describe('leaf drafts', () => {
     expect(finish(leaf).toString()).not.toContain('Mohammed');
   });
 
+  it('logs a re-score under the proposal and its two records, with its reason code', () => {
+    const matching = { id: 'service:matching', role: 'system' as const, agencyId: 'kinlink' };
+    const e = newEvent('match.rescored', {
+      correlationId: 'c-2', actor: matching, subject: { type: 'proposal', id: 'p1' },
+      related: [{ type: 'child', id: 'child-1' }, { type: 'tracing-request', id: 'tr-1' }],
+      payload: { proposalId: 'p1', kind: 'child-sought', probability: 0.31, score: -1.1, previousProbability: 0.82, explanation: [], modelVersion: 'm', fingerprint: 'f', reason: 'rival_arrived', causedBy: 'child-9' },
+    }) as KinlinkEvent;
+    const leaf = leafOfEvent(e);
+    expect(leaf).toMatchObject({ eventType: 'match.rescored', reasonCode: 'rival_arrived', actor: matching });
+    expect(leaf.subjects).toEqual([{ type: 'proposal', id: 'p1' }, { type: 'child', id: 'child-1' }, { type: 'tracing-request', id: 'tr-1' }]);
+    expect(leaf.toState).toBeUndefined();
+  });
+
   it('logs a record read with who, why and which record', () => {
     const e = newEvent('record.read', {
       correlationId: 'r', actor, subject: { type: 'child', id: 'child-1' },

@@ -24,6 +24,7 @@ export class CaseworkConsumer {
   @EventPattern(INTERNAL_TOPICS.matches)
   async onMatch(@Payload() e: KinlinkEvent) {
     if (e.type === 'match.proposed' || e.type === 'match.withdrawn') await this.recordProposal.execute(e as KinlinkEvent<'match.proposed'>);
+    // match.rescored updates a probability, which cases does not keep (review and protection do not depend on it): nothing to do
   }
 
   @EventPattern(INTERNAL_TOPICS.caseCommands)

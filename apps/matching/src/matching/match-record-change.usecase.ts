@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { FieldComparison, KinlinkEvent, MatchProposed, newEvent, SealedExplanationValues, systemActor } from '@kinlink/contracts';
+import { FieldComparison, KinlinkEvent, MatchProposed, MatchRescored, newEvent, SealedExplanationValues, systemActor } from '@kinlink/contracts';
 import { schemaOf } from '@kinlink/database';
 import { UnitOfWork } from '@kinlink/kafka';
 import type { MatchCandidate, MatchRecord } from '@kinlink/matching-engine';
@@ -14,15 +14,21 @@ import {
   childToMatchRecord, matchSideOf, OpenedChildChange, OpenedTracingRequestChange, pairFingerprint, profileFingerprint, subjectIdOf, tracingRequestToMatchRecords,
 } from './match-records';
 import { profilesOfChange, safeguardingLevelOf, sealProfile, StoredProfile } from './sealed-profile';
+import { materialChange, MAX_RESCORED_PER_RECORD, MAX_TOUCHED, OpenProposalRow, pickForRescore, RescoreReason, RIVAL_FLOOR, RIVAL_MIN_ALONE, sideOfCandidateId, TouchedBy } from './rescore';
 
 export const MATCHING_CONSUMER = 'matching.records';
 type RecordEvent = KinlinkEvent<'child.registered' | 'child.updated' | 'child.closed' | 'tracing-request.filed' | 'tracing-request.updated' | 'tracing-request.closed' | 'subject.erased'>;
 type Side = Pick<MatchRecord, 'id' | 'side' | 'agencyId'>;
+/** records a change touched, by id */
+type Touched = Map<string, TouchedBy>;
 
 /**
  * Matches a new or changed record against the other side, on arrival, and proposes pairs.
  * A pair is proposed again only when one of its records changed (new fingerprint), so a
  * rejected pair stays rejected. A closed record leaves the index and its open proposals are withdrawn.
+ * The open proposals of the records a change touched (the newcomer's candidates, or a leaving or
+ * changed record's former ones) are scored again and, when their probability moved materially,
+ * updated with `match.rescored` (rescore.ts).
  */
 @Injectable()
 export class MatchRecordChange {
@@ -46,16 +52,23 @@ export class MatchRecordChange {
     for (const p of profiles) sealedProfiles.set(p.id, await sealProfile(this.cipher, p));
     const safeguardingLevel = safeguardingLevelOf(event);
 
+    // what the leaving or changing profiles touched, taken before they leave the index; kept for a retry
+    // of the transaction (by then they are out of the index)
+    let leftBehind: Touched | undefined;
     await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
       // plain statements on the hot path (TypeORM's query building was ≈ 17 % of matching's CPU)
       const candidate = `"${schemaOf(m.connection)}".candidate`;
-      const stored: Array<Pick<CandidateEntity, 'id' | 'active' | 'revision'>> = await m.query(
-        `SELECT id, active, revision FROM ${candidate} WHERE record_id = $1 FOR UPDATE`, [recordId]);
+      const stored: Array<Pick<CandidateEntity, 'id' | 'side' | 'active' | 'revision' | 'fingerprint'>> = await m.query(
+        `SELECT id, side, active, revision, fingerprint FROM ${candidate} WHERE record_id = $1 FOR UPDATE`, [recordId]);
       // Per-record order: a revision older than what is stored is stale (already superseded).
       if (stored.some((c) => c.revision >= revision)) return { result: 'stale', events: [] };
 
       const keep = new Set(profiles.map((p) => p.id));
       const dropped = stored.filter((c) => c.active && !keep.has(c.id)).map((c) => c.id);
+      // a profile leaving, or changing what the engine compares, stops competing with its former candidates
+      const fingerprints = new Map(profiles.map((p) => [p.id, profileFingerprint(p)]));
+      const changedAway = stored.filter((c) => c.active && (!keep.has(c.id) || fingerprints.get(c.id) !== c.fingerprint));
+      leftBehind ??= this.touchedBy(changedAway.map((c) => ({ id: c.id, side: c.side })), 'rival_left', (id) => this.index.engine.matchStored(id, RIVALS));
       for (const id of dropped) this.index.engine.remove(id);
       const events: KinlinkEvent[] = await this.withdraw(m, dropped, event);
       await m.query(`UPDATE ${candidate} SET active = false, revision = $2, updated_at = now() WHERE record_id = $1`, [recordId, revision]);
@@ -63,8 +76,9 @@ export class MatchRecordChange {
       // consent gates sharing: without consent for tracing, open proposals with other agencies are withdrawn now
       const withheld = profiles.filter((p) => !p.consentForTracing).map((p) => p.id);
       events.push(...(await this.withdraw(m, withheld, event, (other) => other.agencyId !== payload.agencyId)));
+      const arrived: Touched = new Map();
       for (const profile of profiles) {
-        const fingerprint = profileFingerprint(profile);
+        const fingerprint = fingerprints.get(profile.id)!;
         await m.query(
           `INSERT INTO ${candidate} (id, record_id, side, agency_id, revision, active, profile, fingerprint, safeguarding_level) VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8)
            ON CONFLICT (id) DO UPDATE SET record_id = EXCLUDED.record_id, side = EXCLUDED.side, agency_id = EXCLUDED.agency_id, revision = EXCLUDED.revision,
@@ -72,10 +86,81 @@ export class MatchRecordChange {
           [profile.id, recordId, profile.side, profile.agencyId, revision, JSON.stringify(sealedProfiles.get(profile.id)!), fingerprint, safeguardingLevel ?? null]);
         // Index and match in one synchronous step, so of two records arriving together the second always sees the first.
         this.index.engine.upsert(profile);
-        const candidates = this.index.engine.match(profile, { limit: this.index.maxProposals });
+        // one match for both: the proposals (at the threshold, explained) and the records this one now competes for
+        const threshold = this.index.engine.threshold;
+        const found = this.index.engine.match(profile, { minProbability: Math.min(threshold, RIVAL_FLOOR), limit: Math.max(this.index.maxProposals, MAX_TOUCHED), explainMin: threshold });
+        const candidates = found.filter((c) => c.probability >= threshold).slice(0, this.index.maxProposals);
         events.push(...(await this.propose(m, { profile, fingerprint, safeguardingLevel }, candidates, event)));
+        if (fingerprint !== stored.find((c) => c.id === profile.id && c.active)?.fingerprint) {
+          for (const [id, t] of this.touchedBy([profile], 'rival_arrived', () => found)) if (!arrived.has(id)) arrived.set(id, t);
+        }
       }
+      // the record's own pairs were just scored; a record it competes for first as a newcomer, else as one that left
+      const touched: Touched = new Map(leftBehind);
+      for (const [id, t] of arrived) touched.set(id, t);
+      events.push(...(await this.rescore(m, touched, new Set([...keep, ...dropped]), event)));
       return { result: 'matched', events };
+    });
+  }
+
+  /** The records `records`' matches reach (strongest first, ranked across them), each with the record that reached it. */
+  private touchedBy(records: Array<{ id: string; side: 'child' | 'sought' }>, reason: RescoreReason, candidatesOf: (id: string) => MatchCandidate[]): Touched {
+    const touched: Touched = new Map();
+    const all = records.flatMap((r) => candidatesOf(r.id).filter((c) => (c.probabilities?.sameChildAlone ?? c.probability) >= RIVAL_MIN_ALONE).map((c) => ({ c, r })));
+    all.sort((a, b) => b.c.probability - a.c.probability);
+    all.forEach(({ c, r }, rank) => { if (!touched.has(c.otherId)) touched.set(c.otherId, { rank, causedBy: r.id, causeSide: r.side, reason }); });
+    return touched;
+  }
+
+  /**
+   * The open proposals of the touched records, scored again with the records stored now (at most
+   * MAX_RESCORED_PER_RECORD, strongest first); those whose probability moved materially are updated
+   * and announced with `match.rescored` — their status never changes here.
+   */
+  private async rescore(m: EntityManager, touched: Touched, exclude: Set<string>, cause: RecordEvent | KinlinkEvent<'subject.erased'>): Promise<KinlinkEvent[]> {
+    if (touched.size === 0) return [];
+    const proposalTable = `"${schemaOf(m.connection)}".proposal`;
+    const ids = [...touched.keys()];
+    const rows: OpenProposalRow[] = await m.query(
+      `SELECT id, pair_key, kind, left_id, right_id, probability, fingerprint, scored_from FROM ${proposalTable}
+       WHERE status = 'open' AND (left_id = ANY($1::text[]) OR right_id = ANY($1::text[]))`, [ids]);
+    const engine = this.index.engine;
+    const changed = pickForRescore(rows, touched, exclude, MAX_RESCORED_PER_RECORD).flatMap((t) => {
+      const now = engine.scorePair(t.queryId, t.otherId, { sibling: t.row.kind === 'possible-sibling' });
+      // a record not in this instance's index (closed meanwhile, or not yet replicated): left as it is
+      return now && materialChange(t.row.probability, now.probability, engine.threshold) ? [{ ...t, now }] : [];
+    });
+    if (changed.length === 0) return [];
+    // another instance re-proposing the pair meanwhile (new fingerprint) wins: only the open row as read is updated
+    const sideOf = (id: string): Side => ({ id, side: sideOfCandidateId(id), agencyId: '' });
+    await this.cipher.prefetch([...new Set(changed.flatMap((c) => [subjectIdOf(sideOf(c.queryId)), subjectIdOf(sideOf(c.otherId))]))]);
+    const sealed = await Promise.all(changed.map(async (c) => {
+      const eventId = randomUUID();
+      return { eventId, ...(await this.sealExplanation(eventId, c.now.explanation, sideOf(c.queryId), sideOf(c.otherId))) };
+    }));
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count]
+    const [updated]: [Array<{ id: string }>, number] = await m.query(
+      `UPDATE ${proposalTable} AS p SET probability = t.prob, score = t.score, model_version = t.mv, scored_from = t.q, updated_at = now()
+       FROM unnest($1::uuid[], $2::float8[], $3::float8[], $4::text[], $5::text[], $6::text[]) AS t(id, prob, score, mv, q, fp)
+       WHERE p.id = t.id AND p.status = 'open' AND p.fingerprint = t.fp RETURNING p.id`,
+      [changed.map((c) => c.row.id), changed.map((c) => c.now.probability), changed.map((c) => c.now.score), changed.map((c) => c.now.modelVersion),
+        changed.map((c) => c.queryId), changed.map((c) => c.row.fingerprint)]);
+    const done = new Set(updated.map((u) => u.id));
+    return changed.flatMap((c, i) => {
+      if (!done.has(c.row.id)) return [];
+      const { row, now } = c;
+      const payload: MatchRescored = {
+        proposalId: row.id, kind: row.kind as MatchRescored['kind'], probability: now.probability, score: now.score, previousProbability: row.probability,
+        explanation: sealed[i].explanation, values: sealed[i].values, modelVersion: now.modelVersion, fingerprint: row.fingerprint,
+        reason: c.reason, causedBy: c.causedBy,
+      };
+      return [newEvent('match.rescored', {
+        eventId: sealed[i].eventId,
+        correlationId: cause.correlationId, causationId: cause.eventId, actor: systemActor('matching'),
+        subject: { type: 'proposal', id: row.id },
+        related: [subjectOf(sideOf(row.left_id)), subjectOf(sideOf(row.right_id))],
+        payload,
+      })];
     });
   }
 
@@ -86,14 +171,17 @@ export class MatchRecordChange {
     // the index snapshot holds the subject's profile: unreadable at once, and again once the
     // records left the index (a snapshot written in between held them too)
     await this.snapshots.shred('subject erased');
+    let leftBehind: Touched | undefined;
     await this.uow.once(MATCHING_CONSUMER, event.eventId, async (m) => {
       const repo = m.getRepository(CandidateEntity);
       const stored = await repo.find({ where: { recordId }, lock: { mode: 'pessimistic_write' } });
+      leftBehind ??= this.touchedBy(stored.filter((c) => c.active).map((c) => ({ id: c.id, side: c.side })), 'rival_left', (id) => this.index.engine.matchStored(id, RIVALS));
       for (const c of stored) this.index.engine.remove(c.id);
       const events = await this.withdraw(m, stored.filter((c) => c.active).map((c) => c.id), event);
       for (const c of stored) {
         await repo.update({ id: c.id }, { active: false, profile: { id: c.id, side: c.side, agencyId: c.agencyId }, fingerprint: 'erased' });
       }
+      events.push(...(await this.rescore(m, leftBehind, new Set(stored.map((c) => c.id)), event)));
       return { result: 'erased', events };
     });
     await this.snapshots.shred('subject erased, records out of the index');
@@ -174,14 +262,14 @@ export class MatchRecordChange {
       }));
     }
     await m.query(
-      `INSERT INTO ${proposalTable} (id, pair_key, kind, left_id, right_id, probability, score, model_version, fingerprint, status)
-       SELECT id, pk, kind, l, r, prob, score, mv, fp, 'open'
+      `INSERT INTO ${proposalTable} (id, pair_key, kind, left_id, right_id, probability, score, model_version, fingerprint, status, scored_from)
+       SELECT id, pk, kind, l, r, prob, score, mv, fp, 'open', $10::text
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::text[], $9::text[]) AS t(id, pk, kind, l, r, prob, score, mv, fp)
        ON CONFLICT (pair_key) DO UPDATE SET id = EXCLUDED.id, kind = EXCLUDED.kind, left_id = EXCLUDED.left_id, right_id = EXCLUDED.right_id,
          probability = EXCLUDED.probability, score = EXCLUDED.score, model_version = EXCLUDED.model_version, fingerprint = EXCLUDED.fingerprint,
-         status = 'open', updated_at = now()`,
+         status = 'open', scored_from = EXCLUDED.scored_from, updated_at = now()`,
       [rows.map((r) => r.id), rows.map((r) => r.pairKey), rows.map((r) => r.kind), rows.map((r) => r.leftId), rows.map((r) => r.rightId),
-        rows.map((r) => r.probability), rows.map((r) => r.score), rows.map((r) => r.modelVersion), rows.map((r) => r.fingerprint)]);
+        rows.map((r) => r.probability), rows.map((r) => r.score), rows.map((r) => r.modelVersion), rows.map((r) => r.fingerprint), profile.id]);
     return events;
   }
 
@@ -202,6 +290,9 @@ export class MatchRecordChange {
     }));
   }
 }
+
+/** the candidates of a record leaving or changing: down to RIVAL_FLOOR, no explanations (only the pairs' ids and strength are needed) */
+const RIVALS = { minProbability: RIVAL_FLOOR, limit: MAX_TOUCHED, explain: false } as const;
 
 function orderPair(a: Side, b: Side, kind: string): [Side, Side] {
   if (kind === 'child-sought') return a.side === 'child' ? [a, b] : [b, a];

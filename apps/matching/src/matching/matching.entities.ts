@@ -19,7 +19,7 @@ export class CandidateEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
 
-/** A pair proposed to coordinators; re-proposed only when its fingerprint (the two records' content) changes. */
+/** A pair proposed to coordinators; re-proposed only when its fingerprint (the two records' content) changes, re-scored (`match.rescored`) when a look-alike arrives or leaves. */
 @Entity({ name: 'proposal' })
 export class ProposalEntity {
   @PrimaryColumn('uuid') id!: string;
@@ -32,6 +32,8 @@ export class ProposalEntity {
   @Column({ name: 'model_version', type: 'text' }) modelVersion!: string;
   @Column('text') fingerprint!: string;
   @Column('text') status!: 'open' | 'withdrawn';
+  /** the record the probability was computed from (a re-score scores the pair from it again); null before it was kept */
+  @Column({ name: 'scored_from', type: 'text', nullable: true }) scoredFrom!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
