@@ -18,6 +18,8 @@
  *        [--one-to-one-loss squared]  least squares (Brier) instead of log-likelihood
  *        [--one-to-one-none unpartnered-rate]  weigh "no partner stored" at 1 − the kind's base rate
  *                           in the stage (kinlink-fs-1.6.0) instead of 1
+ *        [--one-to-one-by-kind]  also fit an intercept offset for duplicate registrations and two
+ *                           requests for one child (child ↔ sought the reference; kinlink-fs-1.6.0)
  *        [--pair-level-too]  diagnostics: also print the pair-by-pair fit (no rivals) per size
  *
  * m = level distribution over true pairs (same child: child–sought, duplicate
@@ -152,11 +154,15 @@ function oneToOneSamples(json: MatchModelJson, pop: Population, queries: number,
   for (const fam of pop.fams) for (const r of fam) engine.upsert(r);
   const rng = new Rng(seed + 2);
   const all = pop.fams.flat();
-  const xs: number[] = [], ys: number[] = [], ws: number[] = [];
+  const sideOf = new Map(all.map((r) => [r.id, r.side]));
+  const xs: number[] = [], ys: number[] = [], ws: number[] = [], kinds: OffsetKind[] = [];
   for (let i = 0; i < queries; i++) {
     const rec = all[Math.floor(rng.next() * all.length)];
     const me = pop.person.get(rec.id);
     for (const r of engine.match(rec, { minProbability: 0, limit: 1e9, explain: false })) {
+      // a sibling answer's kind is the pair's kind of match (its sameChild probability went through the stage as that)
+      const otherSide = sideOf.get(r.otherId);
+      const kind = otherSide !== rec.side ? null : rec.side === 'child' ? 'duplicate-child' : 'same-sought-child';
       const p = Math.min(1 - 1e-12, Math.max(1e-12, r.probabilities?.sameChild ?? r.probability));
       if (p < minP) continue;
       const y = pop.person.get(r.otherId) === me ? 1 : 0;
@@ -165,10 +171,10 @@ function oneToOneSamples(json: MatchModelJson, pop: Population, queries: number,
         if (rng.next() > 0.05) continue;
         w = 20;
       }
-      xs.push(Math.log2(p / (1 - p))); ys.push(y); ws.push(w);
+      xs.push(Math.log2(p / (1 - p))); ys.push(y); ws.push(w); kinds.push(kind);
     }
   }
-  return { xs, ys, ws };
+  return { xs, ys, ws, kinds };
 }
 
 /** Newton–Raphson on the weighted log-likelihood of P = 1 / (1 + 2^-(slope·x + intercept)) */
@@ -217,13 +223,77 @@ function fitSquared2(samples: { xs: number[]; ys: number[]; ws: number[] }): { s
   return { slope: +a.toFixed(4), intercept: +b.toFixed(4) };
 }
 
-function fitOneToOne(json: MatchModelJson, sizes: number[], queries: number, pairLevelToo: boolean, minP: number, squared: boolean): MatchModelJson {
+type OffsetKind = 'duplicate-child' | 'same-sought-child' | null;
+const OFFSET_KINDS = ['duplicate-child', 'same-sought-child'] as const;
+
+/**
+ * The stage with an intercept offset per kind (child ↔ sought the reference): Newton–Raphson on
+ * the weighted log-likelihood of P = sigmoid2(slope·x + intercept + offset[kind]).
+ */
+function fitLogisticByKind({ xs, ys, ws, kinds }: { xs: number[]; ys: number[]; ws: number[]; kinds: OffsetKind[] }): { slope: number; intercept: number; kindOffset: Record<(typeof OFFSET_KINDS)[number], number> } {
+  const P = 2 + OFFSET_KINDS.length;
+  const beta = [1, 0, 0, 0];
+  const feat = (i: number) => [xs[i], 1, kinds[i] === OFFSET_KINDS[0] ? 1 : 0, kinds[i] === OFFSET_KINDS[1] ? 1 : 0];
+  for (let it = 0; it < 50; it++) {
+    const g = new Array(P).fill(0);
+    const H = Array.from({ length: P }, () => new Array(P).fill(0));
+    for (let i = 0; i < xs.length; i++) {
+      const f = feat(i);
+      let z = 0;
+      for (let k = 0; k < P; k++) z += beta[k] * f[k];
+      const q = 1 / (1 + Math.exp(-Math.LN2 * z));
+      const r = ws[i] * (ys[i] - q) * Math.LN2;
+      const v = ws[i] * q * (1 - q) * Math.LN2 * Math.LN2 + 1e-12;
+      for (let a = 0; a < P; a++) {
+        g[a] += r * f[a];
+        for (let b = 0; b < P; b++) H[a][b] += v * f[a] * f[b];
+      }
+    }
+    const d = solve(H, g);
+    let step = 0;
+    for (let k = 0; k < P; k++) { beta[k] += d[k]; step += Math.abs(d[k]); }
+    if (step < 1e-9) break;
+  }
+  const r4 = (x: number) => +x.toFixed(4);
+  return { slope: r4(beta[0]), intercept: r4(beta[1]), kindOffset: { [OFFSET_KINDS[0]]: r4(beta[2]), [OFFSET_KINDS[1]]: r4(beta[3]) } as Record<(typeof OFFSET_KINDS)[number], number> };
+}
+
+/** Gaussian elimination with partial pivoting (a few parameters) */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
+    [M[c], M[piv]] = [M[piv], M[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  const x = new Array(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r][n];
+    for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
+    x[r] = s / M[r][r];
+  }
+  return x;
+}
+
+function fitOneToOne(json: MatchModelJson, sizes: number[], queries: number, pairLevelToo: boolean, minP: number, squared: boolean, byKind: boolean): MatchModelJson {
   const bySize: Array<{ population: number; slope: number; intercept: number }> = [];
   const fittedOn: Array<Record<string, number | string>> = [];
+  const offsets: Array<Record<string, number>> = [];
   for (const n of sizes) {
     const pop = n === size && trainingPop ? trainingPop : population(n);
     const samples = oneToOneSamples(json, pop, queries, {}, minP);
-    const fit = squared ? fitSquared2(samples) : fitLogistic2(samples);
+    let fit = squared ? fitSquared2(samples) : fitLogistic2(samples);
+    if (byKind) {
+      const { kindOffset, ...rest } = fitLogisticByKind(samples);
+      offsets.push(kindOffset);
+      fit = rest;
+      console.log(`  offsets by kind at ${n} per side`, kindOffset);
+    }
     const positives = samples.ys.reduce((x, y) => x + y, 0);
     console.log(`one-to-one calibration at ${n} per side`, fit, { pairs: samples.xs.length, positives });
     if (pairLevelToo) {
@@ -234,10 +304,12 @@ function fitOneToOne(json: MatchModelJson, sizes: number[], queries: number, pai
     fittedOn.push({ seed, recordsPerSide: n, queries, pairs: samples.xs.length, positives, ...(minP > 0 ? { minProbability: minP } : {}), ...(squared ? { loss: 'squared' } : {}) });
   }
   const none = json.oneToOne?.none ? { none: json.oneToOne.none } : {};
-  if (bySize.length === 1) return { ...json, oneToOne: { slope: bySize[0].slope, intercept: bySize[0].intercept, ...none, fittedOn: fittedOn[0] } };
+  // one offset per kind for every size: the mean of the sizes' fits (they vary less than the intercept)
+  const kindOffset = byKind ? { kindOffset: Object.fromEntries(OFFSET_KINDS.map((k) => [k, +(offsets.reduce((a, o) => a + o[k], 0) / offsets.length).toFixed(4)])) } : {};
+  if (bySize.length === 1) return { ...json, oneToOne: { slope: bySize[0].slope, intercept: bySize[0].intercept, ...none, ...kindOffset, fittedOn: fittedOn[0] } };
   // the plain pair is the largest size's fit (what applies above the table, and what a reader ignoring the table gets)
   const last = bySize[bySize.length - 1];
-  return { ...json, oneToOne: { slope: last.slope, intercept: last.intercept, bySize, ...none, fittedOn } };
+  return { ...json, oneToOne: { slope: last.slope, intercept: last.intercept, bySize, ...none, ...kindOffset, fittedOn } };
 }
 
 const oneToOneSizes = (arg('one-to-one-sizes') ?? String(size)).split(',').map(Number).sort((a, b) => a - b);
@@ -256,7 +328,7 @@ if (flag('from-shipped') || fromFile) {
 }
 const noneArg = arg('one-to-one-none') as OneToOneNone | undefined;
 if (noneArg) model = { ...model, oneToOne: { slope: 1, intercept: 0, none: noneArg } };
-model = fitOneToOne(model, oneToOneSizes, Number(arg('one-to-one-queries') ?? 4000), flag('pair-level-too'), Number(arg('one-to-one-min-p') ?? 0), arg('one-to-one-loss') === 'squared');
+model = fitOneToOne(model, oneToOneSizes, Number(arg('one-to-one-queries') ?? 4000), flag('pair-level-too'), Number(arg('one-to-one-min-p') ?? 0), arg('one-to-one-loss') === 'squared', flag('one-to-one-by-kind'));
 const body = `/**
  * The shipped default model — GENERATED by bench/matching/train.ts (do not edit by hand;
  * re-run the script, or re-estimate on deployment data with estimateFromLabelledPairs / estimateEM).

@@ -551,6 +551,23 @@ describe('one-to-one stage: the odds of "no partner stored" (kinlink-fs-1.6.0)',
     expect(rate.get('t1#1')!.probability).toBeGreaterThan(one.get('t1#1')!.probability);
   });
 
+  it('moves a duplicate registration by its kind\'s offset, not a child ↔ sought pair', () => {
+    const j = shipped();
+    const withOffset = (kindOffset: Record<string, number>) => {
+      const e = new MatchingEngine({ model: loadModel({ ...j, prior: { ...j.prior, minPopulation: 1 }, oneToOne: { slope: 1, intercept: 0, kindOffset } }) });
+      filler(e, 296);
+      e.upsert(sought('t1#1'));
+      e.upsert(child('c2', { agencyId: 'C', name: { given: 'Mohamed', family: 'Hassan Ali' } }));
+      return new Map(e.match(child('c1'), { minProbability: 0, limit: 1000 }).map((r) => [r.otherId, r]));
+    };
+    const zero = withOffset({}), up = withOffset({ 'duplicate-child': 1 });
+    const odds2 = (p: number) => Math.log2(p / (1 - p));
+    expect(up.get('c2')!.kind).toBe('duplicate-child');
+    expect(odds2(up.get('c2')!.probability) - odds2(zero.get('c2')!.probability)).toBeCloseTo(1, 6);
+    expect(up.get('t1#1')!.probability).toBe(zero.get('t1#1')!.probability);
+    expect(up.get('c2')!.explanation.find((e) => e.field === 'competing-candidates')!.note).toContain('+1.000 for duplicate-child');
+  });
+
   it("'one' is the same as no setting (models before 1.6.0)", () => {
     const a = probabilities(build(undefined)), b = probabilities(build('one'));
     for (const [id, x] of a) expect(b.get(id)!.probability).toBe(x.probability);

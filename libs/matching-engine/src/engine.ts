@@ -665,9 +665,9 @@ export class MatchingEngine {
   }
 
   /** the one-to-one calibration (fitted by train.ts, per population size if the model says so) for candidates of `side`; null = none */
-  private oneToOneFor(side: number): { slope: number; intercept: number } | null {
+  private oneToOneFor(kind: MatchKind, side: number): { slope: number; intercept: number } | null {
     const cal = this.model.oneToOne;
-    return cal ? oneToOneAt(cal, this.populationOf(side)) : null;
+    return cal ? oneToOneAt(cal, this.populationOf(side), kind) : null;
   }
 
   /**
@@ -823,7 +823,7 @@ export class MatchingEngine {
         shared.set(b, (shared.get(b) ?? 0) + odds(a.pSameAlone));
       }
     }
-    const cal = this.oneToOneFor(side);
+    const cal = this.oneToOneFor(kind, side);
     for (const g of group) {
       const a = odds(g.pSameAlone);
       const rivals = Math.max(0, total - a - (shared.get(g) ?? 0));
@@ -859,7 +859,7 @@ export class MatchingEngine {
     const priorQK = this.priorFor(kindQK, qSide);
     const cands = this.reverseCands;
     const cmp = this.cmpReverse;
-    const cal = this.oneToOneFor(side);
+    const cal = this.oneToOneFor(kind, side);
     const none = noneOddsOf(this.model, kind);
     for (const g of strong) {
       const c = g.c;
@@ -964,12 +964,14 @@ export class MatchingEngine {
 
   /** what the explanation says about the one-to-one calibration applied to candidates of `side` */
   private oneToOneNote(kind: MatchKind, side: number): string {
-    const cal = this.oneToOneFor(side);
+    const cal = this.oneToOneFor(kind, side);
     if (!cal) return '';
     const at = this.model.oneToOne!.bySize ? ` for ${this.populationOf(side)} stored records` : '';
     const none = noneOddsOf(this.model, kind);
     const noPartner = none !== 1 ? `; "no partner stored" at odds ${none.toFixed(3)} (1 − the base rate)` : '';
-    return `${noPartner}; one-to-one posterior calibrated (slope ${cal.slope.toFixed(3)}, intercept ${cal.intercept >= 0 ? '+' : ''}${cal.intercept.toFixed(3)}${at})`;
+    const offset = kind === 'duplicate-child' || kind === 'same-sought-child' ? this.model.oneToOne!.kindOffset[kind] : undefined;
+    const ofKind = offset !== undefined ? ` (${offset >= 0 ? '+' : ''}${offset.toFixed(3)} for ${kind})` : '';
+    return `${noPartner}; one-to-one posterior calibrated (slope ${cal.slope.toFixed(3)}, intercept ${cal.intercept >= 0 ? '+' : ''}${cal.intercept.toFixed(3)}${ofKind}${at})`;
   }
 
   /**

@@ -86,3 +86,25 @@ describe('one-to-one stage: "no partner stored"', () => {
     expect(() => loadModel({ ...shipped(), oneToOne: { slope: 1, intercept: 0, none: 'half' as never } })).toThrow(/oneToOne\.none/);
   });
 });
+
+describe('one-to-one stage: an intercept offset per kind of match', () => {
+  it('adds the kind\'s offset to the intercept at every size; child ↔ sought is the reference', () => {
+    const j = withTable(table);
+    const cal = loadModel({ ...j, oneToOne: { ...j.oneToOne!, kindOffset: { 'duplicate-child': 0.5, 'same-sought-child': -0.25 } } }).oneToOne!;
+    for (const n of [1, 10000, 17320, 100000, 1e7]) {
+      const base = oneToOneAt(cal, n);
+      expect(oneToOneAt(cal, n, 'child-sought')).toEqual(base);
+      expect(oneToOneAt(cal, n, 'duplicate-child')).toEqual({ slope: base.slope, intercept: base.intercept + 0.5 });
+      expect(oneToOneAt(cal, n, 'same-sought-child').intercept).toBeCloseTo(base.intercept - 0.25, 12);
+    }
+    // absent: no offset for any kind (models before 1.6.0)
+    const plain = loadModel(withTable(table)).oneToOne!;
+    expect(oneToOneAt(plain, 20000, 'duplicate-child')).toEqual(oneToOneAt(plain, 20000));
+  });
+
+  it('refuses an offset for child ↔ sought or a kind it does not know, and one that is not a number', () => {
+    const j = shipped();
+    expect(() => loadModel({ ...j, oneToOne: { ...j.oneToOne!, kindOffset: { 'child-sought': 1 } as never } })).toThrow(/only duplicate-child and same-sought-child/);
+    expect(() => loadModel({ ...j, oneToOne: { ...j.oneToOne!, kindOffset: { 'duplicate-child': 'high' } as never } })).toThrow(/kindOffset\.duplicate-child must be a number/);
+  });
+});

@@ -131,8 +131,11 @@ export interface MatchModelJson {
    *   partner" in a / (none + a + Σ rivals). `unpartnered-rate` = 1 − the kind's base rate (the
    *   prior's expected partners, floored at NONE_FLOOR), as Bayes gives when each stored record is
    *   a priori the partner with rate/N; absent or `one` = 1, as before.
+   * - kindOffset (optional, since kinlink-fs-1.6.0): bits added to the intercept for candidates of
+   *   another kind than child ↔ sought (duplicate registrations, two requests for one child): the
+   *   stage is fitted on all kinds at once, and the kinds' "no partner" odds differ. Absent = 0.
    */
-  oneToOne?: { slope: number; intercept: number; bySize?: OneToOneAtSize[]; none?: OneToOneNone; fittedOn?: unknown };
+  oneToOne?: { slope: number; intercept: number; bySize?: OneToOneAtSize[]; none?: OneToOneNone; kindOffset?: KindOffsets; fittedOn?: unknown };
   /**
    * What some levels mean — part of the model, because its weights were fitted for that meaning
    * (absent = as before kinlink-fs-1.4.0).
@@ -146,6 +149,9 @@ export interface MatchModelJson {
   comparators?: { viaFatherWhenRestDisagrees?: boolean; joinedCompounds?: boolean };
   estimatedFrom?: unknown;
 }
+
+/** the one-to-one intercept's offset per kind of match (child ↔ sought is the reference, 0) */
+export type KindOffsets = Partial<Record<'duplicate-child' | 'same-sought-child', number>>;
 
 /** how the one-to-one stage weighs "none of the stored records is the partner" (see MatchModelJson.oneToOne.none) */
 export type OneToOneNone = 'one' | 'unpartnered-rate';
@@ -179,7 +185,7 @@ export interface MatchModel {
   readonly discriminator: Float64Array[];
   readonly siblingIntercept: number;
   /** calibration of the one-to-one posterior (null = identity); `bySize` null = the same at every size */
-  readonly oneToOne: { slope: number; intercept: number; bySize: readonly OneToOneAtSize[] | null; none: OneToOneNone } | null;
+  readonly oneToOne: { slope: number; intercept: number; bySize: readonly OneToOneAtSize[] | null; none: OneToOneNone; kindOffset: KindOffsets } | null;
 }
 
 const KINDS: MatchKind[] = ['child-sought', 'duplicate-child', 'same-sought-child', 'possible-sibling'];
@@ -271,7 +277,13 @@ export function loadModel(json: unknown): MatchModel {
     }
     const none = j.oneToOne.none ?? 'one';
     if (none !== 'one' && none !== 'unpartnered-rate') throw new Error(`model: oneToOne.none must be 'one' or 'unpartnered-rate'`);
-    oneToOne = { slope, intercept, bySize, none };
+    const kindOffset: KindOffsets = {};
+    for (const [k, v] of Object.entries(j.oneToOne.kindOffset ?? {})) {
+      if (k !== 'duplicate-child' && k !== 'same-sought-child') throw new Error(`model: oneToOne.kindOffset.${k}: only duplicate-child and same-sought-child have an offset`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`model: oneToOne.kindOffset.${k} must be a number`);
+      kindOffset[k] = v;
+    }
+    oneToOne = { slope, intercept, bySize, none, kindOffset };
   }
   return {
     oneToOne,
@@ -297,9 +309,10 @@ export function loadModel(json: unknown): MatchModel {
  * the model's slope and intercept, or with a size table, its entries interpolated linearly in
  * log2 N and held at the nearest entry outside the fitted range (no extrapolation).
  */
-export function oneToOneAt(cal: NonNullable<MatchModel['oneToOne']>, population: number): { slope: number; intercept: number } {
+export function oneToOneAt(cal: NonNullable<MatchModel['oneToOne']>, population: number, kind: MatchKind = 'child-sought'): { slope: number; intercept: number } {
+  const offset = kind === 'duplicate-child' || kind === 'same-sought-child' ? cal.kindOffset?.[kind] ?? 0 : 0;
   const t = cal.bySize;
-  const at = ({ slope, intercept }: { slope: number; intercept: number }) => ({ slope, intercept });
+  const at = ({ slope, intercept }: { slope: number; intercept: number }) => ({ slope, intercept: intercept + offset });
   if (!t) return at(cal);
   if (population <= t[0].population) return at(t[0]);
   const last = t[t.length - 1];
@@ -308,7 +321,7 @@ export function oneToOneAt(cal: NonNullable<MatchModel['oneToOne']>, population:
   while (t[i].population < population) i++;
   const lo = t[i - 1], hi = t[i];
   const w = Math.log2(population / lo.population) / Math.log2(hi.population / lo.population);
-  return { slope: lo.slope + w * (hi.slope - lo.slope), intercept: lo.intercept + w * (hi.intercept - lo.intercept) };
+  return at({ slope: lo.slope + w * (hi.slope - lo.slope), intercept: lo.intercept + w * (hi.intercept - lo.intercept) });
 }
 
 /** the odds of "no stored record of this kind is the partner" in the one-to-one stage */
