@@ -23,8 +23,9 @@ export const MAX_RESCORED_PER_RECORD = 8;
 /**
  * The records a newcomer touches: its candidates it is at least RIVAL_MIN_ALONE likely to be the
  * same child as, scored alone (before competing). A rival of odds r alone multiplies a pair's odds by
- * (1 + R) / (1 + R + r) ≥ 1 / (1 + r) (R: the pair's other rivals), so it moves the pair by at most
- * log2(1 + r) bits: half a bit needs r ≥ 0.41; the floor is half that (odds 0.2, P 1/6) because the
+ * (n + a + R) / (n + a + R + r) ≥ 1 / (1 + r) (n: the odds of "no partner stored", 1 or 1 − the base
+ * rate since kinlink-fs-1.6.0; a: the pair's own odds, ≈ 1 or more for a proposal; R: the pair's other
+ * rivals), so it moves the pair by at most log2(1 + r) bits: half a bit needs r ≥ 0.41; the floor is half that (odds 0.2, P 1/6) because the
  * pair may be scored from the other record, whose prior is taken at the other side's population.
  * Weaker candidates cannot move a pair materially and are not looked at (they would cost an engine
  * scoring each: the crowd of look-alikes is where scoring is dearest).
