@@ -5,7 +5,7 @@
 import { MatchModelJson } from '../model';
 
 export const DEFAULT_MODEL_JSON: MatchModelJson = {
-  "modelVersion": "kinlink-fs-1.5.0",
+  "modelVersion": "kinlink-fs-1.6.0",
   "description": "Kinlink default Fellegi–Sunter model: m from labelled same-child pairs, mSibling from sibling pairs, u from random child–sought pairs of a generated training population (bench/matching/train.ts).",
   "prior": {
     "child-sought": 0.7506,
@@ -379,7 +379,8 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
   "proposalThreshold": 0.5,
   "siblingThreshold": 0.5,
   "comparators": {
-    "viaFatherWhenRestDisagrees": true
+    "viaFatherWhenRestDisagrees": true,
+    "joinedCompounds": true
   },
   "estimatedFrom": {
     "method": "labelled-pairs",
@@ -602,58 +603,63 @@ export const DEFAULT_MODEL_JSON: MatchModelJson = {
     }
   },
   "oneToOne": {
-    "slope": 0.9153,
-    "intercept": 0.9946,
+    "slope": 0.9437,
+    "intercept": 0.6155,
     "bySize": [
       {
         "population": 10000,
-        "slope": 0.9798,
-        "intercept": 1.7602
+        "slope": 0.9871,
+        "intercept": 1.3403
       },
       {
         "population": 30000,
-        "slope": 0.945,
-        "intercept": 1.4189
+        "slope": 0.9482,
+        "intercept": 0.9385
       },
       {
         "population": 100000,
-        "slope": 0.9146,
-        "intercept": 1.0291
+        "slope": 0.9305,
+        "intercept": 0.7439
       },
       {
         "population": 300000,
-        "slope": 0.9153,
-        "intercept": 0.9946
+        "slope": 0.9437,
+        "intercept": 0.6155
       }
     ],
+    "none": "unpartnered-rate",
+    "kindOffset": {
+      "duplicate-child": -0.9993,
+      "same-sought-child": -1.4915
+    },
     "fittedOn": [
       {
         "seed": 1001,
         "recordsPerSide": 10000,
         "queries": 4000,
-        "pairs": 140092,
-        "positives": 3028
+        "pairs": 143472,
+        "positives": 3006
       },
       {
         "seed": 1001,
         "recordsPerSide": 30000,
         "queries": 4000,
-        "pairs": 193107,
-        "positives": 3002
+        "pairs": 199064,
+        "positives": 3031
       },
       {
         "seed": 1001,
         "recordsPerSide": 100000,
         "queries": 4000,
-        "pairs": 228253,
-        "positives": 2861
+        "pairs": 238231,
+        "positives": 2941
       },
       {
         "seed": 1001,
         "recordsPerSide": 300000,
         "queries": 4000,
-        "pairs": 239317,
-        "positives": 2877
+        "pairs": 249224,
+        "positives": 2841
       }
     ]
   }
