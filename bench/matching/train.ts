@@ -7,10 +7,6 @@
  *        [--from-shipped]   keep the shipped field model + dependence calibration, refit only the
  *                           one-to-one calibration (the last stage)
  *        [--from model.json]  as --from-shipped, starting from that model file
- *        [--refit-calibration]  with --from-shipped / --from: keep the field model (m, u), refit the
- *                           dependence calibration on a population of --size, then the one-to-one stage
- *        [--interactions terms.json]  interaction terms for the dependence calibration: a JSON array of
- *                           {fields: [a, b], levels: [[...], [...]]} (model.ts `calibration.interactions`)
  *        [--out model.json]   write the model JSON there instead of rewriting default-model.ts
  *        [--via-father-without-rest-only]  fit `name.rest` via-father in its meaning before
  *                           kinlink-fs-1.4.0 (only when one record gives no other name)
@@ -32,7 +28,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineOptions, MatchingEngine } from '../../libs/matching-engine/src/engine';
-import { InteractionJson, MatchModelJson, loadModel } from '../../libs/matching-engine/src/model';
+import { MatchModelJson, loadModel } from '../../libs/matching-engine/src/model';
 import { CalibrationSample, estimateFromLabelledPairs, fitCalibration, LabelledPair } from '../../libs/matching-engine/src/estimate';
 import { Rng } from './rng';
 import { BOOTSTRAP_MODEL } from '../../libs/matching-engine/src/model/bootstrap-model';
@@ -133,7 +129,7 @@ function calibrate(json: MatchModelJson, pop: Population, queries: number): Matc
       samples.push({ levels: c.levels, tf, prior: c.prior, siblingPrior: Math.log2(json.prior[c.kind] / json.prior['possible-sibling']), label, weight });
     }
   }
-  const cal = fitCalibration(samples, compiled, { interactions });
+  const cal = fitCalibration(samples, compiled);
   console.log(`calibration on ${samples.length} candidate pairs`, counts, cal);
   return { ...json, calibration: cal };
 }
@@ -239,7 +235,6 @@ function fitOneToOne(json: MatchModelJson, sizes: number[], queries: number, pai
   return { ...json, oneToOne: { slope: last.slope, intercept: last.intercept, bySize, fittedOn } };
 }
 
-const interactions: Array<Omit<InteractionJson, 'weight'>> = arg('interactions') ? JSON.parse(fs.readFileSync(arg('interactions')!, 'utf8')) : [];
 const oneToOneSizes = (arg('one-to-one-sizes') ?? String(size)).split(',').map(Number).sort((a, b) => a - b);
 let trainingPop: Population | undefined;
 let model: MatchModelJson;
@@ -247,10 +242,6 @@ if (flag('from-shipped') || fromFile) {
   // keep the field model and dependence calibration; refit the one-to-one stage only
   const from: MatchModelJson = fromFile ? JSON.parse(fs.readFileSync(fromFile, 'utf8')) : DEFAULT_MODEL_JSON;
   model = { ...from, modelVersion: version };
-  if (flag('refit-calibration')) {
-    trainingPop = population(size);
-    model = calibrate({ ...model, calibration: undefined, oneToOne: undefined }, trainingPop, Number(arg('calibration-queries') ?? 8000));
-  }
 } else {
   trainingPop = population(size);
   // the level meanings the weights are fitted for travel with the model

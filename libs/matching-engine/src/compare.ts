@@ -5,7 +5,7 @@
  * `Comparer.explain` recomputes with the details a coordinator sees.
  */
 import { Lexicon } from './lexicon';
-import { F, FIELDS, MatchModel, interactionApplies } from './model';
+import { F, FIELDS, MatchModel } from './model';
 import { BirthKind, NO_DATE, PName, PPlace, Prepared, firstToken, nameTokens } from './prepare';
 import { jaroWinkler } from './text/jaro-winkler';
 import { StringPool } from './util';
@@ -614,8 +614,6 @@ export class Comparer {
   weightSum(cmp: Comparison, sibling = false): number {
     let s = 0;
     for (let i = 0; i < NFIELDS; i++) s += this.fieldWeight(cmp, i, sibling);
-    // the dependence calibration's interaction terms (same-child model only)
-    if (!sibling) for (const t of this.model.interactions) if (interactionApplies(t, cmp.levels)) s += t.weight;
     return s;
   }
 
@@ -790,16 +788,6 @@ export class Comparer {
       field: 'nationality', left: q.nationality >= 0 ? pool.get(q.nationality)!.slice(4) : undefined,
       right: c.nationality >= 0 ? pool.get(c.nationality)!.slice(4) : undefined, level: lvl(F.NATIONALITY), weight: w(F.NATIONALITY),
     });
-    // one line per interaction term that applies (same as weightSum: same-child model only)
-    if (!sibling) {
-      for (const t of this.model.interactions) {
-        if (!interactionApplies(t, cmp.levels)) continue;
-        out.push({
-          field: t.name, level: `${lvl(t.fields[0])}×${lvl(t.fields[1])}`, weight: t.weight,
-          note: `these two levels together are worth ${t.weight >= 0 ? 'more' : 'less'} than the sum of their own weights (dependence calibration)`,
-        });
-      }
-    }
     return out;
   }
 }

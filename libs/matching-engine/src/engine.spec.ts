@@ -84,42 +84,6 @@ describe('MatchingEngine', () => {
     for (let i = 1; i < res.length; i++) expect(res[i - 1].probability).toBeGreaterThanOrEqual(res[i].probability);
   });
 
-  it('explains an interaction term of the dependence calibration as one line whose weight adds to the score', () => {
-    const term = { fields: ['name.first', 'mother'] as [string, string], levels: [['exact', 'variant'], ['full', 'first']] as [string[], string[]], weight: 1.5 };
-    const base = JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON)) as MatchModelJson;
-    const plain = loadModel({ ...base, oneToOne: undefined });
-    const withTerm = loadModel({ ...base, oneToOne: undefined, calibration: { ...base.calibration!, interactions: [term] } });
-    const pair = (model: ReturnType<typeof loadModel>, c: MatchRecord) => new MatchingEngine({ model, competingCandidates: false }).explainPair(c, sought('t1#1'));
-    // same-child lines before the competing hypothesis = log2 odds(same : unrelated) of the pair alone
-    const sameScore = (x: ReturnType<typeof pair>) => x.explanation.filter((f) => !f.field.startsWith('alternative.')).reduce((a, f) => a + f.weight, 0);
-    const a = pair(plain, child('c1')), b = pair(withTerm, child('c1'));
-    const line = b.explanation.find((f) => f.field === 'name.first×mother')!;
-    expect(line.level).toBe('variant×full');
-    expect(line.weight).toBe(1.5);
-    expect(sameScore(b) - sameScore(a)).toBeCloseTo(1.5, 9);
-    expect(b.explanation.reduce((x, f) => x + f.weight, 0)).toBeCloseTo(b.score, 9);
-    expect(b.probability).toBeGreaterThan(a.probability);
-    // a pair whose levels are not the term's gets no line and the plain score
-    const other = child('c2', { mother: { given: 'Hodan', family: 'Jama' } });
-    const c = pair(withTerm, other);
-    expect(c.explanation.some((f) => f.field === 'name.first×mother')).toBe(false);
-    expect(sameScore(c)).toBeCloseTo(sameScore(pair(plain, other)), 9);
-    // 'missing' is a level of its own: a term on a missing date of birth applies when one side has none
-    const noBirth = loadModel({ ...base, oneToOne: undefined, calibration: { ...base.calibration!, interactions: [{ fields: ['birth', 'origin'], levels: [['missing'], ['exact', 'admin2']], weight: 0.75 }] } });
-    const d = pair(noBirth, child('c3', { dateOfBirth: undefined }));
-    expect(d.explanation.find((f) => f.field === 'birth×origin')).toMatchObject({ level: 'missing×admin2', weight: 0.75 });
-  });
-
-  it('rejects malformed interaction terms', () => {
-    const base = JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON)) as MatchModelJson;
-    const bad = (t: unknown) => () => loadModel({ ...base, calibration: { ...base.calibration!, interactions: [t as never] } });
-    expect(bad({ fields: ['name.first', 'nope'], levels: [['exact'], ['full']], weight: 1 })).toThrow(/unknown field nope/);
-    expect(bad({ fields: ['name.first', 'mother'], levels: [['exact'], ['bogus']], weight: 1 })).toThrow(/unknown level bogus for mother/);
-    expect(bad({ fields: ['name.first', 'mother'], levels: [['exact'], []], weight: 1 })).toThrow(/non-empty/);
-    expect(bad({ fields: ['mother', 'mother'], levels: [['full'], ['full']], weight: 1 })).toThrow(/two different fields/);
-    expect(bad({ fields: ['name.first', 'mother'], levels: [['exact'], ['full']], weight: 'x' })).toThrow(/weight must be a number/);
-  });
-
   it('cites the variant table, raw and normalised values in the explanation', () => {
     const e = new MatchingEngine();
     e.upsert(sought('t1#1'));

@@ -66,28 +66,4 @@ describe('estimation', () => {
     expect(w0 + w1).toBeLessThan(fs);
     expect(() => loadModel({ ...BOOTSTRAP_MODEL, calibration: lv })).not.toThrow();
   });
-
-  it('fits an interaction term when two agreements together say more than their sum', () => {
-    // same child: fields 0 and 7 agree together; unrelated pairs agree on each alone, rarely on both
-    const model = loadModel(BOOTSTRAP_MODEL);
-    let s = 11;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-    const samples = Array.from({ length: 8000 }, () => {
-      const label = rnd() < 0.3 ? 'same' as const : 'unrelated' as const;
-      const r = rnd();
-      const [a, b] = label === 'same' ? [r < 0.6, r < 0.6 || r > 0.9] : [r < 0.3, r > 0.7];
-      const levels = new Array(FIELDS.length).fill(-1);
-      levels[0] = a ? 0 : FIELDS[0].levels.length - 1;
-      levels[7] = b ? 0 : FIELDS[7].levels.length - 1;
-      return { levels, tf: 0, prior: 0, siblingPrior: 0, label };
-    });
-    const term = { fields: [FIELDS[0].name, FIELDS[7].name] as [string, string], levels: [[FIELDS[0].levels[0]], [FIELDS[7].levels[0]]] as [string[], string[]] };
-    const cal = fitCalibration(samples, model, { l2: 1, interactions: [term] });
-    expect(cal.interactions).toHaveLength(1);
-    expect(cal.interactions![0].weight).toBeGreaterThan(2);
-    const compiled = loadModel({ ...BOOTSTRAP_MODEL, calibration: cal });
-    expect(compiled.interactions[0]).toMatchObject({ fields: [0, 7], weight: cal.interactions![0].weight });
-    // without the term the fit has no such line
-    expect(fitCalibration(samples, model, { l2: 1 }).interactions).toBeUndefined();
-  });
 });

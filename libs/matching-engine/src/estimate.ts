@@ -12,7 +12,7 @@
  * produced by `MatchingEngine.compareRecords`, `randomPairVectors` and
  * `candidatePairVectors`.
  */
-import { FIELDS, InteractionJson, LevelParams, MatchModel, MatchModelJson, compileInteractions, interactionApplies } from './model';
+import { FIELDS, LevelParams, MatchModel, MatchModelJson } from './model';
 
 export interface LabelledPair {
   levels: ArrayLike<number>;
@@ -245,20 +245,14 @@ export function fitLogistic(rows: Row[], theta0: number[], lower: number[], l2: 
  * - same vs unrelated (siblings excluded): per-field scales of log2(m/u), TF scale, intercept;
  * - same vs siblings: per-field scales of log2(m/mSibling), intercept.
  */
-export function fitCalibration(
-  samples: CalibrationSample[], model: MatchModel,
-  options: { l2?: number; perLevel?: boolean; interactions?: ReadonlyArray<Omit<InteractionJson, 'weight'>> } = {},
-): NonNullable<MatchModelJson['calibration']> {
+export function fitCalibration(samples: CalibrationSample[], model: MatchModel, options: { l2?: number; perLevel?: boolean } = {}): NonNullable<MatchModelJson['calibration']> {
   const F = FIELDS.length;
   const l2 = options.l2 ?? 5;
   const perLevel = options.perLevel ?? true;
-  // interaction terms (same child vs unrelated): one indicator column each, after the level columns
-  const terms = compileInteractions(options.interactions ?? [], 'interactions');
   // feature layout: one column per (field, level) when perLevel, else one per field
   const offsets: number[] = [];
-  let PL = 0;
-  for (const f of FIELDS) { offsets.push(PL); PL += perLevel ? f.levels.length : 1; }
-  const P0 = PL + terms.length;
+  let P0 = 0;
+  for (const f of FIELDS) { offsets.push(P0); P0 += perLevel ? f.levels.length : 1; }
   const rowsA: Row[] = [];
   const rowsD: Row[] = [];
   for (const s of samples) {
@@ -268,7 +262,6 @@ export function fitCalibration(
         const l = s.levels[f];
         if (l >= 0) x[perLevel ? offsets[f] + l : f] = perLevel ? 1 : model.weights[f][l];
       }
-      terms.forEach((t, k) => { if (interactionApplies(t, s.levels)) x[PL + k] = 1; });
       x[P0] = s.tf;
       x[P0 + 1] = 1;
       rowsA.push({ x, offset: s.prior, y: s.label === 'same' ? 1 : 0, w: s.weight ?? 1 });
@@ -292,15 +285,11 @@ export function fitCalibration(
   });
   const lowA = perLevel ? startA.map(() => -1e9) : startA.map(() => 0.05);
   const lowD = perLevel ? startD.map(() => -1e9) : startD.map(() => 0);
-  // interaction weights start at (and are drawn toward) 0: additive unless the data say otherwise
-  for (let k = 0; k < terms.length; k++) { startA.push(0); lowA.push(-1e9); startD.push(0); lowD.push(-1e9); }
   const a = fitLogistic(rowsA, [...startA, 1, 0], [...lowA, 0, -1e9], l2);
   const d = fitLogistic(rowsD, [...startD, 0], [...lowD, -1e9], l2);
   const r4 = (x: number) => +x.toFixed(4);
   const table = (th: number[]) => Object.fromEntries(FIELDS.map((f, fi) => [f.name, Object.fromEntries(f.levels.map((lv, l) => [lv, r4(th[offsets[fi] + l])]))]));
-  const interactions = (options.interactions ?? []).map((t, k) => ({ fields: t.fields, levels: t.levels, weight: r4(a[PL + k]) }));
   const base = {
-    ...(interactions.length ? { interactions } : {}),
     tfScale: r4(a[P0]),
     intercept: r4(a[P0 + 1]),
     siblingIntercept: r4(d[P0]),

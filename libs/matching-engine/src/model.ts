@@ -117,14 +117,6 @@ export interface MatchModelJson {
     siblingLevelWeights?: Record<string, Record<string, number>>;
     siblingFieldScale?: Record<string, number>;
     siblingIntercept?: number;
-    /**
-     * Interaction terms (optional, same child vs unrelated only): a weight added when both fields'
-     * levels are among the listed ones ('missing' = the field is absent on either side) — evidence
-     * that is worth more (or less) together than the sum of its parts, e.g. an exact first name with
-     * a matching mother's name. Each active term is one explanation line, so the weights still add
-     * up to the score. Fitted jointly with levelWeights (train.ts --interactions).
-     */
-    interactions?: InteractionJson[];
     fittedOn?: unknown;
   };
   /**
@@ -146,60 +138,6 @@ export interface MatchModelJson {
    */
   comparators?: { viaFatherWhenRestDisagrees?: boolean };
   estimatedFrom?: unknown;
-}
-
-/** an interaction term of the dependence calibration (see `calibration.interactions`) */
-export interface InteractionJson {
-  fields: [string, string];
-  /** the levels of each field at which the term applies ('missing' = the field is absent) */
-  levels: [string[], string[]];
-  weight: number;
-}
-
-/** a compiled interaction term: masks indexed by level + 1 (index 0 = missing) */
-export interface Interaction {
-  readonly fields: readonly [number, number];
-  readonly masks: readonly [Uint8Array, Uint8Array];
-  readonly weight: number;
-  /** explanation field name, e.g. `name.first×mother` */
-  readonly name: string;
-}
-
-/** does interaction term `t` apply to a pair with these levels (-1 = missing)? */
-export function interactionApplies(t: Interaction, levels: ArrayLike<number>): boolean {
-  return t.masks[0][levels[t.fields[0]] + 1] === 1 && t.masks[1][levels[t.fields[1]] + 1] === 1;
-}
-
-/** compile (and validate) interaction terms; `weight` may be absent when only the shape is needed (fitting) */
-export function compileInteractions(terms: ReadonlyArray<Omit<InteractionJson, 'weight'> & { weight?: number }>, what = 'calibration.interactions'): Interaction[] {
-  if (!Array.isArray(terms)) throw new Error(`model: ${what} must be an array`);
-  return terms.map((t, i) => {
-    const at = `${what}[${i}]`;
-    if (!t || !Array.isArray(t.fields) || t.fields.length !== 2 || !Array.isArray(t.levels) || t.levels.length !== 2) {
-      throw new Error(`model: ${at} needs fields [a, b] and levels [[...], [...]]`);
-    }
-    const weight = t.weight ?? 0;
-    if (typeof weight !== 'number' || !Number.isFinite(weight)) throw new Error(`model: ${at}.weight must be a number`);
-    const fields = t.fields.map((name: string) => {
-      const f = FIELD_INDEX[name];
-      if (f === undefined) throw new Error(`model: ${at}: unknown field ${String(name)}`);
-      return f;
-    }) as [number, number];
-    if (fields[0] === fields[1]) throw new Error(`model: ${at}: a term pairs two different fields`);
-    const masks = fields.map((f, k) => {
-      const lv = t.levels[k];
-      if (!Array.isArray(lv) || lv.length === 0) throw new Error(`model: ${at}.levels[${k}] must be a non-empty array`);
-      const mask = new Uint8Array(FIELDS[f].levels.length + 1);
-      for (const l of lv) {
-        if (l === 'missing') { mask[0] = 1; continue; }
-        const li = FIELDS[f].levels.indexOf(l);
-        if (li < 0) throw new Error(`model: ${at}: unknown level ${String(l)} for ${FIELDS[f].name}`);
-        mask[li + 1] = 1;
-      }
-      return mask;
-    }) as [Uint8Array, Uint8Array];
-    return { fields, masks, weight, name: `${FIELDS[fields[0]].name}×${FIELDS[fields[1]].name}` };
-  });
 }
 
 /** the one-to-one calibration fitted at one population size (records per side) */
@@ -228,8 +166,6 @@ export interface MatchModel {
   /** per-field log2(m/mSibling) (same child vs siblings), already scaled by siblingFieldScale */
   readonly discriminator: Float64Array[];
   readonly siblingIntercept: number;
-  /** interaction terms of the dependence calibration (same child vs unrelated; empty = none) */
-  readonly interactions: readonly Interaction[];
   /** calibration of the one-to-one posterior (null = identity); `bySize` null = the same at every size */
   readonly oneToOne: { slope: number; intercept: number; bySize: readonly OneToOneAtSize[] | null } | null;
 }
@@ -339,7 +275,6 @@ export function loadModel(json: unknown): MatchModel {
     intercept: cal?.intercept ?? 0,
     discriminator,
     siblingIntercept: cal?.siblingIntercept ?? 0,
-    interactions: cal?.interactions !== undefined ? compileInteractions(cal.interactions) : [],
   };
 }
 
