@@ -152,7 +152,15 @@ def main():
     ap.add_argument('--pair-level', action='store_true', help='also compare the combiners on the pair alone (no one-to-one inputs): the field interactions by themselves')
     ap.add_argument('--from-shipped', action='store_true', help='boost from the shipped model\'s log-odds (trees learn only the corrections), early-stopped on a fifth of the training queries')
     ap.add_argument('--save', help='write the trees\' test predictions to this .npy file')
+    ap.add_argument('--shipped-misses', action='store_true', help='only: the shipped model\'s missed true pairs on the test exports, by cause (no fitting)')
     args = ap.parse_args()
+    if args.shipped_misses:
+        for test in args.test:
+            te, truth = load(test)
+            te['_key'] = pair_keys(te)
+            print(f'== {test}')
+            shipped_misses(te, truth)
+        return
     tr, _ = load(args.train)
     Xtr, ytr, wtr = features(tr), (tr['label'].values == 1).astype(int), tr['w'].values
     print(f'train: {len(tr)} rows, {ytr.sum()} same-child', file=sys.stderr)
@@ -252,6 +260,30 @@ def pair_metrics(name, p, y, w):
     print(json.dumps(dict(model=name, deviancePerSameRow=round(dev, 4), precisionAt05=round(100 * p05, 2), recallAt05=round(100 * r05, 2), recallAtP97=round(100 * r97, 2))))
 
 
+def shipped_misses(te, truth):
+    """the shipped model's missed true pairs: weak evidence alone, or lost in the one-to-one stage (and to whom)"""
+    tk = {(a + '|' + b) if a < b else (b + '|' + a) for a, b, _ in truth['truePairs']}
+    same = te[te['label'] == 1]
+    g = same.groupby('_key').agg(pSame=('pSame', 'max'), pAlone=('pAlone', 'max'),
+                                 sib=('resultKind', lambda k: (k == 'possible-sibling').all()))
+    missed = g[(g['pSame'] < 0.5) | g['sib']]
+    never = len(tk - set(g.index))
+    print(f'shipped: {len(missed) + never} true pairs missed at 0.5 of {len(tk)}: {never} never scored; {int(missed["sib"].sum())} labelled siblings; '
+          f'pair alone < 0.1: {int((missed["pAlone"] < 0.1).sum())}, 0.1–0.5: {int(((missed["pAlone"] >= 0.1) & (missed["pAlone"] < 0.5)).sum())}, '
+          f'≥ 0.5 (lost in the one-to-one stage): {int((missed["pAlone"] >= 0.5).sum())}')
+    # directions lost in the stage: the strongest rival among the query's candidates of that kind
+    lost = te[(te['label'] == 1) & (te['pAlone'] >= 0.5) & (te['pSame'] < 0.5)]
+    best = te.sort_values('pAlone', ascending=False).groupby(['qid', 'kind']).head(2)
+    who = {'another true partner': 0, 'a sibling': 0, 'unrelated': 0, 'none ≥ 0.5 among the query\'s (the candidate side\'s rivals)': 0}
+    for r in lost.itertuples():
+        b = best[(best['qid'] == r.qid) & (best['kind'] == r.kind) & (best['oid'] != r.oid)]
+        if len(b) == 0 or b['pAlone'].iloc[0] < 0.5:
+            who['none ≥ 0.5 among the query\'s (the candidate side\'s rivals)'] += 1
+        else:
+            who[{1: 'another true partner', 2: 'a sibling', 0: 'unrelated'}[int(b['label'].iloc[0])]] += 1
+    print(f'  {len(lost)} directions with the pair alone ≥ 0.5 end below 0.5; strongest rival: {who}')
+
+
 def residuals(te, p):
     """where the trees' errors at 0.5 concentrate: missed true pairs and false proposals by culture and missing fields"""
     y = te['label'].values == 1
@@ -338,9 +370,8 @@ def design(df, pairs=(), cells=None):
     else:
         terms = cells
     for a, las, b, lbs in terms:
+        # an empty cell keeps its (zero) column: train and test designs must line up
         idx = np.nonzero(np.isin(L[a], las) & np.isin(L[b], lbs))[0]
-        if len(idx) == 0:
-            continue
         rows.append(idx); cols.append(np.full(len(idx), j))
         names.append(f'{a}={"|".join(lvname(a, x) for x in las)} × {b}={"|".join(lvname(b, x) for x in lbs)}'); j += 1
     X = sparse.csr_matrix((np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(cols))), shape=(n, j))
