@@ -7,6 +7,9 @@
  *        [--from-shipped]   keep the shipped field model + dependence calibration, refit only the
  *                           one-to-one calibration (the last stage)
  *        [--from model.json]  as --from-shipped, starting from that model file
+ *        [--refit-calibration]  with --from-shipped / --from: keep the field model (m, u), refit the
+ *                           dependence calibration on a population of --size, then the one-to-one stage
+ *        [--calibration-l2 5]  pull of the level weights toward the Fellegi–Sunter weights in that fit
  *        [--out model.json]   write the model JSON there instead of rewriting default-model.ts
  *        [--via-father-without-rest-only]  fit `name.rest` via-father in its meaning before
  *                           kinlink-fs-1.4.0 (only when one record gives no other name)
@@ -133,7 +136,7 @@ function calibrate(json: MatchModelJson, pop: Population, queries: number): Matc
       samples.push({ levels: c.levels, tf, prior: c.prior, siblingPrior: Math.log2(json.prior[c.kind] / json.prior['possible-sibling']), label, weight });
     }
   }
-  const cal = fitCalibration(samples, compiled);
+  const cal = fitCalibration(samples, compiled, { l2: Number(arg('calibration-l2') ?? 5) });
   console.log(`calibration on ${samples.length} candidate pairs`, counts, cal);
   return { ...json, calibration: cal };
 }
@@ -319,6 +322,10 @@ if (flag('from-shipped') || fromFile) {
   // keep the field model and dependence calibration; refit the one-to-one stage only
   const from: MatchModelJson = fromFile ? JSON.parse(fs.readFileSync(fromFile, 'utf8')) : DEFAULT_MODEL_JSON;
   model = { ...from, modelVersion: version };
+  if (flag('refit-calibration')) {
+    trainingPop = population(size);
+    model = calibrate({ ...model, calibration: undefined, oneToOne: undefined }, trainingPop, Number(arg('calibration-queries') ?? 8000));
+  }
 } else {
   trainingPop = population(size);
   // the level meanings the weights are fitted for travel with the model
