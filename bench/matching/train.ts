@@ -36,7 +36,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EngineOptions, MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { MatchModelJson, OneToOneNone, loadModel } from '../../libs/matching-engine/src/model';
-import { CalibrationSample, estimateFromLabelledPairs, fitCalibration, LabelledPair } from '../../libs/matching-engine/src/estimate';
+import { CalibrationSample, estimateFromLabelledPairs, fitCalibration, LabelledPair, solve } from '../../libs/matching-engine/src/estimate';
 import { Rng } from './rng';
 import { BOOTSTRAP_MODEL } from '../../libs/matching-engine/src/model/bootstrap-model';
 import { DEFAULT_MODEL_JSON } from '../../libs/matching-engine/src/model/default-model';
@@ -259,28 +259,6 @@ function fitLogisticByKind({ xs, ys, ws, kinds }: { xs: number[]; ys: number[]; 
   }
   const r4 = (x: number) => +x.toFixed(4);
   return { slope: r4(beta[0]), intercept: r4(beta[1]), kindOffset: { [OFFSET_KINDS[0]]: r4(beta[2]), [OFFSET_KINDS[1]]: r4(beta[3]) } as Record<(typeof OFFSET_KINDS)[number], number> };
-}
-
-/** Gaussian elimination with partial pivoting (a few parameters) */
-function solve(A: number[][], b: number[]): number[] {
-  const n = b.length;
-  const M = A.map((row, i) => [...row, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
-    [M[c], M[piv]] = [M[piv], M[c]];
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r][c] / M[c][c];
-      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
-    }
-  }
-  const x = new Array(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = M[r][n];
-    for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
-    x[r] = s / M[r][r];
-  }
-  return x;
 }
 
 function fitOneToOne(json: MatchModelJson, sizes: number[], queries: number, pairLevelToo: boolean, minP: number, squared: boolean, byKind: boolean): MatchModelJson {

@@ -469,24 +469,30 @@ describe('MatchingEngine', () => {
   });
 });
 
+/** the shipped model with another one-to-one stage; no population floor, so the records stored decide */
+const shippedJson = (): MatchModelJson => JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
+const modelWithOneToOne = (oneToOne: MatchModelJson['oneToOne']) => {
+  const j = shippedJson();
+  return loadModel({ ...j, prior: { ...j.prior, minPopulation: 1 }, oneToOne });
+};
+/** 150 stored sought children: the true partner, a look-alike and filler (+ more records) */
+const oneToOneEngine = (oneToOne: MatchModelJson['oneToOne'], more: MatchRecord[] = []) => {
+  const e = new MatchingEngine({ model: modelWithOneToOne(oneToOne) });
+  filler(e, 296);
+  e.upsert(sought('t1#1'));
+  e.upsert(sought('t2#1', { name: { given: 'Mohamed', family: 'Hassan' }, inquirer: undefined, father: undefined, agencyId: 'C' }));
+  for (const r of more) e.upsert(r);
+  return e;
+};
+/** c1's answers by the other record's id */
+const answersOfC1 = (e: MatchingEngine) => new Map(e.match(child('c1'), { minProbability: 0, limit: 1000 }).map((r) => [r.otherId, r]));
+
 describe('one-to-one calibration by population size', () => {
-  const shipped = (): MatchModelJson => JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
-  /** the shipped model with another one-to-one stage; no population floor, so the records stored decide */
-  const modelWith = (oneToOne: MatchModelJson['oneToOne']) => {
-    const j = shipped();
-    return loadModel({ ...j, prior: { ...j.prior, minPopulation: 1 }, oneToOne });
-  };
+  const shipped = shippedJson;
+  const modelWith = modelWithOneToOne;
   const table = [{ population: 64, slope: 1.1, intercept: 2 }, { population: 4096, slope: 0.9, intercept: -1 }];
-  /** 150 stored sought children: the true partner, a look-alike and filler */
-  const build = (oneToOne: MatchModelJson['oneToOne']) => {
-    const e = new MatchingEngine({ model: modelWith(oneToOne) });
-    filler(e, 296);
-    e.upsert(sought('t1#1'));
-    e.upsert(sought('t2#1', { name: { given: 'Mohamed', family: 'Hassan' }, inquirer: undefined, father: undefined, agencyId: 'C' }));
-    return e;
-  };
-  const probabilities = (e: MatchingEngine) =>
-    new Map(e.match(child('c1'), { minProbability: 0, limit: 1000 }).filter((r) => r.kind === 'child-sought').map((r) => [r.otherId, r]));
+  const build = (oneToOne: MatchModelJson['oneToOne']) => oneToOneEngine(oneToOne);
+  const probabilities = (e: MatchingEngine) => new Map([...answersOfC1(e)].filter(([, r]) => r.kind === 'child-sought'));
 
   it('applies the table at the number of records stored on the candidate\'s side', () => {
     const sized = probabilities(build({ slope: 1, intercept: 0, bySize: table }));
@@ -517,17 +523,8 @@ describe('one-to-one calibration by population size', () => {
 });
 
 describe('one-to-one stage: the odds of "no partner stored" (kinlink-fs-1.6.0)', () => {
-  const shipped = (): MatchModelJson => JSON.parse(JSON.stringify(DEFAULT_MODEL_JSON));
-  const build = (none: 'one' | 'unpartnered-rate' | undefined) => {
-    const j = shipped();
-    const e = new MatchingEngine({ model: loadModel({ ...j, prior: { ...j.prior, minPopulation: 1 }, oneToOne: { slope: 1, intercept: 0, ...(none ? { none } : {}) } }) });
-    filler(e, 296);
-    e.upsert(sought('t1#1'));
-    e.upsert(sought('t2#1', { name: { given: 'Mohamed', family: 'Hassan' }, inquirer: undefined, father: undefined, agencyId: 'C' }));
-    return e;
-  };
-  const probabilities = (e: MatchingEngine) =>
-    new Map(e.match(child('c1'), { minProbability: 0, limit: 1000 }).filter((r) => r.kind === 'child-sought').map((r) => [r.otherId, r]));
+  const build = (none: 'one' | 'unpartnered-rate' | undefined) => oneToOneEngine({ slope: 1, intercept: 0, ...(none ? { none } : {}) });
+  const probabilities = (e: MatchingEngine) => new Map([...answersOfC1(e)].filter(([, r]) => r.kind === 'child-sought'));
 
   it('weighs it at 1 − the base rate: P = a / ((1 − r) + a + Σ rivals), and says so', () => {
     const one = probabilities(build(undefined)), rate = probabilities(build('unpartnered-rate'));
@@ -552,14 +549,8 @@ describe('one-to-one stage: the odds of "no partner stored" (kinlink-fs-1.6.0)',
   });
 
   it('moves a duplicate registration by its kind\'s offset, not a child ↔ sought pair', () => {
-    const j = shipped();
-    const withOffset = (kindOffset: Record<string, number>) => {
-      const e = new MatchingEngine({ model: loadModel({ ...j, prior: { ...j.prior, minPopulation: 1 }, oneToOne: { slope: 1, intercept: 0, kindOffset } }) });
-      filler(e, 296);
-      e.upsert(sought('t1#1'));
-      e.upsert(child('c2', { agencyId: 'C', name: { given: 'Mohamed', family: 'Hassan Ali' } }));
-      return new Map(e.match(child('c1'), { minProbability: 0, limit: 1000 }).map((r) => [r.otherId, r]));
-    };
+    const withOffset = (kindOffset: Record<string, number>) =>
+      answersOfC1(oneToOneEngine({ slope: 1, intercept: 0, kindOffset }, [child('c2', { agencyId: 'C', name: { given: 'Mohamed', family: 'Hassan Ali' } })]));
     const zero = withOffset({}), up = withOffset({ 'duplicate-child': 1 });
     const odds2 = (p: number) => Math.log2(p / (1 - p));
     expect(up.get('c2')!.kind).toBe('duplicate-child');

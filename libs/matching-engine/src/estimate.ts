@@ -157,7 +157,8 @@ export interface CalibrationSample {
 
 interface Row { x: number[]; offset: number; y: number; w: number; nz?: number[] }
 
-function solve(A: number[][], b: number[]): number[] {
+/** A x = b by Gauss–Jordan elimination with partial pivoting (the few parameters of a calibration fit) */
+export function solve(A: number[][], b: number[]): number[] {
   const n = b.length;
   const M = A.map((row, i) => [...row, b[i]]);
   for (let c = 0; c < n; c++) {
