@@ -83,7 +83,6 @@ export function nameEvidenceModel(): MatchModel {
 
 const log2odds = (p: number) => Math.log2(p / (1 - p));
 const sigmoid2 = (s: number) => (s > 60 ? 1 : s < -60 ? 0 : 1 / (1 + Math.pow(2, -s)));
-const log2p1 = (x: number) => (x > 1e15 ? Math.log2(x) : Math.log2(1 + x));
 /** log2 odds of a probability, clamped away from 0 and 1 */
 const logit2 = (p: number) => {
   const q = Math.min(1 - 1e-15, Math.max(1e-15, p));
