@@ -180,25 +180,42 @@ function oneToOneSamples(json: MatchModelJson, pop: Population, queries: number,
   return { xs, ys, ws, kinds };
 }
 
-/** Newton–Raphson on the weighted log-likelihood of P = 1 / (1 + 2^-(slope·x + intercept)) */
-function fitLogistic2({ xs, ys, ws }: { xs: number[]; ys: number[]; ws: number[] }): { slope: number; intercept: number } {
-  let a = 1, b = 0;
+/**
+ * Newton–Raphson on the weighted log-likelihood of P = 1 / (1 + 2^-(β · f(i))), starting from
+ * slope 1 and the rest 0 (f(i)[0] is the sample's log2 odds); the coefficients β.
+ */
+function newtonLogistic(n: number, P: number, feat: (i: number) => number[], ys: number[], ws: number[]): number[] {
+  const beta = new Array(P).fill(0);
+  beta[0] = 1;
   for (let it = 0; it < 50; it++) {
-    let g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
-    for (let i = 0; i < xs.length; i++) {
-      const z = Math.LN2 * (a * xs[i] + b);
-      const q = 1 / (1 + Math.exp(-z));
+    const g = new Array(P).fill(0);
+    const H = Array.from({ length: P }, () => new Array(P).fill(0));
+    for (let i = 0; i < n; i++) {
+      const f = feat(i);
+      let z = 0;
+      for (let k = 0; k < P; k++) z += beta[k] * f[k];
+      const q = 1 / (1 + Math.exp(-Math.LN2 * z));
       const r = ws[i] * (ys[i] - q) * Math.LN2;
-      const v = ws[i] * q * (1 - q) * Math.LN2 * Math.LN2;
-      g0 += r * xs[i]; g1 += r;
-      h00 += v * xs[i] * xs[i]; h01 += v * xs[i]; h11 += v;
+      // a tiny ridge keeps H invertible when a kind has no samples
+      const v = ws[i] * q * (1 - q) * Math.LN2 * Math.LN2 + 1e-12;
+      for (let a = 0; a < P; a++) {
+        g[a] += r * f[a];
+        for (let b = 0; b < P; b++) H[a][b] += v * f[a] * f[b];
+      }
     }
-    const det = h00 * h11 - h01 * h01;
-    const da = (h11 * g0 - h01 * g1) / det, db = (h00 * g1 - h01 * g0) / det;
-    a += da; b += db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+    const d = solve(H, g);
+    let step = 0;
+    for (let k = 0; k < P; k++) { beta[k] += d[k]; step += Math.abs(d[k]); }
+    if (step < 1e-9) break;
   }
-  return { slope: +a.toFixed(4), intercept: +b.toFixed(4) };
+  return beta;
+}
+const round4 = (x: number) => +x.toFixed(4);
+
+/** P = 1 / (1 + 2^-(slope·x + intercept)) by log-likelihood */
+function fitLogistic2({ xs, ys, ws }: { xs: number[]; ys: number[]; ws: number[] }): { slope: number; intercept: number } {
+  const [a, b] = newtonLogistic(xs.length, 2, (i) => [xs[i], 1], ys, ws);
+  return { slope: round4(a), intercept: round4(b) };
 }
 
 /**
@@ -234,31 +251,9 @@ const OFFSET_KINDS = ['duplicate-child', 'same-sought-child'] as const;
  * the weighted log-likelihood of P = sigmoid2(slope·x + intercept + offset[kind]).
  */
 function fitLogisticByKind({ xs, ys, ws, kinds }: { xs: number[]; ys: number[]; ws: number[]; kinds: OffsetKind[] }): { slope: number; intercept: number; kindOffset: Record<(typeof OFFSET_KINDS)[number], number> } {
-  const P = 2 + OFFSET_KINDS.length;
-  const beta = [1, 0, 0, 0];
   const feat = (i: number) => [xs[i], 1, kinds[i] === OFFSET_KINDS[0] ? 1 : 0, kinds[i] === OFFSET_KINDS[1] ? 1 : 0];
-  for (let it = 0; it < 50; it++) {
-    const g = new Array(P).fill(0);
-    const H = Array.from({ length: P }, () => new Array(P).fill(0));
-    for (let i = 0; i < xs.length; i++) {
-      const f = feat(i);
-      let z = 0;
-      for (let k = 0; k < P; k++) z += beta[k] * f[k];
-      const q = 1 / (1 + Math.exp(-Math.LN2 * z));
-      const r = ws[i] * (ys[i] - q) * Math.LN2;
-      const v = ws[i] * q * (1 - q) * Math.LN2 * Math.LN2 + 1e-12;
-      for (let a = 0; a < P; a++) {
-        g[a] += r * f[a];
-        for (let b = 0; b < P; b++) H[a][b] += v * f[a] * f[b];
-      }
-    }
-    const d = solve(H, g);
-    let step = 0;
-    for (let k = 0; k < P; k++) { beta[k] += d[k]; step += Math.abs(d[k]); }
-    if (step < 1e-9) break;
-  }
-  const r4 = (x: number) => +x.toFixed(4);
-  return { slope: r4(beta[0]), intercept: r4(beta[1]), kindOffset: { [OFFSET_KINDS[0]]: r4(beta[2]), [OFFSET_KINDS[1]]: r4(beta[3]) } as Record<(typeof OFFSET_KINDS)[number], number> };
+  const beta = newtonLogistic(xs.length, 2 + OFFSET_KINDS.length, feat, ys, ws).map(round4);
+  return { slope: beta[0], intercept: beta[1], kindOffset: { [OFFSET_KINDS[0]]: beta[2], [OFFSET_KINDS[1]]: beta[3] } as Record<(typeof OFFSET_KINDS)[number], number> };
 }
 
 function fitOneToOne(json: MatchModelJson, sizes: number[], queries: number, pairLevelToo: boolean, minP: number, squared: boolean, byKind: boolean): MatchModelJson {
