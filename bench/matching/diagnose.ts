@@ -6,6 +6,7 @@
  * DIAG_CUT_WEIGHTS=a,b,c,d: the cut's parent agree/disagree and origin agree/disagree adjustments (0,0,0,0 = before they existed).
  * DIAG_CUT_EVIDENCE=1: the pairs cut below the candidates scored alone (probability, field levels).
  * DIAG_REPEAT_FAMILY=w: weight of a record's repeated votes from one key family (1 = every vote in full, as before).
+ * DIAG_NO_SKELETON_KEYS=1 / DIAG_NO_FATHER_BAND_KEYS=1: without the ND / FY keys (as before 2026-12-08).
  */
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { FIELDS } from '../../libs/matching-engine/src/model';
@@ -19,6 +20,8 @@ const e = new MatchingEngine({
   blockCap: process.env.DIAG_BLOCK_CAP ? Number(process.env.DIAG_BLOCK_CAP) : undefined,
   postingBudget: process.env.DIAG_POSTING_BUDGET ? Number(process.env.DIAG_POSTING_BUDGET) : undefined,
   fatherNameKeys: process.env.DIAG_NO_FATHER_KEYS ? false : undefined,
+  skeletonKeys: process.env.DIAG_NO_SKELETON_KEYS ? false : undefined,
+  fatherBandKeys: process.env.DIAG_NO_FATHER_BAND_KEYS ? false : undefined,
   repeatFamilyVote: process.env.DIAG_REPEAT_FAMILY ? Number(process.env.DIAG_REPEAT_FAMILY) : undefined,
 });
 if (process.env.DIAG_CUT_WEIGHTS) {

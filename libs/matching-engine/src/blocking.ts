@@ -41,7 +41,7 @@ import { Lexicon } from './lexicon';
 import { BirthKind, PName, Prepared, nameTokens } from './prepare';
 import { StringPool } from './util';
 import { tokeniseName } from './text/names';
-import { fold } from './text/normalise';
+import { fold, phoneticKey } from './text/normalise';
 
 /**
  * How the packed store is rebuilt: `whole` = every key at once when the tail reaches a quarter of
@@ -523,7 +523,7 @@ export interface BlockingKeys {
 
 function familyOf(key: string): KeyFamily {
   switch (key.slice(0, 2)) {
-    case 'NM': case 'MF': case 'MY': return KeyFamily.Parents;
+    case 'NM': case 'MF': case 'MY': case 'FY': return KeyFamily.Parents;
     case 'NP': return KeyFamily.Place;
     default: return key[0] === 'D' ? KeyFamily.Birth : KeyFamily.Name;
   }
@@ -537,9 +537,43 @@ export class KeyMaker {
   private readonly codeCache: number[][] = [];
   /**
    * `fatherNamePairs`: file the first name paired with the father's names under NN (false = as
-   * before kinlink-fs-1.3.0; A/B measurements)
+   * before kinlink-fs-1.3.0); `skeletonKeys`: ND keys, `fatherBandKeys`: FY keys (false = as before
+   * 2026-12-08). The switches exist for A/B measurements.
    */
-  constructor(readonly lex: Lexicon, readonly pool: StringPool, readonly fatherNamePairs = true) {}
+  constructor(
+    readonly lex: Lexicon,
+    readonly pool: StringPool,
+    readonly fatherNamePairs = true,
+    readonly skeletonKeys = true,
+    readonly fatherBandKeys = true,
+  ) {}
+
+  private readonly skeletonCache = new Map<number, string[]>();
+  /**
+   * ND skeletons of a first name: its phonetic key and, from four letters on, the key with any one
+   * letter left out (symmetric deletion: *Shbfiq* SBFQ and *Shavfeeq* SFQ meet on SFQ, *Paawana*
+   * PWN and *Parwaana* PRWN on PWN); a theophoric compound's key without the assimilated article
+   * (*Abdur Shukor* abdrshukor ~ *Abdul Shokor* abdshokor).
+   */
+  private skeletons(tok: number): string[] {
+    const f = this.lex.tokFold.data[tok];
+    let out = this.skeletonCache.get(f);
+    if (out) return out;
+    out = [];
+    const folded = this.lex.foldStr[f];
+    const bases = [phoneticKey(folded)];
+    if (/^abd[lrsnztd][^aeiouy]/.test(folded)) bases.push(phoneticKey('abd' + folded.slice(4)));
+    for (const k of bases) {
+      if (!out.includes(k)) out.push(k);
+      if (k.length < 4) continue;
+      for (let i = 0; i < k.length; i++) {
+        const d = k.slice(0, i) + k.slice(i + 1);
+        if (!out.includes(d)) out.push(d);
+      }
+    }
+    this.skeletonCache.set(f, out);
+    return out;
+  }
 
   /** phonetic-key codes of a token: own key + keys of its variant-group labels (+ alt reading) */
   codes(tok: number): number[] {
@@ -609,12 +643,12 @@ export class KeyMaker {
   keys(p: Prepared, query: boolean, debug?: Map<number, string>, families?: Map<number, KeyFamily>): number[] {
     const set = new Set<number>();
     const add = debug || families
-      ? (s: string) => {
+      ? (s: string, family?: KeyFamily) => {
         const h = hash32(s);
         set.add(h);
         debug?.set(h, s);
         // a hash shared by two families (a collision) keeps the first one's
-        if (families && !families.has(h)) families.set(h, familyOf(s));
+        if (families && !families.has(h)) families.set(h, family ?? familyOf(s));
       }
       : (s: string) => set.add(hash32(s));
     // name-token codes per rendering
@@ -645,19 +679,45 @@ export class KeyMaker {
       bands = query ? KeyMaker.bandsOf(p.birthLo - QUERY_SLACK, p.birthHi + QUERY_SLACK) : KeyMaker.bandsOf(p.birthLo, p.birthHi);
       for (const cs of tokenCodes.slice(0, 3)) for (const c of cs) for (const b of bands) add(`NY${c}.${b}`);
     }
+    if (this.skeletonKeys && bands.length > 0) {
+      // typos and spellings the phonetic key does not absorb, × birth band (the skeletons of short
+      // names are common: the band keeps their blocks small)
+      const first = lt[0] ?? p.name.orig[0];
+      const skel = first !== undefined ? [...this.skeletons(first)] : [];
+      // a compound given name written as two names on one side (*Wellde Senbet* ~ *Weldessenbat*)
+      if (lt.length >= 2) {
+        const j = phoneticKey(this.lex.foldStr[this.lex.tokFold.data[lt[0]]] + this.lex.foldStr[this.lex.tokFold.data[lt[1]]]);
+        if (!skel.includes(j)) skel.push(j);
+      }
+      for (const k of skel) for (const b of bands) add(`ND${k}.${b}`);
+    }
     const motherCodes = p.mother ? this.firstCodes(p.mother) : [];
     const fatherCodes = p.father ? this.firstCodes(p.father) : [];
+    const fatherTokens = !p.father ? [] : p.father.all.length > 0 ? p.father.all : p.father.orig;
     if (this.fatherNamePairs && p.father) {
       // patronymic naming (Arabic, Somali, Tigrinya, Pashto): one record writes the child as
       // "Muhammad Adil" (Adil = the father), another as "Muhammad Sahhaf" with father "Adil
       // Hosayn": the father's given name (and his second name, the grandfather's) paired with the
       // child's first name meets the other record's NN key when the child's name pair alone
       // shares only a very common given name
-      const ft = p.father.all.length > 0 ? p.father.all : p.father.orig;
+      const ft = fatherTokens;
       for (let i = 0; i < ft.length && i < 2; i++) {
         for (const f of this.codes(ft[i])) for (const a of firstCodes) {
           if (a !== f) add(a < f ? `NN${a}.${f}` : `NN${f}.${a}`);
         }
+      }
+    }
+    if (this.fatherBandKeys && bands.length > 0) {
+      // the father's given and second name × birth band (FY), as MY for the mother. Patronymic
+      // naming also puts the father's name among the child's own other names in another record
+      // (*Baba Naqib* ~ *Mehmoud*, father *Naqib Gul*): a query's other names look for stored
+      // fathers under FY, and its father's names for stored names under NY (one key string each,
+      // so the stored side files nothing more for it)
+      const fatherNames = fatherTokens.slice(0, 2).flatMap((t) => this.codes(t));
+      for (const c of fatherNames) for (const b of bands) add(`FY${c}.${b}`);
+      if (query) {
+        for (const r of [lt, p.name.orig]) for (const t of r.slice(1, 3)) for (const c of this.codes(t)) for (const b of bands) add(`FY${c}.${b}`);
+        for (const c of fatherNames) for (const b of bands) add(`NY${c}.${b}`, KeyFamily.Parents);
       }
     }
     for (const a of firstCodes) for (const m of motherCodes) add(`NM${a}.${m}`);

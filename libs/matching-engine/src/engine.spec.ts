@@ -1,4 +1,4 @@
-import { MatchingEngine, defaultMatchModel, loadModel, oneToOneAt, DEFAULT_MODEL_JSON, MatchModelJson, MatchRecord, FIELDS, nameEvidenceModel, NAME_EVIDENCE_MODEL_JSON } from './index';
+import { MatchingEngine, defaultMatchModel, loadModel, oneToOneAt, DEFAULT_MODEL_JSON, MatchModelJson, MatchRecord, FIELDS, nameEvidenceModel, NAME_EVIDENCE_MODEL_JSON, SnapshotVersionError } from './index';
 
 const child = (id: string, over: Partial<MatchRecord> = {}): MatchRecord => ({
   id, side: 'child', agencyId: 'A', consentForTracing: true, name: { given: 'Mohammed', family: 'Hassan Ali' },
@@ -265,6 +265,74 @@ describe('MatchingEngine', () => {
     };
     expect(shared(true)).toContain('NN');
     expect(shared(false)).not.toContain('NN');
+  });
+
+  describe('typo-tolerant and father keys (blocking, 2026-12-08)', () => {
+    const child = (id: string, rest: Partial<MatchRecord>): MatchRecord => ({ id, side: 'child', agencyId: 'A', consentForTracing: true, name: {}, ...rest });
+    const sought = (id: string, rest: Partial<MatchRecord>): MatchRecord => ({ id, side: 'sought', groupId: id.split('#')[0], agencyId: 'B', consentForTracing: true, name: {}, ...rest });
+    /** key types the query shares with the stored record, with the given key options */
+    const sharedTypes = (query: MatchRecord, stored: MatchRecord, options: { skeletonKeys?: boolean; fatherBandKeys?: boolean } = {}) => {
+      const e = new MatchingEngine(options);
+      e.upsert(stored);
+      return [...new Set(e.blockingDebug(query, stored.id).shared.map(([k]) => k.slice(0, 2)))].sort();
+    };
+
+    it.each([
+      // a typo the phonetic key keeps (SBFQ vs SFQ: one letter left out)
+      ['Shbfiq', 'Shavfeeq'],
+      // a letter added (PWN vs PRWN)
+      ['Paawana', 'Parwaana'],
+      // the theophoric article assimilated or not (abdrshukor vs abdshokor)
+      ['Abdur Shukor', 'Abdul Shokor'],
+      // a compound given name written as two names on one side
+      ['Wellde Senbet', 'Weldessenbat'],
+    ])('%s meets %s only through the skeleton keys', (a, b) => {
+      const q = child('c1', { name: { given: a }, dateOfBirth: '2011-08-02' });
+      const s = sought('t1#1', { name: { given: b }, estimatedAgeYears: 9, ageRecordedOn: '2020-06-01' });
+      expect(sharedTypes(q, s)).toContain('ND');
+      expect(sharedTypes(q, s, { skeletonKeys: false })).toEqual([]);
+      // and the other way round: the stored record asks
+      expect(sharedTypes(s, q)).toContain('ND');
+    });
+
+    it('does not file skeletons without a birth band (the band keeps short skeletons\' blocks small)', () => {
+      expect(sharedTypes(child('c1', { name: { given: 'Shbfiq' } }), sought('t1#1', { name: { given: 'Shavfeeq' } }))).toEqual([]);
+    });
+
+    it("meets a father's name written as the child's other name, from either side (patronymic naming)", () => {
+      // "Baba Naqib" (a pet name and the father's name) vs "Mehmoud Barakzay" whose father is "Naqib Gul"
+      const a = child('c1', { name: { full: 'Baba Naqib' }, estimatedAgeYears: 2, ageRecordedOn: '2021-09-01' });
+      const b = sought('t1#1', { name: { given: 'Mehmoud', family: 'Barakzay' }, dateOfBirth: '2019-08-12', father: { full: 'Naqib Gul' } });
+      expect(sharedTypes(a, b)).toEqual(['FY']); // the query's other name against the stored father
+      expect(sharedTypes(b, a)).toEqual(['NY']); // the query's father against the stored names
+      expect(sharedTypes(a, b, { fatherBandKeys: false })).toEqual([]);
+      expect(sharedTypes(b, a, { fatherBandKeys: false })).toEqual([]);
+    });
+
+    it('files two fathers of one name and birth band together (FY, as MY for mothers)', () => {
+      const a = child('c1', { name: { given: 'Mimi' }, dateOfBirth: '2006-12-04', father: { given: 'Yasin' } });
+      const b = sought('t1#1', { name: { given: 'Maryem' }, dateOfBirth: '2006-01-01', father: { given: 'Yaseen' } });
+      expect(sharedTypes(a, b)).toContain('FY');
+      expect(sharedTypes(a, b, { fatherBandKeys: false })).toEqual([]);
+    });
+
+    it('counts the father-derived votes as parents evidence, not name evidence', () => {
+      const e = new MatchingEngine();
+      const b = sought('t1#1', { name: { given: 'Mehmoud' }, dateOfBirth: '2019-08-12', father: { full: 'Naqib Gul' } });
+      const keys = (e as unknown as { keyMaker: { queryKeys(p: unknown, d: Map<number, string>): { keys: number[]; families: Uint8Array } } }).keyMaker;
+      const names = new Map<number, string>();
+      const q = keys.queryKeys((e as unknown as { prepQuery(r: MatchRecord): unknown }).prepQuery(b), names);
+      const familyOf = (prefix: string, text: string) => q.families[q.keys.findIndex((k) => names.get(k)!.startsWith(prefix) && names.get(k)!.includes(text))];
+      const naqib = names.get(q.keys.find((k) => names.get(k)!.startsWith('FY'))!)!.slice(2).split('.')[0];
+      expect(familyOf('NY', `NY${naqib}.`)).toBe(2); // KeyFamily.Parents
+      expect(familyOf('ND', 'ND')).toBe(1); // KeyFamily.Name
+    });
+
+    it('rebuilds rather than restores a snapshot filed under other keys', () => {
+      const before = new MatchingEngine({ skeletonKeys: false, fatherBandKeys: false });
+      before.upsert(child('c1', { name: { given: 'Shbfiq' }, dateOfBirth: '2011-08-02' }));
+      expect(() => MatchingEngine.restore(before.snapshot())).toThrow(SnapshotVersionError);
+    });
   });
 
   it('keeps a name-evidence model of its own for decisions on names alone (restrictions, name search)', () => {

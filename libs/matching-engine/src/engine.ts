@@ -50,6 +50,14 @@ export interface EngineOptions {
   /** blocking: the child's first name paired with its father's names as name-pair keys (default true since kinlink-fs-1.3.0) */
   fatherNameKeys?: boolean;
   /**
+   * blocking: the first name's phonetic skeleton with any one letter left out, the theophoric
+   * compound's without its article and two given names joined, × birth band (ND keys; default true
+   * since 2026-12-08)
+   */
+  skeletonKeys?: boolean;
+  /** blocking: the father's names × birth band, also against the other record's names (FY keys; default true since 2026-12-08) */
+  fatherBandKeys?: boolean;
+  /**
    * blocking: weight of a key's vote for a record that a key of the same evidence family (name,
    * parents, place, date of birth) has already voted for (default 0.25; 1 = every key counts in
    * full, as before)
@@ -201,7 +209,7 @@ export class MatchingEngine {
     this.comparer = new Comparer(this.lexicon, this.pool, this.model);
     this.comparer.pcodeAdjust = (code) => this.pcodes.adjustment(code, this.model.tf.maxAdjustment, this.model.tf.minPopulation);
     this.comparer.inferAdmin1 = (tokens) => this.inferAdmin1(tokens);
-    this.keyMaker = new KeyMaker(this.lexicon, this.pool, options.fatherNameKeys ?? true);
+    this.keyMaker = new KeyMaker(this.lexicon, this.pool, options.fatherNameKeys ?? true, options.skeletonKeys ?? true, options.fatherBandKeys ?? true);
     const compaction = options.compaction ?? 'incremental';
     this.indexes = [new PostingIndex(undefined, compaction), new PostingIndex(undefined, compaction)];
     this.proposalThreshold = options.proposalThreshold ?? this.model.proposalThreshold;
@@ -212,7 +220,9 @@ export class MatchingEngine {
     this.competing = options.competingCandidates ?? true;
     this.bothSides = options.competingFromBothSides ?? true;
     this.prepKey = `janFirstIsYearOnly=${options.janFirstIsYearOnly ?? true};variants=${this.lexicon.variants.size}` +
-      (options.fatherNameKeys === false ? ';fatherNameKeys=false' : '');
+      (options.fatherNameKeys === false ? ';fatherNameKeys=false' : '') +
+      // the stored records' keys: a snapshot filed under other keys is rebuilt, not restored
+      `;keys=${options.skeletonKeys === false ? '' : 'ND'}${options.fatherBandKeys === false ? '' : 'FY'}`;
   }
 
   // ---------------------------------------------------------- snapshot ---
