@@ -17,6 +17,13 @@
  */
 import { cyrillicRulesFor, detectScript, Script } from './transliterate';
 import { normaliseText, somaliAlt } from './normalise';
+import { jaroWinkler } from './jaro-winkler';
+
+/**
+ * Version of the tokenisation rules below: prepared records (and index snapshots) depend on it.
+ * 2: Tekle / Kidane / Habte joined only with a saint's name (2026-12-08).
+ */
+export const TOKEN_RULES = 2;
 
 export interface NameToken {
   /** normalised token (lower-case ASCII) */
@@ -39,6 +46,12 @@ const ULLAH = new Set(['ullah', 'ulla', 'allah', 'alla', 'ollah', 'olah', 'ulah'
 const DIN = /^(?:[aeiou][dl]{1,2})?d(?:i|ee)ne?$/;
 const MUHAMMAD_ABBR = new Set(['md', 'mohd', 'mhd', 'muhd', 'mohd', 'mhmd']);
 const ETH_PREFIX = new Set(['gebre', 'ghebre', 'gebra', 'gabre', 'gabra', 'ghebra', 'gebri', 'wolde', 'welde', 'walde', 'wolda', 'walda', 'welda', 'habte', 'hapte', 'habta', 'tekle', 'tekla', 'kidane', 'kidana']);
+/**
+ * Of those, the ones that are also given names on their own (Tekle, Kidane, Habte: a father's or
+ * grandfather's name in a patronymic chain, "Senayt Kidane Tesfay"): joined only with a saint's
+ * name (Kidane Mariam, Tekle Haimanot, Habte Giorgis), however spelled
+ */
+const ETH_STANDALONE = new Set(['tekle', 'tekla', 'kidane', 'kidana', 'habte', 'hapte', 'habta']);
 const ETH_SAINT = new Set(['mariam', 'maryam', 'selassie', 'sellassie', 'silassie', 'michael', 'mikael', 'gabriel', 'giorgis', 'georgis', 'yesus', 'iyesus', 'kiros', 'medhin', 'medhen', 'egziabher', 'haimanot', 'haymanot', 'hiwet', 'hiwot', 'amlak']);
 
 const FR_FIRST = new Set(['jean', 'marie', 'anne']);
@@ -59,6 +72,13 @@ export const PET_NAMES: readonly string[] = [
   'bini', 'mike', 'sami', 'yoni', 'beti', 'lili',
   'papy', 'papi', 'dede', 'kiki', 'bebe', 'fifi', 'bijou', 'mado', 'fiston',
 ];
+
+/** a saint's name of Ethiopian compounds, or a spelling of one (medhn, mikiel, giyorgis) */
+function saintLike(w: string): boolean {
+  if (ETH_SAINT.has(w)) return true;
+  for (const s of ETH_SAINT) if (s[0] === w[0] && jaroWinkler(w, s) >= 0.88) return true;
+  return false;
+}
 
 export type KnownNameTest = (norm: string) => boolean;
 
@@ -96,7 +116,7 @@ function applyRules(words: string[], isKnown?: KnownNameTest): string[] {
     }
     if (DIN.test(w) && out.length > 0) { out[out.length - 1] += w; continue; }
     if (ULLAH.has(w) && out.length > 0) { out[out.length - 1] += w; continue; }
-    if (ETH_PREFIX.has(w) && hasNext) { out.push(w + words[i + 1]); i++; continue; }
+    if (ETH_PREFIX.has(w) && hasNext && (!ETH_STANDALONE.has(w) || saintLike(words[i + 1]))) { out.push(w + words[i + 1]); i++; continue; }
     // French compound given names: Jean-Pierre, Jean Claude, Marie-Claire → one name
     if (FR_SECOND.has(w) && out.length > 0 && FR_FIRST.has(out[out.length - 1])) { out[out.length - 1] += w; continue; }
     if (ETH_SAINT.has(w) && out.length > 0 && out[out.length - 1] === 'haile') { out[out.length - 1] += w; continue; }

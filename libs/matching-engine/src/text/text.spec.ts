@@ -152,6 +152,15 @@ describe('name tokenisation', () => {
     expect(toks('Gebre Medhin Tesfay')).toEqual(['gebremedhin', 'tesfay']);
     expect(toks('Haile Mariam')).toEqual(['hailemariam']);
   });
+  it('keeps Tekle, Kidane and Habte apart when they are names on their own (a patronymic chain), and joins them with a saint', () => {
+    expect(toks('Senayt Kidane Tesfay')).toEqual(['senayt', 'kidane', 'tesfay']);
+    expect(toks('Tekle Yohannes')).toEqual(['tekle', 'yohannes']);
+    expect(toks('Kidane Mariam')).toEqual(['kidanemariam']);
+    expect(toks('Tekle Haymanot')).toEqual(['teklehaymanot']);
+    expect(toks('Habte Giyorgis')).toEqual(['habtegiyorgis']); // a spelling of giorgis
+    // bound prefixes join with any name, as before
+    expect(toks('Welde Senbet')).toEqual(['weldesenbet']);
+  });
   it('expands Muhammad abbreviations (Md., Mohd)', () => {
     expect(toks('Md. Yunus')).toEqual(['muhammad', 'yunus']);
     expect(toks('Mohd Salim')).toEqual(['muhammad', 'salim']);
