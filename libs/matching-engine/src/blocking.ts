@@ -552,20 +552,16 @@ export class KeyMaker {
   /**
    * ND skeletons of a first name: its phonetic key and, from four letters on, the key with any one
    * letter left out (symmetric deletion: *Shbfiq* SBFQ and *Shavfeeq* SFQ meet on SFQ, *Paawana*
-   * PWN and *Parwaana* PRWN on PWN); a theophoric compound's key without the assimilated article
-   * (*Abdur Shukor* abdrshukor ~ *Abdul Shokor* abdshokor).
+   * PWN and *Parwaana* PRWN on PWN).
    */
   private skeletons(tok: number): string[] {
     const f = this.lex.tokFold.data[tok];
     let out = this.skeletonCache.get(f);
     if (out) return out;
     out = [];
-    const folded = this.lex.foldStr[f];
-    const bases = [phoneticKey(folded)];
-    if (/^abd[lrsnztd][^aeiouy]/.test(folded)) bases.push(phoneticKey('abd' + folded.slice(4)));
-    for (const k of bases) {
-      if (!out.includes(k)) out.push(k);
-      if (k.length < 4) continue;
+    const k = phoneticKey(this.lex.foldStr[f]);
+    out.push(k);
+    if (k.length >= 4) {
       for (let i = 0; i < k.length; i++) {
         const d = k.slice(0, i) + k.slice(i + 1);
         if (!out.includes(d)) out.push(d);

@@ -15,7 +15,7 @@ import { BlockingKeys, CompactionMode, KeyMaker, PostingIndex } from './blocking
 import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
 import { VariantTable, defaultVariantTable } from './text/variants';
-import { TOKEN_RULES } from './text/names';
+import { TEXT_RULES } from './text/normalise';
 import { DEFAULT_MODEL_JSON } from './model/default-model';
 import { NAME_EVIDENCE_MODEL_JSON } from './model/name-evidence-model';
 import { ChunkReader, ChunkWriter, EngineSnapshot, SNAPSHOT_FORMAT_VERSION, SnapshotCorruptError, SnapshotVersionError } from './snapshot';
@@ -222,9 +222,9 @@ export class MatchingEngine {
     this.bothSides = options.competingFromBothSides ?? true;
     this.prepKey = `janFirstIsYearOnly=${options.janFirstIsYearOnly ?? true};variants=${this.lexicon.variants.size}` +
       (options.fatherNameKeys === false ? ';fatherNameKeys=false' : '') +
-      // the stored records' keys and tokens: a snapshot filed under other keys, or tokenised by other
-      // rules (TOKEN_RULES: raise it when tokeniseName changes), is rebuilt, not restored
-      `;keys=${options.skeletonKeys === false ? '' : 'ND'}${options.fatherBandKeys === false ? '' : 'FY'};tokens=${TOKEN_RULES}`;
+      // the stored records' keys and tokens: a snapshot filed under other keys, or tokenised and folded
+      // by other rules (TEXT_RULES), is rebuilt, not restored
+      `;keys=${options.skeletonKeys === false ? '' : 'ND'}${options.fatherBandKeys === false ? '' : 'FY'};text=${TEXT_RULES}`;
   }
 
   // ---------------------------------------------------------- snapshot ---

@@ -19,12 +19,6 @@ import { cyrillicRulesFor, detectScript, Script } from './transliterate';
 import { normaliseText, somaliAlt } from './normalise';
 import { jaroWinkler } from './jaro-winkler';
 
-/**
- * Version of the tokenisation rules below: prepared records (and index snapshots) depend on it.
- * 2: Tekle / Kidane / Habte joined only with a saint's name (2026-12-08).
- */
-export const TOKEN_RULES = 2;
-
 export interface NameToken {
   /** normalised token (lower-case ASCII) */
   norm: string;
@@ -40,7 +34,7 @@ export interface TokenisedName {
 const PARTICLES = new Set(['bin', 'ibn', 'bint', 'binti', 'bte', 'ould', 'wuld', 'wad', 'walad', 'ibnu', 'ibni', 'bent', 'ben', 'binu']);
 const TITLES = new Set(['haji', 'hajji', 'hadji', 'alhaji', 'alhaj', 'hajj', 'sheikh', 'shaikh', 'sheik', 'shaykh', 'mullah', 'mulla', 'mr', 'mrs', 'ms', 'miss', 'dr', 'ustad', 'ustaz', 'sayyidah']);
 const ARTICLES = new Set(['al', 'el', 'ul', 'ol', 'il', 'ad', 'ar', 'as', 'at', 'ash', 'az', 'an', 'ud', 'ur', 'us', 'ed', 'er', 'es', 'ez', 'ag']);
-const ABD = new Set(['abd', 'abdu', 'abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdur', 'abdus', 'abder', 'abdil']);
+const ABD = new Set(['abd', 'abdu', 'abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdur', 'abdus', 'abdush', 'abduz', 'abdun', 'abder', 'abdil']);
 const ABU = new Set(['abu', 'abou', 'abo', 'abuu']);
 const ULLAH = new Set(['ullah', 'ulla', 'allah', 'alla', 'ollah', 'olah', 'ulah', 'ullo']);
 const DIN = /^(?:[aeiou][dl]{1,2})?d(?:i|ee)ne?$/;

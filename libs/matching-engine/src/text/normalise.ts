@@ -36,6 +36,13 @@ export function normaliseText(input: string, cyrillic?: CyrillicRules): string {
 const VOWEL = /[aeiou]/;
 
 /** Fold one normalised token (a-z only) to its romanisation-insensitive form. */
+/**
+ * Version of the text rules (tokenisation in names.ts, folding here): prepared records and index
+ * snapshots depend on them, so raise it when either changes.
+ * 2 (2026-12-08): Tekle / Kidane / Habte join only with a saint's name; "abdur" + consonant = "abdul".
+ */
+export const TEXT_RULES = 2;
+
 export function fold(token: string): string {
   let s = token;
   if (s.length === 0) return s;
@@ -65,6 +72,11 @@ export function fold(token: string): string {
     let rest = s.slice(3);
     const stripped = rest.replace(/^[aeiou]+l(?=[a-z])/, '');
     if (stripped !== rest) rest = stripped;
+    // "Abdur Karim", "Abdur Shukor" (South Asian usage: abdur before any name) = Abdul Karim: an r
+    // before a consonant is the article's, not the name's (Abdurrahman's doubled r is one by now)
+    else if (/^[aeiou]r[^aeiouy]/.test(rest) && rest.length >= 5) rest = rest.slice(2);
+    // the article assimilated to sh (Abdush Shakur): the doubled letter is a digraph, not collapsed above
+    else if (/^[aeiou]shsh/.test(rest)) rest = rest.slice(3);
     else if (rest.length >= 4) rest = rest.replace(/^[aeiou](?=[a-z]{3})/, '');
     s = 'abd' + rest;
   }

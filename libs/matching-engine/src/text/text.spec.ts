@@ -161,6 +161,14 @@ describe('name tokenisation', () => {
     // bound prefixes join with any name, as before
     expect(toks('Welde Senbet')).toEqual(['weldesenbet']);
   });
+  it('reads "Abdur" before a consonant as Abdul (South Asian usage: Abdur Karim = Abdul Karim), not before a vowel or an r', () => {
+    expect(folded('Abdur Karim')).toBe(folded('Abdul Karim'));
+    expect(folded('Abdur Shukor')).toBe('abdshukor');
+    expect(folded('Abdush Shakur')).toBe(folded('Abdus Shakur'));
+    expect(folded('Abdur Rahman')).toBe(folded('Abdul Rahman'));
+    expect(folded('Abdurahman')).toBe('abdrahman'); // one r: the name's
+    expect(folded('Abdrhmn')).toBe('abdrhmn'); // unvocalised script: nothing to strip
+  });
   it('expands Muhammad abbreviations (Md., Mohd)', () => {
     expect(toks('Md. Yunus')).toEqual(['muhammad', 'yunus']);
     expect(toks('Mohd Salim')).toEqual(['muhammad', 'salim']);
