@@ -531,6 +531,8 @@ function familyOf(key: string): KeyFamily {
 
 const BAND = 36; // months
 const QUERY_SLACK = 30; // months either side at query time
+/** birth bands a name search without a date of birth looks in: born 1990 to 2041 */
+const SEARCH_BANDS = [Math.floor((1990 * 12) / BAND), Math.floor((2041 * 12 + 11) / BAND)];
 
 /** Builds the blocking keys of a prepared record. */
 export class KeyMaker {
@@ -569,6 +571,40 @@ export class KeyMaker {
     }
     this.skeletonCache.set(f, out);
     return out;
+  }
+
+  /** the ND skeletons of a record's first name, and of its first two names joined (*Wellde Senbet* ~ *Weldessenbat*) */
+  private firstNameSkeletons(p: Prepared): string[] {
+    const lt = nameTokens(p.name);
+    const first = lt[0] ?? p.name.orig[0];
+    const skel = first !== undefined ? [...this.skeletons(first)] : [];
+    if (lt.length >= 2) {
+      const j = phoneticKey(this.lex.foldStr[this.lex.tokFold.data[lt[0]]] + this.lex.foldStr[this.lex.tokFold.data[lt[1]]]);
+      if (!skel.includes(j)) skel.push(j);
+    }
+    return skel;
+  }
+
+  /**
+   * A name search's keys: a query's and, when the search gives no date of birth, the first name's ND
+   * skeletons in every birth band from 1990 to 2041 — stored records file them per band, and a search
+   * is rare enough to look in all of them (typo-tolerant without a date: *Shavfeeq* finds *Shbfiq*)
+   */
+  searchKeys(p: Prepared): BlockingKeys {
+    const q = this.queryKeys(p);
+    if (!this.skeletonKeys || p.birthKind !== BirthKind.None) return q;
+    const keys = new Set(q.keys);
+    const extra: number[] = [];
+    for (const k of this.firstNameSkeletons(p)) {
+      for (let b = SEARCH_BANDS[0]; b <= SEARCH_BANDS[1]; b++) {
+        const h = hash32(`ND${k}.${b}`);
+        if (!keys.has(h)) { keys.add(h); extra.push(h); }
+      }
+    }
+    const families = new Uint8Array(q.keys.length + extra.length);
+    families.set(q.families);
+    families.fill(KeyFamily.Name, q.keys.length);
+    return { keys: [...q.keys, ...extra], families };
   }
 
   /** phonetic-key codes of a token: own key + keys of its variant-group labels (+ alt reading) */
@@ -678,14 +714,7 @@ export class KeyMaker {
     if (this.skeletonKeys && bands.length > 0) {
       // typos and spellings the phonetic key does not absorb, × birth band (the skeletons of short
       // names are common: the band keeps their blocks small)
-      const first = lt[0] ?? p.name.orig[0];
-      const skel = first !== undefined ? [...this.skeletons(first)] : [];
-      // a compound given name written as two names on one side (*Wellde Senbet* ~ *Weldessenbat*)
-      if (lt.length >= 2) {
-        const j = phoneticKey(this.lex.foldStr[this.lex.tokFold.data[lt[0]]] + this.lex.foldStr[this.lex.tokFold.data[lt[1]]]);
-        if (!skel.includes(j)) skel.push(j);
-      }
-      for (const k of skel) for (const b of bands) add(`ND${k}.${b}`);
+      for (const k of this.firstNameSkeletons(p)) for (const b of bands) add(`ND${k}.${b}`);
     }
     const motherCodes = p.mother ? this.firstCodes(p.mother) : [];
     const fatherCodes = p.father ? this.firstCodes(p.father) : [];

@@ -328,6 +328,17 @@ describe('MatchingEngine', () => {
       expect(familyOf('ND', 'ND')).toBe(1); // KeyFamily.Name
     });
 
+    it('lets a name search without a date of birth find a typo (the skeletons of every birth band)', () => {
+      const search = (skeletonKeys: boolean) => {
+        const e = new MatchingEngine({ skeletonKeys });
+        e.upsert(child('c1', { name: { given: 'Shbfiq', family: 'Safee' }, estimatedAgeYears: 9, ageRecordedOn: '2020-06-01' }));
+        e.upsert(child('c2', { name: { given: 'Rahel', family: 'Tesfay' }, dateOfBirth: '2011-08-02' }));
+        return e.searchByName({ name: 'Shavfeeq', side: 'child' }).map((h) => h.id);
+      };
+      expect(search(true)).toEqual(['c1']);
+      expect(search(false)).toEqual([]);
+    });
+
     it('rebuilds rather than restores a snapshot filed under other keys', () => {
       const before = new MatchingEngine({ skeletonKeys: false, fatherBandKeys: false });
       before.upsert(child('c1', { name: { given: 'Shbfiq' }, dateOfBirth: '2011-08-02' }));

@@ -1000,7 +1000,7 @@ export class MatchingEngine {
       name: { full: query.name }, dateOfBirth: query.dateOfBirth, sex,
     };
     const q = this.prepQuery(rec);
-    const keys = this.keyMaker.queryKeys(q);
+    const keys = this.keyMaker.searchKeys(q);
     const cmp = this.cmp;
     const hits: Array<{ n: number; c: Prepared; score: number; prior: number }> = [];
     const cands: number[] = [];
