@@ -10,7 +10,7 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel, noneOddsOf, oneToOneAt } from './model';
-import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, SlotSource, cutFacts, decode, encode, firstToken, slotSource, slotSourceAt } from './prepare';
+import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, SlotSource, cutFacts, decode, encode, RecordDecoder, firstToken, slotSource, slotSourceAt } from './prepare';
 import { BlockingKeys, CompactionMode, KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
@@ -110,7 +110,8 @@ interface Scored {
 /** a scored candidate of one kind, before the one-to-one adjustment */
 interface Contender {
   n: number;
-  c: Prepared;
+  /** the record, once decoded to outlive its scoring (`contenderRecord`) */
+  c: Prepared | null;
   pSame: number;
   pSameAlone: number;
   pSib: number;
@@ -709,7 +710,7 @@ export class MatchingEngine {
         const probability = isSib ? g.pSib : g.pSame;
         if (probability < minP) continue;
         scored.push({
-          n: g.n, c: g.c, kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? g.ss : g.s, sibling: isSib,
+          n: g.n, c: this.contenderRecord(g), kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? g.ss : g.s, sibling: isSib,
           rival: isSib ? g.s : g.ss, prior: isSib ? priorSib : prior, pSame: g.pSame, pSib: g.pSib, pSameAlone: g.pSameAlone,
           rivals: g.rivals ?? 0,
         });
@@ -742,7 +743,7 @@ export class MatchingEngine {
     const group: Contender[] = [];
     for (const n of cands) {
       if (n === selfN) continue;
-      const c = decode(this.heap.data, this.offsets.data[n], this.text);
+      const c = this.decoder.read(this.heap.data, this.offsets.data[n], this.text);
       if (n !== keep) {
         if (side === q.side && q.group !== 0 && c.group === q.group) continue; // same tracing request: known siblings
         if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
@@ -750,7 +751,7 @@ export class MatchingEngine {
       this.comparer.compare(q, c, cmp);
       this.pairsScored++;
       const h = this.hypotheses(kind, prior, priorSib, cmp);
-      group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
+      group.push({ n, c: null, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
     }
     this.compete(kind, side, group);
     if (this.competing && this.bothSides) this.competeFromCandidateSide(q, selfN, kind, side, group);
@@ -778,7 +779,7 @@ export class MatchingEngine {
     const g = this.contenders(q, selfN, side, kind, cands, otherN).find((x) => x.n === otherN)!;
     const sibling = options.sibling === true;
     const x: Scored = {
-      n: g.n, c: g.c, kind: sibling ? 'possible-sibling' : kind, probability: sibling ? g.pSib : g.pSame, score: sibling ? g.ss : g.s,
+      n: g.n, c: this.contenderRecord(g), kind: sibling ? 'possible-sibling' : kind, probability: sibling ? g.pSib : g.pSame, score: sibling ? g.ss : g.s,
       sibling, rival: sibling ? g.s : g.ss, prior: this.priorFor(sibling ? 'possible-sibling' : kind, side),
       pSame: g.pSame, pSib: g.pSib, pSameAlone: g.pSameAlone, rivals: g.rivals ?? 0,
     };
@@ -813,9 +814,10 @@ export class MatchingEngine {
       const cmp = this.cmpPair;
       for (let i = 0; i < strong.length; i++) for (let j = i + 1; j < strong.length; j++) {
         const a = strong[i], b = strong[j];
+        const ac = this.contenderRecord(a), bc = this.contenderRecord(b);
         // two sought children of one tracing request are known siblings: never one child
-        if (side === 1 && a.c.group !== 0 && a.c.group === b.c.group) continue;
-        this.comparer.compare(a.c, b.c, cmp);
+        if (side === 1 && ac.group !== 0 && ac.group === bc.group) continue;
+        this.comparer.compare(ac, bc, cmp);
         this.pairsScored++;
         if (this.hypotheses(kindJK, prior, priorSib, cmp).pSame < ONE_CHILD) continue;
         shared.set(a, (shared.get(a) ?? 0) + odds(b.pSameAlone));
@@ -834,6 +836,12 @@ export class MatchingEngine {
     }
   }
   private readonly cmpPair = new Comparison();
+  /** decodes candidates for one comparison each (overwritten by the next) */
+  private readonly decoder = new RecordDecoder();
+  /** a contender's record, decoded to keep (the few that compete, are checked or explained) */
+  private contenderRecord(g: Contender): Prepared {
+    return g.c ?? (g.c = decode(this.heap.data, this.offsets.data[g.n], this.text));
+  }
 
   /**
    * The other side of the one-to-one constraint. `compete` lets the query's candidates share the
@@ -861,13 +869,13 @@ export class MatchingEngine {
     const cal = this.oneToOneFor(kind, side);
     const none = noneOddsOf(this.model, kind);
     for (const g of strong) {
-      const c = g.c;
+      const c = this.contenderRecord(g);
       cands.length = 0;
       this.gather(this.keyMaker.queryKeys(c), qSide, cands, c, REVERSE_CANDIDATES, true, REVERSE_POSTINGS);
       let rivals = 0;
       for (const n of cands) {
         if (n === selfN || n === g.n) continue;
-        const k = decode(this.heap.data, this.offsets.data[n], this.text);
+        const k = this.decoder.read(this.heap.data, this.offsets.data[n], this.text);
         if (c.side === qSide && c.group !== 0 && k.group === c.group) continue; // c's own request: known siblings of c
         if (c.agency !== k.agency && !(c.consent && k.consent)) continue;
         this.comparer.compare(c, k, cmp);

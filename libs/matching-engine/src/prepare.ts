@@ -467,6 +467,107 @@ export function decode(heap: Int32Array, off: number, text: TextHeap): Prepared 
   };
 }
 
+const blankName = (): PName => ({ raw: -1, origRaw: -1, all: [], nGiven: 0, nMiddle: 0, nick: [], orig: [] });
+const blankPlace = (): PPlace => ({ pcode: -1, country: -1, raw: -1, text: [] });
+
+/**
+ * `decode` into one reused record: scoring a query decodes every candidate (≈ 1,200 per match
+ * plus the rivals' ≈ 400), each only to compare it once; fresh objects and arrays per candidate
+ * were a tenth of the match time in the garbage collector. The record (its names, places and
+ * arrays) is overwritten by the next `read`: keep it no longer than one comparison, and
+ * `decode` what must outlive that.
+ */
+export class RecordDecoder {
+  private readonly rec: Prepared;
+  private readonly names: PName[] = [blankName(), blankName(), blankName()];
+  private readonly sibs: PName[] = [];
+  private readonly places: [PPlace, PPlace] = [blankPlace(), blankPlace()];
+  private h: Int32Array = new Int32Array(0);
+  private i = 0;
+
+  constructor() {
+    const d = decode(Int32Array.from([0, 0, 0, 0, 0, 0, -1, -1, -1, NO_DATE, -1, -1, 0, -1, -1, 0, 0, 0, 0]), 0, new TextHeap());
+    // the same shape as `decode`'s records (one hidden class for the comparers), own arrays
+    this.rec = { ...d, languages: [], siblings: [], name: this.names[0] };
+  }
+
+  private arr(a: number[]): number[] {
+    const h = this.h;
+    const n = h[this.i++];
+    a.length = 0;
+    for (let k = 0; k < n; k++) a.push(h[this.i++]);
+    return a;
+  }
+
+  private name(n: PName): PName {
+    const h = this.h;
+    let i = this.i;
+    n.raw = h[i++];
+    n.origRaw = h[i++];
+    const sizes = h[i++], nn = h[i++], no = h[i++];
+    n.nGiven = (sizes >> 8) & 255;
+    n.nMiddle = (sizes >> 16) & 255;
+    const all = n.all, nick = n.nick, orig = n.orig;
+    all.length = 0;
+    for (let k = sizes & 255; k > 0; k--) all.push(h[i++]);
+    nick.length = 0;
+    for (let k = nn; k > 0; k--) nick.push(h[i++]);
+    orig.length = 0;
+    for (let k = no; k > 0; k--) orig.push(h[i++]);
+    this.i = i;
+    return n;
+  }
+
+  private place(p: PPlace): PPlace {
+    const h = this.h;
+    p.pcode = h[this.i++];
+    p.country = h[this.i++];
+    p.raw = h[this.i++];
+    this.arr(p.text);
+    return p;
+  }
+
+  /** the record `encode` wrote at `off`, as `decode` reads it, into the reused record */
+  read(heap: Int32Array, off: number, text: TextHeap): Prepared {
+    this.h = heap;
+    this.i = off;
+    const r = this.rec;
+    const flags = heap[this.i++];
+    r.text = text;
+    r.side = (flags & 1) as 0 | 1;
+    r.consent = (flags & 2) !== 0;
+    r.sex = (flags >> 2) & 7;
+    r.birthKind = ((flags >> 5) & 7) as BirthKind;
+    r.motherFromInquirer = (flags & (1 << 8)) !== 0;
+    r.fatherFromInquirer = (flags & (1 << 9)) !== 0;
+    r.agency = heap[this.i++];
+    r.group = heap[this.i++];
+    r.birthLo = heap[this.i++];
+    r.birthHi = heap[this.i++];
+    r.dob = heap[this.i++];
+    r.dobRaw = heap[this.i++];
+    r.age100 = heap[this.i++];
+    r.ageOn = heap[this.i++];
+    r.sepDate = heap[this.i++];
+    r.sepDateRaw = heap[this.i++];
+    r.nationality = heap[this.i++];
+    this.arr(r.languages);
+    r.origin = flags & HAS_ORIGIN ? this.place(this.places[0]) : null;
+    r.separation = flags & HAS_SEPARATION ? this.place(this.places[1]) : null;
+    r.name = this.name(this.names[0]);
+    r.mother = flags & HAS_MOTHER ? this.name(this.names[1]) : null;
+    r.father = flags & HAS_FATHER ? this.name(this.names[2]) : null;
+    const ns = heap[this.i++];
+    const sibs = r.siblings;
+    sibs.length = 0;
+    for (let k = 0; k < ns; k++) {
+      if (k === this.sibs.length) this.sibs.push(blankName());
+      sibs.push(this.name(this.sibs[k]));
+    }
+    return r;
+  }
+}
+
 /** All tokens of a name in the order first-given, middle, family (the Latin rendering). */
 export function nameTokens(n: PName): number[] {
   return n.all;
