@@ -353,25 +353,27 @@ export class Comparer {
     let rest = -1;
     let tfRest = 0;
     {
-      // collect remaining indices (into arrays reused across comparisons)
+      // collect remaining indices (into arrays reused across comparisons, with their counts: setting
+      // an array's length is a runtime call)
       const lr = this.restL, rr = this.restR;
-      lr.length = 0;
-      rr.length = 0;
-      for (let i = 0; i < lt.length; i++) if (i !== li && i !== li2) lr.push(lt[i]);
-      for (let j = 0; j < rt.length; j++) if (j !== ri && j !== ri2) rr.push(rt[j]);
-      if (lr.length > 0 && rr.length > 0 && lr.length <= 30) {
-        const shortIsL = lr.length <= rr.length;
+      let nl = 0, nr = 0;
+      for (let i = 0; i < lt.length; i++) if (i !== li && i !== li2) { if (nl < lr.length) lr[nl] = lt[i]; else lr.push(lt[i]); nl++; }
+      for (let j = 0; j < rt.length; j++) if (j !== ri && j !== ri2) { if (nr < rr.length) rr[nr] = rt[j]; else rr.push(rt[j]); nr++; }
+      if (nl > 0 && nr > 0 && nl <= 30) {
+        const shortIsL = nl <= nr;
         const S = shortIsL ? lr : rr;
         const T = shortIsL ? rr : lr;
+        const nS = shortIsL ? nl : nr, nT = shortIsL ? nr : nl;
         let strong = 0;
         let weak = 0;
         let used = 0; // bitmask over T (names have few tokens)
         let rare1 = -1;
         let rare2 = -1;
-        for (const x of S) {
+        for (let si = 0; si < nS; si++) {
+          const x = S[si];
           let bestSim = Sim.None as Sim;
           let bestJ = -1;
-          for (let j = 0; j < T.length && j < 30; j++) {
+          for (let j = 0; j < nT && j < 30; j++) {
             if (used & (1 << j)) continue;
             const y = T[j];
             const v = shortIsL ? this.sim(x, y) : this.sim(y, x);
@@ -392,7 +394,7 @@ export class Comparer {
             if (detail) detail.restPairs.push(shortIsL ? [x, T[bestJ], bestSim] : [T[bestJ], x, bestSim]);
           }
         }
-        if (strong === S.length) rest = S.length >= 2 ? REST_LEVEL.all2 : REST_LEVEL.all1;
+        if (strong === nS) rest = nS >= 2 ? REST_LEVEL.all2 : REST_LEVEL.all1;
         else if (strong > 0) rest = REST_LEVEL.some;
         else if (weak > 0) rest = REST_LEVEL.fuzzy;
         else rest = REST_LEVEL.none;

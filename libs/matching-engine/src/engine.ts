@@ -282,6 +282,7 @@ export class MatchingEngine {
       for (let j = 0; j < k; j++, i += 2) e.set(gz[i], gz[i + 1]);
       this.gazetteer.set(f, e);
     }
+    this.admin1OfFold.clear();
     this.idIndex.load(r);
     this.offsets.load(r.ints('records.offsets'));
     this.alive.load(r.ints('records.alive'));
@@ -382,21 +383,35 @@ export class MatchingEngine {
         let e = this.gazetteer.get(f);
         if (!e) this.gazetteer.set(f, (e = new Map()));
         e.set(a1, Math.max(0, (e.get(a1) ?? 0) + delta));
+        if (this.admin1OfFold.size > 0) this.admin1OfFold.clear();
       }
     }
   }
 
   private readonly gazetteer = new Map<number, Map<number, number>>();
+  /**
+   * what the gazetteer says of a folded place token: its admin-1 area, or -1 (none clear enough);
+   * every scored pair with place names asks again, so kept until the gazetteer changes
+   */
+  private readonly admin1OfFold = new Map<number, number>();
   private inferAdmin1(tokens: number[]): number {
     for (const t of tokens) {
-      const e = this.gazetteer.get(this.lexicon.tokFold.data[t]);
-      if (!e) continue;
-      let best = -1, bestN = 0, total = 0;
-      for (const [a, n] of e) {
-        total += n;
-        if (n > bestN) { bestN = n; best = a; }
+      const f = this.lexicon.tokFold.data[t];
+      let a1 = this.admin1OfFold.get(f);
+      if (a1 === undefined) {
+        a1 = -1;
+        const e = this.gazetteer.get(f);
+        if (e) {
+          let best = -1, bestN = 0, total = 0;
+          for (const [a, n] of e) {
+            total += n;
+            if (n > bestN) { bestN = n; best = a; }
+          }
+          if (total >= 3 && bestN >= 0.7 * total) a1 = best;
+        }
+        this.admin1OfFold.set(f, a1);
       }
-      if (total >= 3 && bestN >= 0.7 * total) return best;
+      if (a1 >= 0) return a1;
     }
     return -1;
   }
@@ -911,13 +926,20 @@ export class MatchingEngine {
    */
   private hypotheses(kind: MatchKind, prior: number, priorSib: number, cmp: Comparison): { s: number; ss: number; d: number; pSame: number; pSib: number } {
     const m = this.model;
-    const s = prior + m.intercept + this.comparer.weightSum(cmp, false);
-    const ss = priorSib + this.comparer.weightSum(cmp, true);
-    let d = Math.log2(m.prior[kind] / m.prior['possible-sibling']) + m.siblingIntercept;
+    // the three sums in one pass over the fields, each added up in the order weightSum and the
+    // discriminator loop add it (the same floating-point results)
+    let ws = 0, wss = 0;
+    let d = this.siblingBase(kind);
+    const levels = cmp.levels, tf = cmp.tf, tfScale = m.tfScale;
     for (let f = 0; f < NFIELDS; f++) {
-      const l = cmp.levels[f];
-      if (l >= 0) d += m.discriminator[f][l];
+      const l = levels[f];
+      if (l < 0) continue;
+      ws += m.calibrated[f][l] + tfScale * tf[f];
+      wss += m.siblingWeights[f][l] + tf[f];
+      d += m.discriminator[f][l];
     }
+    const s = prior + m.intercept + ws;
+    const ss = priorSib + wss;
     // log-sum-exp in base 2 for stability
     const mx = Math.max(0, -s, -d);
     const lse = mx + Math.log2(Math.pow(2, -mx) + Math.pow(2, -s - mx) + Math.pow(2, -d - mx));
@@ -925,6 +947,20 @@ export class MatchingEngine {
     const pSib = Math.pow(2, -d - lse);
     return { s, ss, d, pSame, pSib };
   }
+
+  /** log2(rate_same / rate_siblings) + the sibling intercept of `kind` under the current model (cached: per pair otherwise) */
+  private siblingBase(kind: MatchKind): number {
+    const m = this.model;
+    if (this.siblingBaseOf !== m) {
+      this.siblingBaseOf = m;
+      this.siblingBases.clear();
+    }
+    let d = this.siblingBases.get(kind);
+    if (d === undefined) this.siblingBases.set(kind, (d = Math.log2(m.prior[kind] / m.prior['possible-sibling']) + m.siblingIntercept));
+    return d;
+  }
+  private siblingBaseOf: MatchModel | null = null;
+  private readonly siblingBases = new Map<MatchKind, number>();
 
   private toCandidate(recordId: string, q: Prepared, x: Scored): MatchCandidate {
     const cmp = this.cmp;

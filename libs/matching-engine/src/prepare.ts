@@ -467,8 +467,23 @@ export function decode(heap: Int32Array, off: number, text: TextHeap): Prepared 
   };
 }
 
-const blankName = (): PName => ({ raw: -1, origRaw: -1, all: [], nGiven: 0, nMiddle: 0, nick: [], orig: [] });
-const blankPlace = (): PPlace => ({ pcode: -1, country: -1, raw: -1, text: [] });
+/** an array of exactly `n` numbers from `byLen` (one reused array per length: setting an array's length is a runtime call) */
+function ofLength(byLen: number[][], n: number): number[] {
+  while (byLen.length <= n) {
+    const a: number[] = [];
+    for (let k = byLen.length; k > 0; k--) a.push(0);
+    byLen.push(a);
+  }
+  return byLen[n];
+}
+
+/** one reused name of `RecordDecoder` and its arrays */
+class NameSlot {
+  readonly name: PName = { raw: -1, origRaw: -1, all: [], nGiven: 0, nMiddle: 0, nick: [], orig: [] };
+  readonly all: number[][] = [];
+  readonly nick: number[][] = [];
+  readonly orig: number[][] = [];
+}
 
 /**
  * `decode` into one reused record: scoring a query decodes every candidate (≈ 1,200 per match
@@ -479,51 +494,55 @@ const blankPlace = (): PPlace => ({ pcode: -1, country: -1, raw: -1, text: [] })
  */
 export class RecordDecoder {
   private readonly rec: Prepared;
-  private readonly names: PName[] = [blankName(), blankName(), blankName()];
-  private readonly sibs: PName[] = [];
-  private readonly places: [PPlace, PPlace] = [blankPlace(), blankPlace()];
+  private readonly names = [new NameSlot(), new NameSlot(), new NameSlot()];
+  private readonly sibSlots: NameSlot[] = [];
+  /** siblings arrays by count, over `sibSlots`' names */
+  private readonly sibsByLen: PName[][] = [[]];
+  private readonly places: [PPlace, PPlace] = [{ pcode: -1, country: -1, raw: -1, text: [] }, { pcode: -1, country: -1, raw: -1, text: [] }];
+  private readonly placeText: [number[][], number[][]] = [[], []];
+  private readonly languages: number[][] = [];
   private h: Int32Array = new Int32Array(0);
   private i = 0;
 
   constructor() {
     const d = decode(Int32Array.from([0, 0, 0, 0, 0, 0, -1, -1, -1, NO_DATE, -1, -1, 0, -1, -1, 0, 0, 0, 0]), 0, new TextHeap());
     // the same shape as `decode`'s records (one hidden class for the comparers), own arrays
-    this.rec = { ...d, languages: [], siblings: [], name: this.names[0] };
+    this.rec = { ...d, languages: [], siblings: [], name: this.names[0].name };
   }
 
-  private arr(a: number[]): number[] {
+  private arr(byLen: number[][]): number[] {
     const h = this.h;
-    const n = h[this.i++];
-    a.length = 0;
-    for (let k = 0; k < n; k++) a.push(h[this.i++]);
+    const a = ofLength(byLen, h[this.i++]);
+    for (let k = 0; k < a.length; k++) a[k] = h[this.i++];
     return a;
   }
 
-  private name(n: PName): PName {
+  private name(slot: NameSlot): PName {
     const h = this.h;
     let i = this.i;
+    const n = slot.name;
     n.raw = h[i++];
     n.origRaw = h[i++];
     const sizes = h[i++], nn = h[i++], no = h[i++];
     n.nGiven = (sizes >> 8) & 255;
     n.nMiddle = (sizes >> 16) & 255;
-    const all = n.all, nick = n.nick, orig = n.orig;
-    all.length = 0;
-    for (let k = sizes & 255; k > 0; k--) all.push(h[i++]);
-    nick.length = 0;
-    for (let k = nn; k > 0; k--) nick.push(h[i++]);
-    orig.length = 0;
-    for (let k = no; k > 0; k--) orig.push(h[i++]);
+    const all = (n.all = ofLength(slot.all, sizes & 255));
+    for (let k = 0; k < all.length; k++) all[k] = h[i++];
+    const nick = (n.nick = ofLength(slot.nick, nn));
+    for (let k = 0; k < nick.length; k++) nick[k] = h[i++];
+    const orig = (n.orig = ofLength(slot.orig, no));
+    for (let k = 0; k < orig.length; k++) orig[k] = h[i++];
     this.i = i;
     return n;
   }
 
-  private place(p: PPlace): PPlace {
+  private place(k: 0 | 1): PPlace {
     const h = this.h;
+    const p = this.places[k];
     p.pcode = h[this.i++];
     p.country = h[this.i++];
     p.raw = h[this.i++];
-    this.arr(p.text);
+    p.text = this.arr(this.placeText[k]);
     return p;
   }
 
@@ -551,19 +570,19 @@ export class RecordDecoder {
     r.sepDate = heap[this.i++];
     r.sepDateRaw = heap[this.i++];
     r.nationality = heap[this.i++];
-    this.arr(r.languages);
-    r.origin = flags & HAS_ORIGIN ? this.place(this.places[0]) : null;
-    r.separation = flags & HAS_SEPARATION ? this.place(this.places[1]) : null;
+    r.languages = this.arr(this.languages);
+    r.origin = flags & HAS_ORIGIN ? this.place(0) : null;
+    r.separation = flags & HAS_SEPARATION ? this.place(1) : null;
     r.name = this.name(this.names[0]);
     r.mother = flags & HAS_MOTHER ? this.name(this.names[1]) : null;
     r.father = flags & HAS_FATHER ? this.name(this.names[2]) : null;
     const ns = heap[this.i++];
-    const sibs = r.siblings;
-    sibs.length = 0;
-    for (let k = 0; k < ns; k++) {
-      if (k === this.sibs.length) this.sibs.push(blankName());
-      sibs.push(this.name(this.sibs[k]));
+    while (this.sibsByLen.length <= ns) {
+      this.sibSlots.push(new NameSlot());
+      this.sibsByLen.push(this.sibSlots.map((x) => x.name));
     }
+    r.siblings = this.sibsByLen[ns];
+    for (let k = 0; k < ns; k++) this.name(this.sibSlots[k]);
     return r;
   }
 }
