@@ -561,7 +561,7 @@ export class Comparer {
       const y = pool.get(b.pcode)!;
       if (!samePrefix2(x, y)) return PL_DISAGREE;
       let k = 2;
-      while (k < x.length && k < y.length && x[k] === y[k]) k++;
+      while (k < x.length && k < y.length && x.charCodeAt(k) === y.charCodeAt(k)) k++; // (no one-character strings)
       const common = k - 2;
       if (common >= 4) return PL_ADMIN2;
       if (common >= 2) return PL_ADMIN1;
