@@ -410,7 +410,7 @@ export class PostingIndex {
     const g = this.genAt(slot);
     const src = this.packedGen[g];
     const a = this.packedStartAt(slot), b = a + this.packedCountAt(slot);
-    for (let k = a; k < b; k++) out.push(src[k]);
+    out.append(src, a, b); // one block copy (a query may visit thousands of such postings)
     const next = this.nextGen[g].data, vals = this.valsGen[g].data;
     let after = 0;
     const from = out.length;

@@ -37,6 +37,13 @@ export function nameJw(a: string, b: string): number {
   }
   return jaroWinkler(a, b);
 }
+/** `x.slice(0, 2) === y.slice(0, 2)` (two P-codes' country part) without making the substrings */
+function samePrefix2(x: string, y: string): boolean {
+  const n = Math.min(2, x.length);
+  if (n !== Math.min(2, y.length)) return false;
+  for (let i = 0; i < n; i++) if (x.charCodeAt(i) !== y.charCodeAt(i)) return false;
+  return true;
+}
 const NO_PLACE = Object.freeze({ level: -1, code: -1 });
 const PL_DISAGREE = Object.freeze({ level: PLACE_LEVEL.disagree, code: -1 });
 const PL_ADMIN2 = Object.freeze({ level: PLACE_LEVEL.admin2, code: -1 });
@@ -93,6 +100,9 @@ export class Comparer {
   private simMisses = 0;
   private readonly scratchName: NameResult = { first: -1, rest: -1, tfFirst: 0, tfRest: 0, weight: 0 };
   private readonly scratchRendering: NameResult = { first: -1, rest: -1, tfFirst: 0, tfRest: 0, weight: 0 };
+  /** compareRendering: the tokens left after the first-name match */
+  private readonly restL: number[] = [];
+  private readonly restR: number[] = [];
 
   constructor(
     readonly lex: Lexicon,
@@ -278,23 +288,24 @@ export class Comparer {
       first = s === Sim.Exact ? FIRST_LEVEL.exact : s === Sim.Variant ? FIRST_LEVEL.variant : FIRST_LEVEL.jw92;
     } else {
       let nick = -1;
-      let nickPair: [number, number] = [lf, rf];
+      let nickL = lf, nickR = rf; // the nickname pair (two numbers, not a tuple per comparison)
       for (const n of lnick) {
         const x = this.sim(n, rf);
-        if (x <= Sim.Variant) { nick = x; nickPair = [n, rf]; break; }
+        if (x <= Sim.Variant) { nick = x; nickL = n; nickR = rf; break; }
       }
       if (nick < 0) for (const n of rnick) {
         const x = this.sim(lf, n);
-        if (x <= Sim.Variant) { nick = x; nickPair = [lf, n]; break; }
+        if (x <= Sim.Variant) { nick = x; nickL = lf; nickR = n; break; }
       }
       if (nick < 0) outer: for (const a of lnick) for (const b of rnick) {
         const x = this.sim(a, b);
-        if (x <= Sim.Variant) { nick = x; nickPair = [a, b]; break outer; }
+        if (x <= Sim.Variant) { nick = x; nickL = a; nickR = b; break outer; }
       }
       if (nick >= 0) {
         first = FIRST_LEVEL.nickname;
         via = 'nickname';
-        [firstL, firstR] = nickPair;
+        firstL = nickL;
+        firstR = nickR;
         firstSim = nick as Sim;
       } else {
         let jR = -1;
@@ -342,24 +353,27 @@ export class Comparer {
     let rest = -1;
     let tfRest = 0;
     {
-      // collect remaining indices
-      const lr: number[] = [];
-      for (let i = 0; i < lt.length; i++) if (i !== li && i !== li2) lr.push(lt[i]);
-      const rr: number[] = [];
-      for (let j = 0; j < rt.length; j++) if (j !== ri && j !== ri2) rr.push(rt[j]);
-      if (lr.length > 0 && rr.length > 0 && lr.length <= 30) {
-        const shortIsL = lr.length <= rr.length;
+      // collect remaining indices (into arrays reused across comparisons, with their counts: setting
+      // an array's length is a runtime call)
+      const lr = this.restL, rr = this.restR;
+      let nl = 0, nr = 0;
+      for (let i = 0; i < lt.length; i++) if (i !== li && i !== li2) { if (nl < lr.length) lr[nl] = lt[i]; else lr.push(lt[i]); nl++; }
+      for (let j = 0; j < rt.length; j++) if (j !== ri && j !== ri2) { if (nr < rr.length) rr[nr] = rt[j]; else rr.push(rt[j]); nr++; }
+      if (nl > 0 && nr > 0 && nl <= 30) {
+        const shortIsL = nl <= nr;
         const S = shortIsL ? lr : rr;
         const T = shortIsL ? rr : lr;
+        const nS = shortIsL ? nl : nr, nT = shortIsL ? nr : nl;
         let strong = 0;
         let weak = 0;
         let used = 0; // bitmask over T (names have few tokens)
         let rare1 = -1;
         let rare2 = -1;
-        for (const x of S) {
+        for (let si = 0; si < nS; si++) {
+          const x = S[si];
           let bestSim = Sim.None as Sim;
           let bestJ = -1;
-          for (let j = 0; j < T.length && j < 30; j++) {
+          for (let j = 0; j < nT && j < 30; j++) {
             if (used & (1 << j)) continue;
             const y = T[j];
             const v = shortIsL ? this.sim(x, y) : this.sim(y, x);
@@ -380,7 +394,7 @@ export class Comparer {
             if (detail) detail.restPairs.push(shortIsL ? [x, T[bestJ], bestSim] : [T[bestJ], x, bestSim]);
           }
         }
-        if (strong === S.length) rest = S.length >= 2 ? REST_LEVEL.all2 : REST_LEVEL.all1;
+        if (strong === nS) rest = nS >= 2 ? REST_LEVEL.all2 : REST_LEVEL.all1;
         else if (strong > 0) rest = REST_LEVEL.some;
         else if (weak > 0) rest = REST_LEVEL.fuzzy;
         else rest = REST_LEVEL.none;
@@ -537,12 +551,17 @@ export class Comparer {
     if (!a || !b) return NO_PLACE;
     const pool = this.pool;
     if (a.pcode >= 0 && b.pcode >= 0) {
-      if (a.pcode === b.pcode) return { level: PLACE_LEVEL.exact, code: a.pcode };
+      if (a.pcode === b.pcode) {
+        // reused: `compare` reads it before the next call
+        const exact = this.placeExact;
+        exact.code = a.pcode;
+        return exact;
+      }
       const x = pool.get(a.pcode)!;
       const y = pool.get(b.pcode)!;
-      if (x.slice(0, 2) !== y.slice(0, 2)) return PL_DISAGREE;
+      if (!samePrefix2(x, y)) return PL_DISAGREE;
       let k = 2;
-      while (k < x.length && k < y.length && x[k] === y[k]) k++;
+      while (k < x.length && k < y.length && x.charCodeAt(k) === y.charCodeAt(k)) k++; // (no one-character strings)
       const common = k - 2;
       if (common >= 4) return PL_ADMIN2;
       if (common >= 2) return PL_ADMIN1;
@@ -556,7 +575,7 @@ export class Comparer {
     }
     if (ra >= 0 && rb >= 0) {
       if (ra === rb) return PL_ADMIN1;
-      if (diffCountry || this.pool.get(ra)!.slice(0, 2) !== this.pool.get(rb)!.slice(0, 2)) return PL_DISAGREE;
+      if (diffCountry || !samePrefix2(this.pool.get(ra)!, this.pool.get(rb)!)) return PL_DISAGREE;
       return PL_TEXT_DISAGREE;
     }
     if (a.text.length > 0 && b.text.length > 0) return diffCountry ? PL_DISAGREE : PL_TEXT_DISAGREE;
@@ -564,6 +583,7 @@ export class Comparer {
     return NO_PLACE;
   }
 
+  private readonly placeExact = { level: PLACE_LEVEL.exact, code: -1 };
   private readonly admin1Cache = new Map<number, number>();
   /** admin-1 P-code (pool id) of a place: from its P-code, else learned from its text (-1 unknown) */
   admin1Of(p: PPlace): number {

@@ -10,7 +10,7 @@
 import { Comparer, Comparison, NFIELDS } from './compare';
 import { CountTable, Lexicon } from './lexicon';
 import { F, FIELDS, MatchModel, loadModel, noneOddsOf, oneToOneAt } from './model';
-import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, SlotSource, cutFacts, decode, encode, firstToken, slotSource, slotSourceAt } from './prepare';
+import { BirthKind, CUT_BIRTH_BASE, CUT_HAS_BIRTH, CUT_SEX, CUT_SPILLED, HEAP_BIRTH_HI, HEAP_BIRTH_LO, Prepared, Preparer, SlotSource, cutFacts, decode, encode, RecordDecoder, firstToken, slotSource, slotSourceAt } from './prepare';
 import { BlockingKeys, CompactionMode, KeyMaker, PostingIndex } from './blocking';
 import { IntVec, StringPool, TextHeap, kthLargest } from './util';
 import { IdIndex } from './idindex';
@@ -119,7 +119,8 @@ interface Scored {
 /** a scored candidate of one kind, before the one-to-one adjustment */
 interface Contender {
   n: number;
-  c: Prepared;
+  /** the record, once decoded to outlive its scoring (`contenderRecord`) */
+  c: Prepared | null;
   pSame: number;
   pSameAlone: number;
   pSib: number;
@@ -293,6 +294,7 @@ export class MatchingEngine {
       for (let j = 0; j < k; j++, i += 2) e.set(gz[i], gz[i + 1]);
       this.gazetteer.set(f, e);
     }
+    this.admin1OfFold.clear();
     this.idIndex.load(r);
     this.offsets.load(r.ints('records.offsets'));
     this.alive.load(r.ints('records.alive'));
@@ -393,21 +395,35 @@ export class MatchingEngine {
         let e = this.gazetteer.get(f);
         if (!e) this.gazetteer.set(f, (e = new Map()));
         e.set(a1, Math.max(0, (e.get(a1) ?? 0) + delta));
+        if (this.admin1OfFold.size > 0) this.admin1OfFold.clear();
       }
     }
   }
 
   private readonly gazetteer = new Map<number, Map<number, number>>();
+  /**
+   * what the gazetteer says of a folded place token: its admin-1 area, or -1 (none clear enough);
+   * every scored pair with place names asks again, so kept until the gazetteer changes
+   */
+  private readonly admin1OfFold = new Map<number, number>();
   private inferAdmin1(tokens: number[]): number {
     for (const t of tokens) {
-      const e = this.gazetteer.get(this.lexicon.tokFold.data[t]);
-      if (!e) continue;
-      let best = -1, bestN = 0, total = 0;
-      for (const [a, n] of e) {
-        total += n;
-        if (n > bestN) { bestN = n; best = a; }
+      const f = this.lexicon.tokFold.data[t];
+      let a1 = this.admin1OfFold.get(f);
+      if (a1 === undefined) {
+        a1 = -1;
+        const e = this.gazetteer.get(f);
+        if (e) {
+          let best = -1, bestN = 0, total = 0;
+          for (const [a, n] of e) {
+            total += n;
+            if (n > bestN) { bestN = n; best = a; }
+          }
+          if (total >= 3 && bestN >= 0.7 * total) a1 = best;
+        }
+        this.admin1OfFold.set(f, a1);
       }
-      if (total >= 3 && bestN >= 0.7 * total) return best;
+      if (a1 >= 0) return a1;
     }
     return -1;
   }
@@ -721,7 +737,7 @@ export class MatchingEngine {
         const probability = isSib ? g.pSib : g.pSame;
         if (probability < minP) continue;
         scored.push({
-          n: g.n, c: g.c, kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? g.ss : g.s, sibling: isSib,
+          n: g.n, c: this.contenderRecord(g), kind: isSib ? 'possible-sibling' : kind, probability, score: isSib ? g.ss : g.s, sibling: isSib,
           rival: isSib ? g.s : g.ss, prior: isSib ? priorSib : prior, pSame: g.pSame, pSib: g.pSib, pSameAlone: g.pSameAlone,
           rivals: g.rivals ?? 0,
         });
@@ -746,6 +762,7 @@ export class MatchingEngine {
   /**
    * The query's candidates `cands` on `side`, each scored alone, then competing from both sides
    * (one-to-one). `keep` (a record number, or -1) is scored even where the filters would skip it.
+   * The contenders are reused by the next call: read them before (`contenderRecord` to keep a record).
    */
   private contenders(q: Prepared, selfN: number, side: number, kind: MatchKind, cands: number[], keep: number): Contender[] {
     const prior = this.priorFor(kind, side);
@@ -754,7 +771,7 @@ export class MatchingEngine {
     const group: Contender[] = [];
     for (const n of cands) {
       if (n === selfN) continue;
-      const c = decode(this.heap.data, this.offsets.data[n], this.text);
+      const c = this.decoder.read(this.heap.data, this.offsets.data[n], this.text);
       if (n !== keep) {
         if (side === q.side && q.group !== 0 && c.group === q.group) continue; // same tracing request: known siblings
         if (q.agency !== c.agency && !(q.consent && c.consent)) continue;
@@ -762,7 +779,16 @@ export class MatchingEngine {
       this.comparer.compare(q, c, cmp);
       this.pairsScored++;
       const h = this.hypotheses(kind, prior, priorSib, cmp);
-      group.push({ n, c, pSame: h.pSame, pSameAlone: h.pSame, pSib: h.pSib, s: h.s, ss: h.ss, rivals: 0 });
+      let g = this.contenderPool[group.length];
+      if (g === undefined) this.contenderPool.push((g = { n: -1, c: null, pSame: 0, pSameAlone: 0, pSib: 0, s: 0, ss: 0, rivals: 0 }));
+      g.n = n;
+      g.c = null;
+      g.pSame = g.pSameAlone = h.pSame;
+      g.pSib = h.pSib;
+      g.s = h.s;
+      g.ss = h.ss;
+      g.rivals = 0;
+      group.push(g);
     }
     this.compete(kind, side, group);
     if (this.competing && this.bothSides) this.competeFromCandidateSide(q, selfN, kind, side, group);
@@ -790,7 +816,7 @@ export class MatchingEngine {
     const g = this.contenders(q, selfN, side, kind, cands, otherN).find((x) => x.n === otherN)!;
     const sibling = options.sibling === true;
     const x: Scored = {
-      n: g.n, c: g.c, kind: sibling ? 'possible-sibling' : kind, probability: sibling ? g.pSib : g.pSame, score: sibling ? g.ss : g.s,
+      n: g.n, c: this.contenderRecord(g), kind: sibling ? 'possible-sibling' : kind, probability: sibling ? g.pSib : g.pSame, score: sibling ? g.ss : g.s,
       sibling, rival: sibling ? g.s : g.ss, prior: this.priorFor(sibling ? 'possible-sibling' : kind, side),
       pSame: g.pSame, pSib: g.pSib, pSameAlone: g.pSameAlone, rivals: g.rivals ?? 0,
     };
@@ -825,9 +851,10 @@ export class MatchingEngine {
       const cmp = this.cmpPair;
       for (let i = 0; i < strong.length; i++) for (let j = i + 1; j < strong.length; j++) {
         const a = strong[i], b = strong[j];
+        const ac = this.contenderRecord(a), bc = this.contenderRecord(b);
         // two sought children of one tracing request are known siblings: never one child
-        if (side === 1 && a.c.group !== 0 && a.c.group === b.c.group) continue;
-        this.comparer.compare(a.c, b.c, cmp);
+        if (side === 1 && ac.group !== 0 && ac.group === bc.group) continue;
+        this.comparer.compare(ac, bc, cmp);
         this.pairsScored++;
         if (this.hypotheses(kindJK, prior, priorSib, cmp).pSame < ONE_CHILD) continue;
         shared.set(a, (shared.get(a) ?? 0) + odds(b.pSameAlone));
@@ -846,6 +873,14 @@ export class MatchingEngine {
     }
   }
   private readonly cmpPair = new Comparison();
+  /** `contenders`' objects, reused from call to call (≈ 1,200 per match otherwise) */
+  private readonly contenderPool: Contender[] = [];
+  /** decodes candidates for one comparison each (overwritten by the next) */
+  private readonly decoder = new RecordDecoder();
+  /** a contender's record, decoded to keep (the few that compete, are checked or explained) */
+  private contenderRecord(g: Contender): Prepared {
+    return g.c ?? (g.c = decode(this.heap.data, this.offsets.data[g.n], this.text));
+  }
 
   /**
    * The other side of the one-to-one constraint. `compete` lets the query's candidates share the
@@ -873,13 +908,13 @@ export class MatchingEngine {
     const cal = this.oneToOneFor(kind, side);
     const none = noneOddsOf(this.model, kind);
     for (const g of strong) {
-      const c = g.c;
+      const c = this.contenderRecord(g);
       cands.length = 0;
       this.gather(this.keyMaker.queryKeys(c), qSide, cands, c, REVERSE_CANDIDATES, true, REVERSE_POSTINGS);
       let rivals = 0;
       for (const n of cands) {
         if (n === selfN || n === g.n) continue;
-        const k = decode(this.heap.data, this.offsets.data[n], this.text);
+        const k = this.decoder.read(this.heap.data, this.offsets.data[n], this.text);
         if (c.side === qSide && c.group !== 0 && k.group === c.group) continue; // c's own request: known siblings of c
         if (c.agency !== k.agency && !(c.consent && k.consent)) continue;
         this.comparer.compare(c, k, cmp);
@@ -915,13 +950,20 @@ export class MatchingEngine {
    */
   private hypotheses(kind: MatchKind, prior: number, priorSib: number, cmp: Comparison): { s: number; ss: number; d: number; pSame: number; pSib: number } {
     const m = this.model;
-    const s = prior + m.intercept + this.comparer.weightSum(cmp, false);
-    const ss = priorSib + this.comparer.weightSum(cmp, true);
-    let d = Math.log2(m.prior[kind] / m.prior['possible-sibling']) + m.siblingIntercept;
+    // the three sums in one pass over the fields, each added up in the order weightSum and the
+    // discriminator loop add it (the same floating-point results)
+    let ws = 0, wss = 0;
+    let d = this.siblingBase(kind);
+    const levels = cmp.levels, tf = cmp.tf, tfScale = m.tfScale;
     for (let f = 0; f < NFIELDS; f++) {
-      const l = cmp.levels[f];
-      if (l >= 0) d += m.discriminator[f][l];
+      const l = levels[f];
+      if (l < 0) continue;
+      ws += m.calibrated[f][l] + tfScale * tf[f];
+      wss += m.siblingWeights[f][l] + tf[f];
+      d += m.discriminator[f][l];
     }
+    const s = prior + m.intercept + ws;
+    const ss = priorSib + wss;
     // log-sum-exp in base 2 for stability
     const mx = Math.max(0, -s, -d);
     const lse = mx + Math.log2(Math.pow(2, -mx) + Math.pow(2, -s - mx) + Math.pow(2, -d - mx));
@@ -929,6 +971,20 @@ export class MatchingEngine {
     const pSib = Math.pow(2, -d - lse);
     return { s, ss, d, pSame, pSib };
   }
+
+  /** log2(rate_same / rate_siblings) + the sibling intercept of `kind` under the current model (cached: per pair otherwise) */
+  private siblingBase(kind: MatchKind): number {
+    const m = this.model;
+    if (this.siblingBaseOf !== m) {
+      this.siblingBaseOf = m;
+      this.siblingBases.clear();
+    }
+    let d = this.siblingBases.get(kind);
+    if (d === undefined) this.siblingBases.set(kind, (d = Math.log2(m.prior[kind] / m.prior['possible-sibling']) + m.siblingIntercept));
+    return d;
+  }
+  private siblingBaseOf: MatchModel | null = null;
+  private readonly siblingBases = new Map<MatchKind, number>();
 
   private toCandidate(recordId: string, q: Prepared, x: Scored): MatchCandidate {
     const cmp = this.cmp;

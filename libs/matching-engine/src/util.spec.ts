@@ -10,6 +10,15 @@ describe('compact containers', () => {
     expect(v.length).toBe(1000);
     expect(v.get(999)).toBe(2997);
   });
+  it('IntVec.append copies a range, growing as needed', () => {
+    const v = new IntVec(4);
+    v.push(-1);
+    const src = Int32Array.from({ length: 100 }, (_, i) => i);
+    v.append(src, 10, 60);
+    v.append(src, 5, 5);
+    expect(v.length).toBe(51);
+    expect(Array.from(v.data.subarray(0, v.length))).toEqual([-1, ...Array.from({ length: 50 }, (_, i) => i + 10)]);
+  });
   it('TextHeap round-trips any script', () => {
     const t = new TextHeap();
     const xs = ['Mohamed', 'محمد', 'Олександр', 'ተስፋይ', '', 'x'.repeat(70000)];

@@ -18,6 +18,14 @@ export class IntVec {
     this.data[this.length] = v;
     return this.length++;
   }
+  /** push `src[from..to)` */
+  append(src: Int32Array, from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    if (this.length + n > this.data.length) this.grow(this.length + n);
+    this.data.set(src.subarray(from, to), this.length);
+    this.length += n;
+  }
   /** drop the capacity back to `capacity` when empty-ish (after a compaction) */
   shrink(capacity: number): void {
     if (this.length === 0 && this.data.length > capacity) this.data = new Int32Array(Math.max(4, capacity));
