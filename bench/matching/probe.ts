@@ -4,6 +4,7 @@
  * node --cpu-prof).   node -r @swc-node/register bench/matching/probe.ts [perSide] [queries]
  * PROBE_AB=1: also time match() with and without competing candidates, interleaved
  *   (PROBE_AB=both-sides: with rivals from the query's side only vs from both sides).
+ * PROBE_AB=narrow: the ND/FY keys' blocks visited whatever their size vs capped (narrowBlockCap), on one index.
  * PROBE_AB=family: every key vote in full (repeatFamilyVote 1, as before) vs the default
  *   discount of a record's repeated votes from one key family; also pairs scored per match.
  * PROBE_AB=candidates PROBE_CANDIDATES=800[,1000…]: the default candidate cut vs each other one
@@ -132,6 +133,10 @@ if (before) {
   if (mode === 'model') {
     const models = [defaultMatchModel(), loadModel(JSON.parse(fs.readFileSync(process.env.PROBE_MODEL!, 'utf8')))];
     toggleAB(models.map((m) => m.json.modelVersion) as [string, string], (k) => e.setModel(models[k]));
+  } else if (mode === 'narrow') {
+    // the narrow keys' (ND, FY) blocks visited whatever their size vs only up to the cap
+    const dflt = e.narrowBlockCap;
+    toggleAB(['narrow keys uncapped', `narrow keys capped at ${dflt}`], (k) => { e.narrowBlockCap = k === 0 ? Infinity : dflt; });
   } else if (mode === 'family') {
     const dflt = e.repeatFamilyVote;
     toggleAB(['full votes', `family discount ${dflt}`], (k) => { e.repeatFamilyVote = k === 0 ? 1 : dflt; });

@@ -7,7 +7,7 @@
  *            --baseline-queries N  --no-baseline  --out bench/results/matching.json
  *            --merge   keep the other sizes' runs already in the output file (e.g. add the 1M run
  *                      to the default 10k/100k file; a run of the same size is replaced)
- *            --max-candidates N --block-cap N --posting-budget N  --debug
+ *            --max-candidates N --block-cap N --posting-budget N --narrow-block-cap N  --debug
  *            --one-sided       rivals from the query's side only (as in kinlink-fs-1.2.0)
  *            --no-father-keys  no first name × father's name blocking keys (as before 1.3.0)
  *            --repeat-family-vote W  weight of a record's repeated key votes from one evidence family
@@ -52,6 +52,7 @@ const engineOptions = {
   maxCandidates: arg('max-candidates') ? Number(arg('max-candidates')) : undefined,
   blockCap: arg('block-cap') ? Number(arg('block-cap')) : undefined,
   postingBudget: arg('posting-budget') ? Number(arg('posting-budget')) : undefined,
+  narrowBlockCap: arg('narrow-block-cap') ? Number(arg('narrow-block-cap')) : undefined,
   // A/B switches of kinlink-fs-1.3.0's changes (defaults on)
   competingFromBothSides: flag('one-sided') ? false : undefined,
   fatherNameKeys: flag('no-father-keys') ? false : undefined,

@@ -519,7 +519,17 @@ export enum KeyFamily { Name = 1, Parents = 2, Place = 4, Birth = 8 }
 export interface BlockingKeys {
   keys: number[];
   families: Uint8Array;
+  /**
+   * 1 for a key whose block is visited only when small (`EngineOptions.narrowBlockCap`): the typo
+   * skeletons (ND) and the father's names (FY, and a query's father under NY). Their blocks of
+   * common names are large at a million records and carry little evidence; visited in full they
+   * took the posting budget and the latency target's margin
+   */
+  narrow: Uint8Array;
 }
+
+/** in a key's family map entry: the key is narrow (see BlockingKeys.narrow) */
+const NARROW = 16;
 
 function familyOf(key: string): KeyFamily {
   switch (key.slice(0, 2)) {
@@ -604,7 +614,10 @@ export class KeyMaker {
     const families = new Uint8Array(q.keys.length + extra.length);
     families.set(q.families);
     families.fill(KeyFamily.Name, q.keys.length);
-    return { keys: [...q.keys, ...extra], families };
+    const narrow = new Uint8Array(families.length);
+    narrow.set(q.narrow);
+    narrow.fill(1, q.keys.length);
+    return { keys: [...q.keys, ...extra], families, narrow };
   }
 
   /** phonetic-key codes of a token: own key + keys of its variant-group labels (+ alt reading) */
@@ -668,8 +681,13 @@ export class KeyMaker {
     const fams = new Map<number, KeyFamily>();
     const keys = this.keys(p, true, debug, fams);
     const families = new Uint8Array(keys.length);
-    for (let i = 0; i < keys.length; i++) families[i] = fams.get(keys[i])!;
-    return { keys, families };
+    const narrow = new Uint8Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const f = fams.get(keys[i])!;
+      families[i] = f & ~NARROW;
+      narrow[i] = f & NARROW ? 1 : 0;
+    }
+    return { keys, families, narrow };
   }
 
   keys(p: Prepared, query: boolean, debug?: Map<number, string>, families?: Map<number, KeyFamily>): number[] {
@@ -679,8 +697,9 @@ export class KeyMaker {
         const h = hash32(s);
         set.add(h);
         debug?.set(h, s);
-        // a hash shared by two families (a collision) keeps the first one's
-        if (families && !families.has(h)) families.set(h, family ?? familyOf(s));
+        // a hash shared by two families (a collision) keeps the first one's; a family given here is
+        // the father's names under a name key (narrow, as ND and FY are)
+        if (families && !families.has(h)) families.set(h, (family ?? familyOf(s)) | (family !== undefined || s.startsWith('ND') || s.startsWith('FY') ? NARROW : 0));
       }
       : (s: string) => set.add(hash32(s));
     // name-token codes per rendering

@@ -295,6 +295,18 @@ describe('MatchingEngine', () => {
       expect(sharedTypes(s, q)).toContain('ND');
     });
 
+    it('visits a skeleton or father key only while its block is small (narrowBlockCap)', () => {
+      const q = child('c1', { name: { given: 'Shbfiq' }, dateOfBirth: '2011-08-02' });
+      const rank = (narrowBlockCap: number) => {
+        const e = new MatchingEngine({ narrowBlockCap });
+        e.upsert(sought('t1#1', { name: { given: 'Shavfeeq' }, estimatedAgeYears: 9, ageRecordedOn: '2020-06-01' }));
+        for (let i = 0; i < 3; i++) e.upsert(sought(`x${i}#1`, { name: { given: 'Shafiq' }, dateOfBirth: `2011-0${i + 1}-01` }));
+        return e.blockingDebug(q, 't1#1').rank;
+      };
+      expect(rank(500)).toBeGreaterThanOrEqual(0);
+      expect(rank(3)).toBe(-1); // the SFQ block holds four records: over the cap, not visited
+    });
+
     it('does not file skeletons without a birth band (the band keeps short skeletons\' blocks small)', () => {
       expect(sharedTypes(child('c1', { name: { given: 'Shbfiq' } }), sought('t1#1', { name: { given: 'Shavfeeq' } }))).toEqual([]);
     });

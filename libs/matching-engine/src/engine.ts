@@ -58,6 +58,8 @@ export interface EngineOptions {
   skeletonKeys?: boolean;
   /** blocking: the father's names × birth band, also against the other record's names (FY keys; default true since 2026-12-08) */
   fatherBandKeys?: boolean;
+  /** blocking: the largest block of an ND or FY key (or a query's father under NY) that is visited (default 500) */
+  narrowBlockCap?: number;
   /**
    * blocking: weight of a key's vote for a record that a key of the same evidence family (name,
    * parents, place, date of birth) has already voted for (default 0.25; 1 = every key counts in
@@ -172,6 +174,8 @@ export class MatchingEngine {
   private readonly proposalThreshold: number;
   private readonly blockCap: number;
   private readonly postingBudget: number;
+  /** the largest block of a narrow key (ND, FY) that gather visits: see BlockingKeys.narrow (mutable for A/B measurements) */
+  narrowBlockCap: number;
 
   /** external ids ↔ internal record numbers (compact) */
   private readonly idIndex = new IdIndex();
@@ -218,6 +222,7 @@ export class MatchingEngine {
     this.maxCandidates = options.maxCandidates ?? 600;
     this.blockCap = options.blockCap ?? 2500;
     this.postingBudget = options.postingBudget ?? 40000;
+    this.narrowBlockCap = options.narrowBlockCap ?? 500;
     this.repeatFamilyVote = options.repeatFamilyVote ?? 0.25;
     this.competing = options.competingCandidates ?? true;
     this.bothSides = options.competingFromBothSides ?? true;
@@ -511,13 +516,14 @@ export class MatchingEngine {
     const idx = this.indexes[side];
     const sized = this.sized;
     sized.length = 0;
-    const { keys, families } = bk;
+    const { keys, families, narrow } = bk;
+    const narrowCap = this.narrowBlockCap;
     for (let i = 0; i < keys.length; i++) {
       const s = idx.slot(keys[i]);
       const c = idx.countAt(s);
       // count-major, then slot and family (4 bits) in the low 32: sort numbers, not tuples
       // (a posting table of 2^28 slots would be 5 GiB: slot * 16 stays below 2^32)
-      if (c > 0) sized.push(c * 4294967296 + (s >>> 0) * 16 + families[i]);
+      if (c > 0 && (c <= narrowCap || narrow[i] === 0)) sized.push(c * 4294967296 + (s >>> 0) * 16 + families[i]);
     }
     sized.sort((a, b) => a - b);
     const slots = this.slots, votes = this.slotVotes;
