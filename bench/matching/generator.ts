@@ -533,6 +533,22 @@ export interface Population {
 }
 
 /** Generate families until both sides reach `perSide` records (approximately). */
+/**
+ * Streams a population family by family until each side has `perSide` records, without keeping it
+ * (what a million records per side needs): `visit` gets each record kept and its family's index.
+ */
+export function forEachRecord(seed: number, perSide: number, visit: (record: MatchRecord, family: number) => void): void {
+  const counters = { child: 0, request: 0 };
+  let nc = 0, ns = 0;
+  for (let f = 0; nc < perSide || ns < perSide; f++) {
+    for (const r of generateFamily(seed, f, counters).records) {
+      if (r.side === 'child' ? nc >= perSide : ns >= perSide) continue;
+      if (r.side === 'child') nc++; else ns++;
+      visit(r, f);
+    }
+  }
+}
+
 export function generatePopulation(seed: number, perSide: number): Population {
   const records: MatchRecord[] = [];
   const truth = new Map<string, Truth>();

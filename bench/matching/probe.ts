@@ -23,7 +23,7 @@ import { performance } from 'perf_hooks';
 import { defaultMatchModel, MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { loadModel } from '../../libs/matching-engine/src/model';
 import { MatchRecord } from '../../libs/matching-engine/src/types';
-import { generateFamily } from './generator';
+import { forEachRecord } from './generator';
 
 const size = Number(process.argv[2] ?? 200000);
 const nq = Number(process.argv[3] ?? 300);
@@ -40,17 +40,10 @@ const BaseEngine: typeof MatchingEngine = baseDir ? require(path.resolve(baseDir
 function build(options: ConstructorParameters<typeof MatchingEngine>[0], keep: boolean, Engine: typeof MatchingEngine = MatchingEngine): { engine: MatchingEngine; bytes: number } {
   const m0 = heapNow();
   const engine = new Engine(options);
-  const counters = { child: 0, request: 0 };
-  let nc = 0, ns = 0, f = 0;
-  while (nc < size || ns < size) {
-    for (const r of generateFamily(7, f, counters).records) {
-      if (r.side === 'child' ? nc >= size : ns >= size) continue;
-      engine.upsert(r);
-      if (r.side === 'child') nc++; else ns++;
-      if (keep && f % 97 === 0 && qs.length < nq) qs.push(r);
-    }
-    f++;
-  }
+  forEachRecord(7, size, (r, f) => {
+    engine.upsert(r);
+    if (keep && f % 97 === 0 && qs.length < nq) qs.push(r);
+  });
   return { engine, bytes: heapNow() - m0 };
 }
 // PROBE_BEFORE=keys: the other index differs only by the father-name keys (rivals from both sides on in both)

@@ -6,23 +6,16 @@
 import { performance } from 'perf_hooks';
 import { MatchingEngine } from '../../libs/matching-engine/src/engine';
 import { MatchRecord } from '../../libs/matching-engine/src/types';
-import { generateFamily } from './generator';
+import { forEachRecord } from './generator';
 
 const size = Number(process.argv[2] ?? 300000);
 const nq = Number(process.argv[3] ?? 300);
 const e = new MatchingEngine();
 const qs: MatchRecord[] = [];
-const counters = { child: 0, request: 0 };
-let nc = 0, ns = 0, f = 0;
-while (nc < size || ns < size) {
-  for (const r of generateFamily(7, f, counters).records) {
-    if (r.side === 'child' ? nc >= size : ns >= size) continue;
-    e.upsert(r);
-    if (r.side === 'child') nc++; else ns++;
-    if (f % 97 === 0 && qs.length < nq) qs.push(r);
-  }
-  f++;
-}
+forEachRecord(7, size, (r, f) => {
+  e.upsert(r);
+  if (f % 97 === 0 && qs.length < nq) qs.push(r);
+});
 for (const r of qs) e.match(r); // warm-up
 const rows = qs.map((r) => {
   let t = Infinity;
