@@ -744,9 +744,8 @@ export class KeyMaker {
       // Hosayn": the father's given name (and his second name, the grandfather's) paired with the
       // child's first name meets the other record's NN key when the child's name pair alone
       // shares only a very common given name
-      const ft = fatherTokens;
-      for (let i = 0; i < ft.length && i < 2; i++) {
-        for (const f of this.codes(ft[i])) for (const a of firstCodes) {
+      for (let i = 0; i < fatherTokens.length && i < 2; i++) {
+        for (const f of this.codes(fatherTokens[i])) for (const a of firstCodes) {
           if (a !== f) add(a < f ? `NN${a}.${f}` : `NN${f}.${a}`);
         }
       }

@@ -51,9 +51,8 @@ export interface EngineOptions {
   /** blocking: the child's first name paired with its father's names as name-pair keys (default true since kinlink-fs-1.3.0) */
   fatherNameKeys?: boolean;
   /**
-   * blocking: the first name's phonetic skeleton with any one letter left out, the theophoric
-   * compound's without its article and two given names joined, × birth band (ND keys; default true
-   * since 2026-12-08)
+   * blocking: the first name's phonetic skeleton, with any one letter left out, and the first two
+   * names joined, × birth band (ND keys; default true since 2026-12-08)
    */
   skeletonKeys?: boolean;
   /** blocking: the father's names × birth band, also against the other record's names (FY keys; default true since 2026-12-08) */
