@@ -163,8 +163,12 @@ describe('matching service: re-scoring open proposals', () => {
     const lowered = await eventually(() => { expect(rescoredOf(id)).toHaveLength(1); return rescoredOf(id)[0].payload; });
     expect(lowered).toMatchObject({ reason: 'rival_arrived', causedBy: second.id, previousProbability: p1 });
 
-    // the second boy's record is corrected: another name, no longer a look-alike
-    const corrected = { ...secondBoy(), name: { given: 'Yusuf', family: 'Jama' } } as ChildRegistration;
+    // the second boy's record is corrected: another name and father, no longer a look-alike (a father
+    // named Abdi would still make him a weak rival of "Mohammed Abdi": patronymic naming, FY keys)
+    const corrected = {
+      ...secondBoy(), name: { given: 'Yusuf', family: 'Jama' },
+      family: { mother: { name: { given: 'Hodan', family: 'Farah' } }, father: { name: { given: 'Warsame', family: 'Jama' } } },
+    } as ChildRegistration;
     await publisher.publish([await childEvent({ ...second, revision: 2, record: corrected }, 'child.updated')]);
     const raised = await eventually(() => { expect(rescoredOf(id)).toHaveLength(2); return rescoredOf(id)[1].payload; });
     expect(raised).toMatchObject({ reason: 'rival_left', causedBy: second.id, previousProbability: lowered.probability });
