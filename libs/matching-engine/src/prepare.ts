@@ -417,53 +417,29 @@ export function encode(p: Prepared, out: IntVec): number {
 const EMPTY: readonly number[] = Object.freeze([]);
 const EMPTY_NAMES: readonly PName[] = Object.freeze([]);
 
-class Reader {
-  constructor(public h: Int32Array, public i: number) {}
-  next(): number {
-    return this.h[this.i++];
-  }
-  arr(n: number): number[] {
-    if (n === 0) return EMPTY as number[];
-    const a = new Array<number>(n);
-    for (let k = 0; k < n; k++) a[k] = this.h[this.i++];
-    return a;
-  }
-  name(): PName {
-    const raw = this.next();
-    const origRaw = this.next();
-    const sizes = this.next(), nn = this.next(), no = this.next();
-    return { raw, origRaw, all: this.arr(sizes & 255), nGiven: (sizes >> 8) & 255, nMiddle: (sizes >> 16) & 255, nick: this.arr(nn), orig: this.arr(no) };
-  }
-  place(): PPlace {
-    const pcode = this.next(), country = this.next(), raw = this.next();
-    return { pcode, country, raw, text: this.arr(this.next()) };
-  }
+/**
+ * A stored record as an object of its own (kept past the next read: a query, a contender that
+ * competes, a record being removed). `RecordDecoder` is the one reader of the layout `encode`
+ * writes; this copies what it read.
+ */
+export function decode(heap: Int32Array, off: number, text: TextHeap): Prepared {
+  return keep(scratchDecoder().read(heap, off, text));
 }
 
-export function decode(heap: Int32Array, off: number, text: TextHeap): Prepared {
-  const r = new Reader(heap, off);
-  const flags = r.next();
-  const agency = r.next(), group = r.next(), birthLo = r.next(), birthHi = r.next(), dob = r.next(), dobRaw = r.next();
-  const age100 = r.next(), ageOn = r.next(), sepDate = r.next(), sepDateRaw = r.next(), nationality = r.next();
-  const languages = r.arr(r.next());
-  const origin = flags & HAS_ORIGIN ? r.place() : null;
-  const separation = flags & HAS_SEPARATION ? r.place() : null;
-  const name = r.name();
-  const mother = flags & HAS_MOTHER ? r.name() : null;
-  const father = flags & HAS_FATHER ? r.name() : null;
-  const ns = r.next();
-  const siblings: PName[] = ns === 0 ? (EMPTY_NAMES as PName[]) : [];
-  for (let k = 0; k < ns; k++) siblings.push(r.name());
+let scratch: RecordDecoder | null = null;
+const scratchDecoder = () => scratch ?? (scratch = new RecordDecoder());
+const keepArr = (a: number[]): number[] => (a.length === 0 ? (EMPTY as number[]) : a.slice());
+const keepName = (n: PName): PName => ({ raw: n.raw, origRaw: n.origRaw, all: keepArr(n.all), nGiven: n.nGiven, nMiddle: n.nMiddle, nick: keepArr(n.nick), orig: keepArr(n.orig) });
+const keepPlace = (p: PPlace | null): PPlace | null => p && { pcode: p.pcode, country: p.country, raw: p.raw, text: keepArr(p.text) };
+function keep(r: Prepared): Prepared {
   return {
-    text,
-    side: (flags & 1) as 0 | 1,
-    consent: (flags & 2) !== 0,
-    sex: (flags >> 2) & 7,
-    birthKind: ((flags >> 5) & 7) as BirthKind,
-    motherFromInquirer: (flags & (1 << 8)) !== 0,
-    fatherFromInquirer: (flags & (1 << 9)) !== 0,
-    agency, group, birthLo, birthHi, dob, dobRaw, age100, ageOn, sepDate, sepDateRaw, nationality, languages,
-    origin, separation, name, mother, father, siblings,
+    text: r.text, side: r.side, consent: r.consent, sex: r.sex, birthKind: r.birthKind,
+    motherFromInquirer: r.motherFromInquirer, fatherFromInquirer: r.fatherFromInquirer,
+    agency: r.agency, group: r.group, birthLo: r.birthLo, birthHi: r.birthHi, dob: r.dob, dobRaw: r.dobRaw, age100: r.age100,
+    ageOn: r.ageOn, sepDate: r.sepDate, sepDateRaw: r.sepDateRaw, nationality: r.nationality, languages: keepArr(r.languages),
+    origin: keepPlace(r.origin), separation: keepPlace(r.separation), name: keepName(r.name),
+    mother: r.mother && keepName(r.mother), father: r.father && keepName(r.father),
+    siblings: r.siblings.length === 0 ? (EMPTY_NAMES as PName[]) : r.siblings.map(keepName),
   };
 }
 
@@ -505,9 +481,12 @@ export class RecordDecoder {
   private i = 0;
 
   constructor() {
-    const d = decode(Int32Array.from([0, 0, 0, 0, 0, 0, -1, -1, -1, NO_DATE, -1, -1, 0, -1, -1, 0, 0, 0, 0]), 0, new TextHeap());
     // the same shape as `decode`'s records (one hidden class for the comparers), own arrays
-    this.rec = { ...d, languages: [], siblings: [], name: this.names[0].name };
+    this.rec = {
+      text: new TextHeap(), side: 0, consent: false, sex: 0, birthKind: BirthKind.None, motherFromInquirer: false, fatherFromInquirer: false,
+      agency: -1, group: 0, birthLo: 0, birthHi: 0, dob: 0, dobRaw: -1, age100: -1, ageOn: -1, sepDate: -1, sepDateRaw: -1, nationality: -1,
+      languages: [], origin: null, separation: null, name: this.names[0].name, mother: null, father: null, siblings: [],
+    };
   }
 
   private arr(byLen: number[][]): number[] {
